@@ -1,0 +1,42 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Layers, bottom up: C shims -> SharedMemory (IPC, no GTK) -> SharedFile (model, no GTK)
+// -> GtkSupport (the only place that touches GTK pointers) -> small executables.
+let package = Package(
+    name: "sharedmemory-gtk",
+    products: [
+        .library(name: "SharedMemory", targets: ["SharedMemory"]),
+        .executable(name: "sharedmemory", targets: ["Viewer"]),
+        .executable(name: "sharedmemory_loader", targets: ["Loader"]),
+        .executable(name: "sharedmemory-ctl", targets: ["Ctl"]),
+        .executable(name: "sharedmemory-bench", targets: ["Bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // semctl is variadic, so Swift cannot call it: tiny C wrappers.
+        .target(name: "CSysV"),
+        .systemLibrary(name: "CGLib", pkgConfig: "glib-2.0",
+                       providers: [.apt(["libglib2.0-dev"])]),
+        .systemLibrary(name: "CGtk", pkgConfig: "gtk+-3.0",
+                       providers: [.apt(["libgtk-3-dev"])]),
+        .target(name: "SharedMemory", dependencies: ["CSysV", "CGLib"]),
+        .target(name: "SharedFile", dependencies: ["SharedMemory", "CGLib"]),
+        .target(name: "GtkSupport", dependencies: ["CGtk"]),
+        .executableTarget(name: "Viewer", dependencies: ["SharedFile", "GtkSupport"]),
+        .executableTarget(name: "Loader", dependencies: ["SharedFile", "GtkSupport"]),
+        .executableTarget(name: "Ctl", dependencies: [
+            "SharedMemory", "SharedFile",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "Bench", dependencies: [
+            "SharedMemory", "SharedFile",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "SharedMemoryTests", dependencies: ["SharedMemory"]),
+        .testTarget(name: "SharedFileTests", dependencies: ["SharedFile"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
