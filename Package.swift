@@ -10,7 +10,6 @@ let package = Package(
         .executable(name: "sharedmemory", targets: ["Viewer"]),
         .executable(name: "sharedmemory_loader", targets: ["Loader"]),
         .executable(name: "sharedmemory-ctl", targets: ["Ctl"]),
-        .executable(name: "sharedmemory-bench", targets: ["Bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -28,10 +27,6 @@ let package = Package(
         .executableTarget(name: "Viewer", dependencies: ["SharedFile", "GtkSupport"]),
         .executableTarget(name: "Loader", dependencies: ["SharedFile", "GtkSupport"]),
         .executableTarget(name: "Ctl", dependencies: [
-            "SharedMemory", "SharedFile",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
-        .executableTarget(name: "Bench", dependencies: [
             "SharedMemory", "SharedFile",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),

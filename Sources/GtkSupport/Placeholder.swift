@@ -1,0 +1,1 @@
+// GtkSupport: being written this session.

@@ -1,0 +1,1 @@
+// SharedFile: being written this session.

@@ -1,0 +1,1 @@
+// SharedMemory: being written this session.
