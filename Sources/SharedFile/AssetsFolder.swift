@@ -1,0 +1,110 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The folder the loader offers files from, and the rules for reading one of them safely:
+/// a name must stay inside the folder (no `/`, no `..`, no symlink pointing outside), the file must be
+/// a regular file (a FIFO or device would block or never end), and it is read without blocking.
+public struct AssetsFolder: Sendable {
+    public let url: URL
+
+    public init(_ url: URL) { self.url = url }
+
+    /// Why a file could not be read, in words for the status line.
+    public struct ReadError: Error, Equatable, CustomStringConvertible {
+        public let reason: String
+        public var description: String { reason }
+    }
+
+    /// The names of the regular files (or symlinks to them) in the folder, sorted; hidden files left out.
+    public func fileNames() throws -> [String] {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: url.path)
+        } catch {
+            throw ReadError(reason: "cannot list the assets folder \(url.path): \(Self.errnoText(for: error))")
+        }
+        return names.filter { name in
+            guard !name.hasPrefix(".") else { return false }
+            var info = stat()
+            return stat(url.appendingPathComponent(name).path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+        }.sorted { $0.localizedStandardCompare($1) == .orderedAscending }
+    }
+
+    /// Opens `name` inside the folder, checks it, and returns its size and an open descriptor.
+    /// The caller reads and closes it.
+    public func open(_ name: String) throws -> (fd: Int32, size: Int) {
+        guard !name.isEmpty, name != ".", name != "..", !name.contains("/"), !name.contains("\0") else {
+            throw ReadError(reason: "\"\(name)\" is not a file name inside the assets folder")
+        }
+        guard let folder = Self.realPath(url.path) else {
+            throw ReadError(reason: "the assets folder \(url.path) does not exist (\(String(cString: strerror(errno))))")
+        }
+        let candidate = folder + "/" + name
+        guard let target = Self.realPath(candidate) else {
+            throw ReadError(reason: "\(name): \(String(cString: strerror(errno)))")
+        }
+        guard target.hasPrefix(folder + "/") else {
+            throw ReadError(reason: "\(name) is a link to \(target), outside the assets folder; it is not read")
+        }
+        // O_NONBLOCK: opening a FIFO must not wait for a writer. O_NOFOLLOW: target has no links left.
+        let fd = Glibc.open(target, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { throw ReadError(reason: "\(name): \(String(cString: strerror(errno)))") }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            let text = String(cString: strerror(errno))
+            close(fd)
+            throw ReadError(reason: "\(name): \(text)")
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            throw ReadError(reason: "\(name) is \(Self.kind(info.st_mode)), not a regular file")
+        }
+        return (fd, Int(info.st_size))
+    }
+
+    /// Reads up to `limit` bytes from `fd` and closes it. Returns the bytes and the file's full size
+    /// (the larger of what fstat said and what was read, for files whose size grows or lies).
+    public static func read(fd: Int32, size: Int, limit: Int, name: String) throws -> (bytes: [UInt8], total: Int) {
+        defer { close(fd) }
+        let want = min(size, limit)
+        var bytes = [UInt8](repeating: 0, count: want)
+        var count = 0
+        while count < want {
+            let n = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + count, want - count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ReadError(reason: "\(name): \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { break }
+            count += n
+        }
+        bytes.removeSubrange(count...)
+        return (bytes, max(size, count))
+    }
+
+    private static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    private static func kind(_ mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFDIR: return "a folder"
+        case S_IFIFO: return "a FIFO (named pipe)"
+        case S_IFSOCK: return "a socket"
+        case S_IFCHR, S_IFBLK: return "a device"
+        default: return "a special file"
+        }
+    }
+
+    private static func errnoText(for error: Error) -> String {
+        if let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError,
+           underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        return error.localizedDescription
+    }
+}

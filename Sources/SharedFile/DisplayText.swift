@@ -1,0 +1,85 @@
+import CGLib
+import Foundation
+
+/// What the viewer's two widgets show for a snapshot: the text (always valid UTF-8, capped) and the
+/// `Segment` info line. Pure: computed outside the lock from the snapshot's private copy.
+public struct DisplayText: Sendable, Equatable {
+    /// Valid UTF-8 for the text view: invalid sequences and NUL bytes become U+FFFD (`g_utf8_make_valid`).
+    public var text: String
+    /// The `Segment` label: key, segment size and what is shown.
+    public var info: String
+    /// Only the first `limit` bytes of the payload are in `text`.
+    public var isCapped: Bool
+
+    /// Payloads beyond this many bytes are shown up to it, so that the window never freezes.
+    public static let defaultLimit = 4 << 20
+    public static let emptyMessage = "No file loaded yet, please use sharedmemory_loader to load one."
+
+    public init(snapshot: Snapshot, key: String, segmentSize: Int, limit: Int = DisplayText.defaultLimit) {
+        let head = "Key \(key) · segment \(Self.bytes(segmentSize))"
+        if let problem = snapshot.problem {
+            text = "The segment holds a damaged header, so its content cannot be shown.\n\n\(problem)."
+            info = "\(head) · damaged header: \(problem)"
+            isCapped = false
+            return
+        }
+        if snapshot.isEmpty {
+            text = Self.emptyMessage
+            info = "\(head) · nothing loaded yet"
+            isCapped = false
+            return
+        }
+        let shown = Self.utf8Prefix(snapshot.payload, limit: limit)
+        text = Self.repaired(snapshot.payload[0..<shown])
+        isCapped = shown < snapshot.payload.count
+        var parts = [head]
+        switch snapshot.format {
+        case .framed:
+            var what = "\(snapshot.fileName ?? "unnamed file"), \(Self.bytes(snapshot.payload.count))"
+            if let time = snapshot.loadTime { what += ", loaded at \(Self.clock(time))" }
+            parts.append(what)
+        case .seed:
+            parts.append("text written in the seed format (no file name), \(Self.bytes(snapshot.payload.count))")
+        }
+        if snapshot.isTruncated {
+            parts.append("truncated: \(snapshot.payload.count) of \(snapshot.originalSize) bytes fit in the segment")
+        }
+        if isCapped {
+            parts.append("showing the first \(Self.bytes(shown)) of \(Self.bytes(snapshot.payload.count))")
+        }
+        info = parts.joined(separator: " · ")
+    }
+
+    /// Repairs bytes into a String the way GTK accepts: `g_utf8_make_valid` replaces each invalid
+    /// byte and each NUL with U+FFFD, so the result has no interior NUL and `String(cString:)` is exact.
+    public static func repaired<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
+        if bytes.isEmpty { return "" }
+        return Array(bytes).withUnsafeBufferPointer { buffer in
+            let fixed = buffer.withMemoryRebound(to: CChar.self) { g_utf8_make_valid($0.baseAddress, buffer.count) }
+            defer { g_free(fixed) }
+            return String(cString: fixed!)
+        }
+    }
+
+    /// The largest count <= limit that does not end inside a UTF-8 character.
+    static func utf8Prefix(_ bytes: [UInt8], limit: Int) -> Int {
+        guard bytes.count > limit else { return bytes.count }
+        var end = limit
+        // Step back over at most 3 continuation bytes to the start of the cut character.
+        var steps = 0
+        while end > 0, steps < 3, bytes[end] & 0xC0 == 0x80 { end -= 1; steps += 1 }
+        return end
+    }
+
+    static func bytes(_ count: Int) -> String {
+        if count >= 1 << 20, count % (1 << 20) == 0 { return "\(count >> 20) MiB" }
+        if count >= 1 << 10, count % (1 << 10) == 0 { return "\(count >> 10) KiB" }
+        return count == 1 ? "1 byte" : "\(count) bytes"
+    }
+
+    static func clock(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "HH:mm:ss"
+        return formatter.string(from: date)
+    }
+}

@@ -1,1 +1,0 @@
-// SharedFile: being written this session.

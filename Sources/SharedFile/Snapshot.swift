@@ -1,0 +1,69 @@
+import Foundation
+
+/// How the bytes in a segment are laid out (see docs/PROTOCOL.md).
+public enum ContentFormat: Sendable, Equatable {
+    /// Ours: a fixed header (generation, lengths, file name, load time), then the payload. Binary-safe.
+    case framed
+    /// The Qt example's: the bytes up to the first NUL, written with `strncpy(data, content, size - 1)`.
+    case seed
+}
+
+/// A private copy of what a segment held at one moment, taken under the lock and decoded outside it.
+public struct Snapshot: Sendable, Equatable {
+    public var format: ContentFormat
+    /// The stored bytes: the framed payload, or the seed bytes up to the first NUL.
+    public var payload: [UInt8]
+    /// The loaded file's name (framed only).
+    public var fileName: String?
+    /// The file's size before truncation (framed); the payload size for the seed format, which cannot tell.
+    public var originalSize: Int
+    /// When the loader wrote it (framed only).
+    public var loadTime: Date?
+    /// Incremented by every framed write; 0 in the header the viewer stamps at creation.
+    public var generation: UInt64?
+    /// A header that carries our magic but failed validation, said in words; the payload is then empty.
+    public var problem: String?
+
+    public init(format: ContentFormat, payload: [UInt8], fileName: String? = nil, originalSize: Int,
+                loadTime: Date? = nil, generation: UInt64? = nil, problem: String? = nil) {
+        self.format = format
+        self.payload = payload
+        self.fileName = fileName
+        self.originalSize = originalSize
+        self.loadTime = loadTime
+        self.generation = generation
+        self.problem = problem
+    }
+
+    /// The segment kept fewer bytes than the file had.
+    public var isTruncated: Bool { payload.count < originalSize }
+
+    /// Nothing has been loaded yet: the creator's empty header, or an all-zero (seed) segment.
+    public var isEmpty: Bool {
+        guard problem == nil else { return false }
+        switch format {
+        case .framed: return generation == 0
+        case .seed: return payload.isEmpty
+        }
+    }
+}
+
+/// What one write into a segment stored.
+public struct WriteReport: Sendable, Equatable {
+    public var format: ContentFormat
+    /// Payload bytes stored.
+    public var written: Int
+    /// The file's size.
+    public var total: Int
+    /// The seed format stopped at a NUL byte inside the file (it cannot carry binary data).
+    public var stoppedAtNUL: Bool
+
+    public init(format: ContentFormat, written: Int, total: Int, stoppedAtNUL: Bool = false) {
+        self.format = format
+        self.written = written
+        self.total = total
+        self.stoppedAtNUL = stoppedAtNUL
+    }
+
+    public var isTruncated: Bool { written < total }
+}

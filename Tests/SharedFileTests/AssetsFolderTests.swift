@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+@testable import SharedFile
+
+/// A temporary assets folder with every kind of awkward entry.
+final class TempAssets {
+    let url: URL
+    let outside: URL
+    init() throws {
+        let base = FileManager.default.temporaryDirectory
+            .appendingPathComponent("smtest-\(getpid())-\(UUID().uuidString)")
+        url = base.appendingPathComponent("files")
+        outside = base.appendingPathComponent("secret.txt")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        try Data("secret".utf8).write(to: outside)
+    }
+    deinit { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
+    func add(_ name: String, _ bytes: [UInt8]) throws { try Data(bytes).write(to: url.appendingPathComponent(name)) }
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+}
+
+@Suite struct AssetsFolderTests {
+    @Test func listsRegularFilesSortedAndSkipsTheRest() throws {
+        let assets = try TempAssets()
+        try assets.add("b.txt", [1])
+        try assets.add("a file with spaces.md", [1])
+        try assets.add("Ünïcödé.txt", [1])
+        try assets.add(".hidden", [1])
+        try FileManager.default.createDirectory(atPath: assets.path("folder"), withIntermediateDirectories: false)
+        #expect(mkfifo(assets.path("pipe"), 0o600) == 0)
+        let names = try AssetsFolder(assets.url).fileNames()
+        #expect(names == ["a file with spaces.md", "b.txt", "Ünïcödé.txt"])
+    }
+
+    @Test(arguments: ["../secret.txt", "..", ".", "", "sub/x", "/etc/passwd"])
+    func namesThatLeaveTheFolderAreRefused(name: String) throws {
+        let assets = try TempAssets()
+        #expect(throws: AssetsFolder.ReadError.self) { try AssetsFolder(assets.url).open(name) }
+    }
+
+    @Test func symlinkOutsideIsRefusedInsideIsRead() throws {
+        let assets = try TempAssets()
+        try assets.add("real.txt", Array("inside".utf8))
+        try FileManager.default.createSymbolicLink(atPath: assets.path("out"), withDestinationPath: assets.outside.path)
+        try FileManager.default.createSymbolicLink(atPath: assets.path("in"), withDestinationPath: "real.txt")
+        let folder = AssetsFolder(assets.url)
+        let error = #expect(throws: AssetsFolder.ReadError.self) { try folder.open("out") }
+        #expect(error?.reason.contains("outside the assets folder") == true)
+        let file = try folder.open("in")
+        let read = try AssetsFolder.read(fd: file.fd, size: file.size, limit: 100, name: "in")
+        #expect(read.bytes == Array("inside".utf8))
+    }
+
+    @Test func fifoAndFolderAreRefusedWithoutBlocking() throws {
+        let assets = try TempAssets()
+        #expect(mkfifo(assets.path("pipe"), 0o600) == 0)
+        try FileManager.default.createDirectory(atPath: assets.path("dir"), withIntermediateDirectories: false)
+        let folder = AssetsFolder(assets.url)
+        let fifo = #expect(throws: AssetsFolder.ReadError.self) { try folder.open("pipe") }
+        #expect(fifo?.reason.contains("FIFO") == true)
+        let dir = #expect(throws: AssetsFolder.ReadError.self) { try folder.open("dir") }
+        #expect(dir?.reason.contains("folder") == true)
+    }
+
+    @Test func readStopsAtTheLimitButKnowsTheWholeSize() throws {
+        let assets = try TempAssets()
+        try assets.add("big", Array(repeating: 7, count: 5000))
+        let file = try AssetsFolder(assets.url).open("big")
+        let read = try AssetsFolder.read(fd: file.fd, size: file.size, limit: 1000, name: "big")
+        #expect(read.bytes.count == 1000 && read.total == 5000)
+    }
+
+    @Test func missingFileAndFolderSayWhy() throws {
+        let assets = try TempAssets()
+        let missing = #expect(throws: AssetsFolder.ReadError.self) { try AssetsFolder(assets.url).open("nope") }
+        #expect(missing?.reason.contains("No such file") == true)
+        let noFolder = AssetsFolder(assets.url.appendingPathComponent("absent"))
+        #expect(throws: AssetsFolder.ReadError.self) { try noFolder.fileNames() }
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+@testable import SharedFile
+
+@Suite struct DisplayTextTests {
+    private func framed(_ bytes: [UInt8], original: Int? = nil, name: String = "a.txt") -> Snapshot {
+        Snapshot(format: .framed, payload: bytes, fileName: name, originalSize: original ?? bytes.count,
+                 loadTime: Date(timeIntervalSince1970: 0), generation: 3)
+    }
+
+    @Test func nothingLoadedShowsTheSeedMessage() {
+        let empty = Snapshot(format: .framed, payload: [], originalSize: 0, generation: 0)
+        let display = DisplayText(snapshot: empty, key: "fileloader_shm_key", segmentSize: 1 << 20)
+        #expect(display.text == "No file loaded yet, please use sharedmemory_loader to load one.")
+        #expect(display.info == "Key fileloader_shm_key · segment 1 MiB · nothing loaded yet")
+    }
+
+    @Test func validUtf8IsShownExactly() {
+        let text = "Ελληνικά, русский, 日本語, العربية, 🙂\nline 2\ttab"
+        let display = DisplayText(snapshot: framed(Array(text.utf8)), key: "k", segmentSize: 10240)
+        #expect(display.text == text)
+        #expect(display.info.contains("a.txt, \(text.utf8.count) bytes"))
+        #expect(display.info.contains("segment 10 KiB"))
+    }
+
+    @Test func invalidBytesAndNulBecomeReplacementCharacters() {
+        let display = DisplayText(snapshot: framed([0x61, 0xFF, 0x62, 0x00, 0x63, 0xC3]), key: "k", segmentSize: 999)
+        #expect(display.text == "a\u{FFFD}b\u{FFFD}c\u{FFFD}")
+    }
+
+    @Test func latin1IsRepairedNotDropped() {
+        let display = DisplayText(snapshot: framed([0x63, 0x61, 0x66, 0xE9]), key: "k", segmentSize: 999)
+        #expect(display.text == "caf\u{FFFD}")
+    }
+
+    @Test func truncationIsNamedInTheInfoLine() {
+        let display = DisplayText(snapshot: framed(Array("abc".utf8), original: 10), key: "k", segmentSize: 999)
+        #expect(display.info.contains("truncated: 3 of 10 bytes"))
+    }
+
+    @Test func bigPayloadsAreCappedOnACharacterBoundary() {
+        let bytes = Array(String(repeating: "é", count: 10).utf8)  // 20 bytes
+        let display = DisplayText(snapshot: framed(bytes), key: "k", segmentSize: 999, limit: 5)
+        #expect(display.text == "éé")  // 4 bytes: the 5th byte is the middle of a character
+        #expect(display.isCapped)
+        #expect(display.info.contains("showing the first 4 bytes of 20 bytes"))
+    }
+
+    @Test func seedContentSaysSo() {
+        let seed = Snapshot(format: .seed, payload: Array("hi".utf8), originalSize: 2)
+        let display = DisplayText(snapshot: seed, key: "k", segmentSize: 10240)
+        #expect(display.text == "hi")
+        #expect(display.info.contains("seed format"))
+    }
+
+    @Test func damagedHeaderIsExplainedNotShown() {
+        let bad = Snapshot(format: .framed, payload: [], originalSize: 0, problem: "payload length 9 exceeds")
+        let display = DisplayText(snapshot: bad, key: "k", segmentSize: 10240)
+        #expect(display.text.contains("damaged header"))
+        #expect(display.info.contains("payload length 9 exceeds"))
+    }
+}
