@@ -1,3 +1,4 @@
+#define _GNU_SOURCE
 #include "csysv.h"
 
 // Linux leaves the definition of union semun to the caller (semctl(2)).
@@ -24,3 +25,11 @@ int csysv_sem_stat(int semid, struct semid_ds *buf) {
 }
 
 int csysv_sem_remove(int semid) { return semctl(semid, 0, IPC_RMID); }
+
+int csysv_sem_op(int semid, short op, short flags, const struct timespec *timeout) {
+    struct sembuf operation;
+    operation.sem_num = 0;
+    operation.sem_op = op;
+    operation.sem_flg = flags;
+    return semtimedop(semid, &operation, 1, timeout);
+}

@@ -46,11 +46,13 @@ public final class FileLoader {
             return "Unable to open file: \(error)"
         }
         let memory = SharedMemory(key: key)
+        // Attach and detach take the lock too (as Qt does): a stuck writer must cost no more there.
+        memory.setupLockTimeout = lockTimeout
         do {
             try memory.attach(access: .readWrite)
         } catch let error as SharedMemoryError {
             close(file.fd)
-            return Self.attachFailure(error)
+            return error.code == .lockError ? Self.lockFailure(error) : Self.attachFailure(error)
         } catch {
             close(file.fd)
             return "Unable to attach to shared memory: \(error)"
@@ -63,16 +65,16 @@ public final class FileLoader {
         } catch {
             return "Unable to open file: \(error)"
         }
-        let report: WriteReport
         do {
-            report = try memory.withLock(timeout: lockTimeout) { segment in
-                content.bytes.withUnsafeBytes { SegmentContent.write($0, name: name, into: segment) }
+            let report = try memory.withLock(timeout: lockTimeout) { segment in
+                content.bytes.withUnsafeBytes {
+                    SegmentContent.write($0, name: name, fileSize: content.total, into: segment)
+                }
             }
+            return Self.success(name, report: report)
         } catch {
-            return "Unable to lock shared memory: \(error)\nThe file was not loaded; try again."
+            return Self.lockFailure(error)
         }
-        return Self.success(name, report: WriteReport(format: report.format, written: report.written,
-                                                     total: content.total, stoppedAtNUL: report.stoppedAtNUL))
     }
 
     static func success(_ name: String, report: WriteReport) -> String {
@@ -84,6 +86,10 @@ public final class FileLoader {
                 : "\nThe segment is too small; start the viewer with a larger --size to load it whole."
         }
         return text
+    }
+
+    static func lockFailure(_ error: Error) -> String {
+        "Unable to lock shared memory: \(error)\nThe file was not loaded; try again when the writer is done."
     }
 
     static func attachFailure(_ error: SharedMemoryError) -> String {

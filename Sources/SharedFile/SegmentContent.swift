@@ -5,8 +5,11 @@ import Foundation
 public enum SegmentContent {
     /// Writes `bytes` in the format the segment asks for: framed when it already holds a valid framed
     /// header (our viewer stamped it), else the seed format, so that Qt programs read what we write.
-    public static func write(_ bytes: UnsafeRawBufferPointer, name: String,
+    /// - Parameter fileSize: the whole file's size when `bytes` is only its start (the loader reads no
+    ///   more than the segment holds); defaults to `bytes.count`.
+    public static func write(_ bytes: UnsafeRawBufferPointer, name: String, fileSize: Int? = nil,
                              into segment: UnsafeMutableRawBufferPointer, now: Date = Date()) -> WriteReport {
+        let total = max(fileSize ?? bytes.count, bytes.count)
         if case .framed(let old) = FramedHeader.decode(UnsafeRawBufferPointer(segment), segmentSize: segment.count) {
             let capacity = segment.count - FramedHeader.size
             let count = min(bytes.count, capacity)
@@ -14,19 +17,19 @@ public enum SegmentContent {
             payload.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[0..<count]))
             var generation = old.generation &+ 1
             if generation == 0 { generation = 1 }  // 0 means "nothing loaded yet"
-            FramedHeader(generation: generation, payloadLength: UInt64(count), originalSize: UInt64(bytes.count),
+            FramedHeader(generation: generation, payloadLength: UInt64(count), originalSize: UInt64(total),
                          loadTimeMilliseconds: Int64((now.timeIntervalSince1970 * 1000).rounded()),
                          fileName: FramedHeader.nameBytes(name)).encode(into: segment)
-            return WriteReport(format: .framed, written: count, total: bytes.count)
+            return WriteReport(format: .framed, written: count, total: total)
         }
         // Seed: what strncpy(data, content, size - 1) leaves, plus the terminating NUL it may not write.
-        guard segment.count > 0 else { return WriteReport(format: .seed, written: 0, total: bytes.count) }
+        guard segment.count > 0 else { return WriteReport(format: .seed, written: 0, total: total) }
         let limit = min(bytes.count, segment.count - 1)
         let nul = bytes[0..<limit].firstIndex(of: 0)
         let count = nul ?? limit
         segment.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[0..<count]))
         segment[count] = 0
-        return WriteReport(format: .seed, written: count, total: bytes.count, stoppedAtNUL: nul != nil)
+        return WriteReport(format: .seed, written: count, total: total, stoppedAtNUL: nul != nil)
     }
 
     /// A private copy of what the segment holds. Never trusts the header: a damaged one gives a

@@ -24,6 +24,8 @@ public final class SegmentReader {
         self.requestedSize = size
         self.lockTimeout = lockTimeout
         self.memory = SharedMemory(key: key)
+        // create/attach/detach wait for the lock too; a stuck writer must not hold the window for long.
+        memory.setupLockTimeout = .seconds(1)
     }
 
     deinit { memory.detach() }

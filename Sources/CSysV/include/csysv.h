@@ -8,6 +8,7 @@
 #include <sys/ipc.h>
 #include <sys/shm.h>
 #include <sys/sem.h>
+#include <time.h>
 
 /// semctl(semid, 0, SETVAL, value). Returns 0 or -1 with errno set.
 int csysv_sem_setval(int semid, int value);
@@ -19,5 +20,10 @@ int csysv_sem_getpid(int semid);
 int csysv_sem_stat(int semid, struct semid_ds *buf);
 /// semctl(semid, 0, IPC_RMID). Returns 0 or -1 with errno set.
 int csysv_sem_remove(int semid);
+
+/// semtimedop(semid, &{0, op, flags}, 1, timeout) on semaphore 0; timeout NULL blocks.
+/// semtimedop needs _GNU_SOURCE, which Swift's Glibc module does not define, hence the wrapper.
+/// Returns 0 or -1 with errno set (EAGAIN when the timeout passed or IPC_NOWAIT would block).
+int csysv_sem_op(int semid, short op, short flags, const struct timespec *timeout);
 
 #endif

@@ -1,0 +1,165 @@
+import ArgumentParser
+import SharedFile
+import SharedMemory
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct SharedMemoryCtl: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sharedmemory-ctl",
+        abstract: "Inspect and drive a Qt-compatible System V shared memory segment.",
+        discussion: "Exit status: 0 success, 1 runtime failure (one line on stderr), 2 usage error.",
+        subcommands: [Create.self, Load.self, Dump.self, Info.self, Remove.self, HoldLock.self])
+
+    func run() throws {
+        throw ValidationError("a subcommand is required: create, load, dump, info, remove or hold-lock")
+    }
+}
+
+struct KeyOption: ParsableArguments {
+    @Option(name: .long, help: "The QSharedMemory key.")
+    var key: String = "fileloader_shm_key"
+}
+
+/// A lock wait in seconds, as a Duration.
+func lockDuration(_ seconds: Double) -> Duration {
+    .milliseconds(Int((seconds * 1000).rounded()))
+}
+
+struct Create: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create the segment, print its native key, stay until SIGINT/SIGTERM, then detach.")
+    @OptionGroup var options: KeyOption
+    @Option(help: "Segment size in bytes.") var size: Int
+    @Flag(help: "Stamp the empty framed header, as the sharedmemory viewer does after creating.")
+    var stamp = false
+
+    func run() throws {
+        // Blocked before creating, so a signal never kills us between create and the wait.
+        let signals = TerminationSignals.block()
+        let memory = SharedMemory(key: options.key)
+        try memory.create(size: size)
+        if stamp {
+            try memory.withLock(timeout: .seconds(5)) { SegmentContent.stampEmpty($0) }
+        }
+        print(memory.nativeKey)
+        fflush(nil)
+        _ = signals.wait(seconds: nil)
+        memory.detach()
+    }
+}
+
+struct Load: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Attach, lock, write FILE into the segment in the content format, unlock, detach.")
+    @OptionGroup var options: KeyOption
+    @Argument(help: "The file to load.") var file: String
+    @Option(help: "Seconds to wait for the lock.") var timeout: Double = 5
+
+    func validate() throws {
+        guard timeout >= 0 else { throw ValidationError("--timeout must not be negative") }
+    }
+
+    func run() throws {
+        let bytes = try readFile(file)
+        let memory = SharedMemory(key: options.key)
+        try memory.attach(access: .readWrite)
+        defer { memory.detach() }
+        let name = file.split(separator: "/").last.map(String.init) ?? file
+        let report = try memory.withLock(timeout: lockDuration(timeout)) { segment in
+            bytes.withUnsafeBytes { SegmentContent.write($0, name: name, into: segment) }
+        }
+        var line = "loaded \(report.written) of \(report.total) bytes of \(name) (\(report.format) format)"
+        if report.isTruncated { line += ", truncated to fit the segment" }
+        if report.stoppedAtNUL { line += ", stopped at a NUL byte (the seed format is text only)" }
+        print(line)
+    }
+}
+
+struct Dump: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Attach read-only, lock, copy, unlock; write exactly the payload bytes to stdout.")
+    @OptionGroup var options: KeyOption
+    @Option(help: "Seconds to wait for the lock.") var timeout: Double = 5
+    @Flag(help: "Write the whole segment, header included, instead of the payload.") var raw = false
+
+    func validate() throws {
+        guard timeout >= 0 else { throw ValidationError("--timeout must not be negative") }
+    }
+
+    func run() throws {
+        let memory = SharedMemory(key: options.key)
+        try memory.attach(access: .readOnly)
+        let copy = try memory.withLock(timeout: lockDuration(timeout)) { Array(UnsafeRawBufferPointer($0)) }
+        memory.detach()
+        if raw { return try writeAll(copy) }
+        let snapshot = copy.withUnsafeBytes { SegmentContent.read($0) }
+        if let problem = snapshot.problem {
+            throw RuntimeFailure("the segment for key \"\(options.key)\" holds a damaged header: \(problem)")
+        }
+        try writeAll(snapshot.payload)
+    }
+}
+
+struct Info: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Native key, SysV ids, size, attached count, creator pid and liveness, permissions.")
+    @OptionGroup var options: KeyOption
+
+    func run() throws {
+        print(InfoText.lines(try SharedMemory.info(key: options.key)).joined(separator: "\n"))
+    }
+}
+
+struct Remove: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Remove a stale segment, its semaphore and their key files.")
+    @OptionGroup var options: KeyOption
+    @Flag(help: "Remove even while processes are attached (they keep their mapping until they detach).")
+    var force = false
+
+    func run() throws {
+        let before = try SharedMemory.info(key: options.key)
+        try SharedMemory.remove(key: options.key, force: force)
+        var removed: [String] = []
+        if let segment = before.segment { removed.append("segment shmid \(segment.id)") }
+        if let semaphore = before.semaphore { removed.append("semaphore semid \(semaphore.id)") }
+        if before.keyFilePermissions != nil { removed.append(before.nativeKey) }
+        if before.semaphoreKeyFilePermissions != nil { removed.append(before.semaphoreNativeKey) }
+        print("removed " + removed.joined(separator: ", "))
+    }
+}
+
+struct HoldLock: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hold-lock",
+        abstract: "Attach, take the lock and keep it for N seconds (or until SIGINT/SIGTERM).",
+        discussion: "Prints \"locked by pid PID\" once it holds the lock. For tests, and to reproduce a stuck writer.")
+    @OptionGroup var options: KeyOption
+    @Option(help: "Seconds to hold the lock.") var seconds: Double
+    @Option(help: "Seconds to wait for the lock (default: forever).") var timeout: Double?
+
+    func validate() throws {
+        guard seconds >= 0 else { throw ValidationError("--seconds must not be negative") }
+        if let timeout, timeout < 0 { throw ValidationError("--timeout must not be negative") }
+    }
+
+    func run() throws {
+        let signals = TerminationSignals.block()
+        let memory = SharedMemory(key: options.key)
+        try memory.attach(access: .readWrite)
+        defer { memory.detach() }
+        if let timeout {
+            guard try memory.lock(timeout: lockDuration(timeout)) else {
+                throw RuntimeFailure("timed out after \(timeout) s waiting for the lock of key \"\(options.key)\"")
+            }
+        } else {
+            try memory.lock()
+        }
+        print("locked by pid \(getpid())")
+        fflush(nil)
+        _ = signals.wait(seconds: seconds)
+        try memory.unlock()
+    }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import SharedMemory
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A runtime failure that is not the library's: printed as one line, exit status 1.
+struct RuntimeFailure: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
+}
+
+/// Parses, runs, and maps every outcome to the documented exit status. ArgumentParser's own
+/// mapping would use 64 (EX_USAGE) for usage errors; we promise 2.
+enum CtlMain {
+    static func run() -> Never {
+        do {
+            var command = try SharedMemoryCtl.parseAsRoot()
+            try command.run()
+            exit(0)
+        } catch let error as SharedMemoryError {
+            fail(error.message)
+        } catch let error as RuntimeFailure {
+            fail(error.message)
+        } catch {
+            // Everything else comes from the parser: help, version or a usage error.
+            if SharedMemoryCtl.exitCode(for: error) == .success {
+                print(SharedMemoryCtl.fullMessage(for: error))
+                exit(0)
+            }
+            printError(SharedMemoryCtl.fullMessage(for: error))
+            exit(2)
+        }
+    }
+
+    static func fail(_ message: String) -> Never {
+        let oneLine = message.split(whereSeparator: \.isNewline).joined(separator: " ")
+        printError("sharedmemory-ctl: \(oneLine)")
+        exit(1)
+    }
+
+    static func printError(_ text: String) {
+        fflush(nil)
+        let line = Array((text.hasSuffix("\n") ? text : text + "\n").utf8)
+        var offset = 0
+        while offset < line.count {
+            let count = line.withUnsafeBytes { write(2, $0.baseAddress! + offset, $0.count - offset) }
+            if count <= 0 && errno != EINTR { return }
+            offset += max(count, 0)
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// SharedMemory: being written this session.

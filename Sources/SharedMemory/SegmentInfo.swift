@@ -1,0 +1,139 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What exists in the system for a key: key files, the segment and the lock's semaphore.
+/// Read without creating anything (for `sharedmemory-ctl info`).
+public struct SegmentInfo: Sendable, Equatable {
+    /// The segment, as IPC_STAT reports it.
+    public struct Segment: Sendable, Equatable {
+        public var id: Int32
+        public var sysvKey: Int32
+        public var size: Int
+        public var attachedCount: Int
+        public var creatorPID: Int32
+        public var creatorIsAlive: Bool
+        /// Pid of the last shmat/shmdt.
+        public var lastPID: Int32
+        /// Permission bits, 0o600 when made by Qt or this library.
+        public var permissions: UInt32
+        public var ownerUID: UInt32
+        /// Nobody attached and the creator gone: `create` would replace it.
+        public var isStale: Bool
+    }
+
+    /// The one-semaphore set used as the lock.
+    public struct Semaphore: Sendable, Equatable {
+        public var id: Int32
+        public var sysvKey: Int32
+        /// 1 free, 0 held.
+        public var value: Int
+        /// Pid of the last process that changed the value: the holder while `value` is 0.
+        public var lastPID: Int32
+        public var lastPIDIsAlive: Bool
+        public var permissions: UInt32
+        public var ownerUID: UInt32
+    }
+
+    public var key: String
+    public var nativeKey: String
+    public var semaphoreNativeKey: String
+    /// Permission bits of the key files, nil when a file is missing.
+    public var keyFilePermissions: UInt32?
+    public var semaphoreKeyFilePermissions: UInt32?
+    /// nil when no segment exists for the key.
+    public var segment: Segment?
+    /// nil when no semaphore exists for the key.
+    public var semaphore: Semaphore?
+}
+
+extension SharedMemory {
+    /// What exists for `key`; `notFound` when there is nothing at all (no key file, segment or
+    /// semaphore). Never creates anything.
+    public static func info(key: String) throws -> SegmentInfo {
+        guard !key.isEmpty else { throw SharedMemoryError(.keyError, "info: the key is empty; give a non-empty key") }
+        let native = nativeKey(for: key)
+        let semaphoreNative = nativeKey(for: key, prefix: NativeKey.semaphorePrefix)
+        var info = SegmentInfo(
+            key: key, nativeKey: native, semaphoreNativeKey: semaphoreNative,
+            keyFilePermissions: KeyFile.permissions(native),
+            semaphoreKeyFilePermissions: KeyFile.permissions(semaphoreNative),
+            segment: nil, semaphore: nil)
+        if let file = try KeyFile.resolve(native, create: false),
+           let id = try? SystemVSegment.lookup(sysvKey: file.sysvKey),
+           let status = try? SystemVSegment.status(id: id) {
+            info.segment = SegmentInfo.Segment(
+                id: id, sysvKey: status.sysvKey, size: status.size, attachedCount: status.attachedCount,
+                creatorPID: status.creatorPID, creatorIsAlive: ProcessState.isAlive(status.creatorPID),
+                lastPID: status.lastPID, permissions: UInt32(status.permissions),
+                ownerUID: status.ownerUID, isStale: isStale(status))
+        }
+        if let file = try KeyFile.resolve(semaphoreNative, create: false),
+           let id = try? SystemVSemaphore.lookup(sysvKey: file.sysvKey),
+           let status = try? SystemVSemaphore.status(id: id) {
+            info.semaphore = SegmentInfo.Semaphore(
+                id: id, sysvKey: status.sysvKey, value: status.value, lastPID: status.lastPID,
+                lastPIDIsAlive: ProcessState.isAlive(status.lastPID),
+                permissions: UInt32(status.permissions), ownerUID: status.ownerUID)
+        }
+        if info.segment == nil && info.semaphore == nil
+            && info.keyFilePermissions == nil && info.semaphoreKeyFilePermissions == nil {
+            throw SharedMemoryError(.notFound,
+                "info: nothing exists for key \"\(key)\": no segment, no semaphore, no key file (\(native))")
+        }
+        return info
+    }
+
+    /// Removes what is left for `key`: the segment, its key file, the semaphore and its key
+    /// file. Refuses (`permissionDenied`) while processes are attached, unless `force`: then the
+    /// segment is marked for removal and disappears when they detach. Waits up to 2 s for the
+    /// lock so as not to pull the segment from under a writer; `force` goes on without it.
+    public static func remove(key: String, force: Bool) throws {
+        let info = try info(key: key)
+        if let segment = info.segment, segment.attachedCount > 0, !force {
+            throw SharedMemoryError(.permissionDenied,
+                "remove: \(segment.attachedCount) process(es) are attached to the segment for key \"\(key)\" "
+                + "(shmid \(segment.id), creator pid \(segment.creatorPID) "
+                + "\(segment.creatorIsAlive ? "running" : "gone")); it is in use, not stale. "
+                + "Stop those processes, or use --force")
+        }
+        var holding = false
+        if let semaphore = info.semaphore {
+            holding = (try? SystemVSemaphore.change(id: semaphore.id, by: -1, timeout: .seconds(2))) != nil
+            if !holding && !force {
+                let holder = semaphore.value == 0 && semaphore.lastPID > 0
+                    ? "pid \(semaphore.lastPID) (\(semaphore.lastPIDIsAlive ? "running" : "gone"))" : "an unknown process"
+                throw SharedMemoryError(.lockError,
+                    "remove: the lock of key \"\(key)\" is held by \(holder); wait for it, or use --force")
+            }
+        }
+        var failures: [String] = []
+        if let segment = info.segment {
+            do {
+                try SystemVSegment.remove(id: segment.id)
+            } catch where error.code != EINVAL && error.code != EIDRM {
+                failures.append("shmctl(IPC_RMID) on shmid \(segment.id): \(SharedMemoryError.errnoText(error.code))")
+            } catch {}
+        }
+        if info.keyFilePermissions != nil && !KeyFile.remove(info.nativeKey) {
+            failures.append("unlink \(info.nativeKey): not a regular file of ours, or \(SharedMemoryError.errnoText(errno))")
+        }
+        // Removing the semaphore while holding it: waiters wake with EIDRM and start afresh.
+        if info.semaphoreKeyFilePermissions != nil && !KeyFile.remove(info.semaphoreNativeKey) {
+            failures.append("unlink \(info.semaphoreNativeKey): not a regular file of ours, or \(SharedMemoryError.errnoText(errno))")
+        }
+        if let semaphore = info.semaphore {
+            do {
+                try SystemVSemaphore.remove(id: semaphore.id)
+            } catch where error.code != EINVAL && error.code != EIDRM {
+                if holding { try? SystemVSemaphore.change(id: semaphore.id, by: 1, timeout: nil) }
+                failures.append("semctl(IPC_RMID) on semid \(semaphore.id): \(SharedMemoryError.errnoText(error.code))")
+            } catch {}
+        }
+        if !failures.isEmpty {
+            let code: SharedMemoryError.Code = failures.contains { $0.contains("EPERM") || $0.contains("EACCES") }
+                ? .permissionDenied : .unknown
+            throw SharedMemoryError(code, "remove: key \"\(key)\": " + failures.joined(separator: "; "))
+        }
+    }
+}

@@ -1,0 +1,227 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension SharedMemory {
+    /// Takes the lock, waiting as long as it takes. The lock is not recursive: locking twice
+    /// from the same instance throws `lockError`. If this process dies holding it, the kernel
+    /// releases it (SEM_UNDO).
+    public func lock() throws {
+        try checkNotLocked("lock")
+        _ = try semaphoreAcquire(timeout: nil)
+        lockedByMe = true
+    }
+
+    /// Takes the lock if it is free right now; false when another holder has it.
+    public func tryLock() throws -> Bool {
+        try lock(timeout: .zero)
+    }
+
+    /// Takes the lock, waiting at most `timeout`; false when the timeout passed.
+    public func lock(timeout: Duration) throws -> Bool {
+        try checkNotLocked("lock")
+        guard try semaphoreAcquire(timeout: timeout) else { return false }
+        lockedByMe = true
+        return true
+    }
+
+    /// Releases the lock taken by this instance; `lockError` when it does not hold it.
+    public func unlock() throws {
+        guard lockedByMe else {
+            throw SharedMemoryError(.lockError, "unlock: this SharedMemory for key \"\(key)\" does not hold the lock")
+        }
+        lockedByMe = false
+        try semaphoreRelease()
+    }
+
+    /// Locks (waiting at most `timeout` when given; a timeout throws `lockError` naming the
+    /// holder), runs `body` on the mapped bytes and unlocks, also when `body` throws.
+    /// Throws `notFound` when not attached.
+    public func withLock<R>(timeout: Duration? = nil,
+                            _ body: (UnsafeMutableRawBufferPointer) throws -> R) throws -> R {
+        guard isAttached else {
+            throw SharedMemoryError(.notFound,
+                "withLock: this SharedMemory for key \"\(key)\" is not attached; create or attach first")
+        }
+        if let timeout {
+            guard try lock(timeout: timeout) else { throw lockTimedOut("withLock", timeout) }
+        } else {
+            try lock()
+        }
+        let result: R
+        do {
+            result = try body(data!)
+        } catch {
+            if lockedByMe { try? unlock() }
+            throw error
+        }
+        try unlock()
+        return result
+    }
+
+    // MARK: - The semaphore, Qt's QSystemSemaphore for the key
+
+    /// The semaphore id, made on first use as Qt does: key file, ftok, semget, and SETVAL 1
+    /// by whoever created it.
+    func semaphoreHandle() throws -> Int32 {
+        if semaphoreID >= 0 { return semaphoreID }
+        guard !key.isEmpty else { throw SharedMemoryError(.keyError, "lock: the key is empty; give a non-empty key") }
+        guard let file = try KeyFile.resolve(semaphoreNativeKey, create: true) else {
+            throw SharedMemoryError(.keyError, "lock: key file \(semaphoreNativeKey) vanished while it was being made")
+        }
+        do throws(Errno) {
+            let (id, created) = try SystemVSemaphore.open(sysvKey: file.sysvKey)
+            if created {
+                do {
+                    try SystemVSemaphore.setValue(id: id, 1)
+                } catch {
+                    try? SystemVSemaphore.remove(id: id)
+                    throw error
+                }
+            }
+            semaphoreID = id
+            createdSemaphore = created
+            return id
+        } catch {
+            if file.created { KeyFile.remove(semaphoreNativeKey) }
+            throw SharedMemoryError.fromErrno(error.code, call: "semget/semctl(SETVAL)",
+                "lock: cannot get the semaphore for key \"\(key)\" (\(semaphoreNativeKey))")
+        }
+    }
+
+    /// Qt's creator forces the value to 1 in case a crash left it at 0. We only do that when
+    /// no live process can hold it: value 0 and the last operator gone (with SEM_UNDO a dead
+    /// holder is undone, so this is a creator that died between semget and SETVAL).
+    func repairStaleSemaphore() throws {
+        guard !createdSemaphore, semaphoreID >= 0,
+              let status = try? SystemVSemaphore.status(id: semaphoreID), status.value == 0 else { return }
+        let stale: Bool
+        if status.lastPID == 0 {
+            // Never operated on: stale unless its creator may still be about to SETVAL.
+            stale = Int(time(nil)) - status.changeTime > 2
+        } else {
+            stale = !ProcessState.isAlive(status.lastPID)
+        }
+        if stale { try? SystemVSemaphore.setValue(id: semaphoreID, 1) }
+    }
+
+    /// semop(-1, SEM_UNDO) with an optional timeout; retried on EINTR, and on EINVAL/EIDRM
+    /// (removed under us) the semaphore is looked up or made again, as Qt does.
+    func semaphoreAcquire(timeout: Duration?) throws -> Bool {
+        let clock = ContinuousClock()
+        let deadline = timeout.map { clock.now + $0 }
+        var recreated = 0
+        while true {
+            let id = try semaphoreHandle()
+            let remaining = deadline.map { max(.zero, $0 - clock.now) }
+            do {
+                try SystemVSemaphore.change(id: id, by: -1, timeout: remaining)
+                return true
+            } catch {
+                switch error.code {
+                case EINTR:
+                    continue
+                case EAGAIN:
+                    return false
+                case EINVAL, EIDRM:
+                    recreated += 1
+                    if recreated > 8 { throw lockFailure(error.code) }
+                    semaphoreID = -1
+                    createdSemaphore = false
+                default:
+                    throw lockFailure(error.code)
+                }
+            }
+        }
+    }
+
+    private func lockFailure(_ err: Int32) -> SharedMemoryError {
+        SharedMemoryError(.lockError,
+            "lock: semop on the semaphore for key \"\(key)\" (\(semaphoreNativeKey)) failed: "
+            + SharedMemoryError.errnoText(err))
+    }
+
+    /// semop(+1, SEM_UNDO), retried on EINTR. A semaphore removed meanwhile has nothing left
+    /// to release (Qt would re-create it and raise it to 2).
+    func semaphoreRelease() throws {
+        guard semaphoreID >= 0 else { return }
+        while true {
+            do {
+                try SystemVSemaphore.change(id: semaphoreID, by: 1, timeout: nil)
+                return
+            } catch {
+                switch error.code {
+                case EINTR:
+                    continue
+                case EINVAL, EIDRM:
+                    semaphoreID = -1
+                    createdSemaphore = false
+                    return
+                default:
+                    throw SharedMemoryError(.lockError,
+                        "unlock: semop on the semaphore for key \"\(key)\" (\(semaphoreNativeKey)) failed: "
+                        + SharedMemoryError.errnoText(error.code))
+                }
+            }
+        }
+    }
+
+    /// Runs `body` holding the lock, as Qt does around create/attach/detach, waiting at most
+    /// ``setupLockTimeout``. When this instance already holds the lock it is used as is.
+    func withSetupLock<R>(_ call: String, _ body: () throws -> R) throws -> R {
+        if lockedByMe { return try body() }
+        guard try semaphoreAcquire(timeout: setupLockTimeout) else { throw lockTimedOut(call, setupLockTimeout) }
+        do {
+            let result = try body()
+            try semaphoreRelease()
+            return result
+        } catch {
+            try? semaphoreRelease()
+            throw error
+        }
+    }
+
+    /// A semaphore this instance made goes away with it when no segment is left for the key
+    /// (e.g. after a failed attach or a lock without a segment), so nothing is leaked.
+    func releaseOwnedSemaphoreIfUnused() {
+        guard createdSemaphore, semaphoreID >= 0, !lockedByMe, !isAttached else { return }
+        if let file = try? KeyFile.resolve(nativeKey, create: false),
+           (try? SystemVSegment.lookup(sysvKey: file.sysvKey)) != nil {
+            return  // a segment uses this lock; whoever detaches last removes it
+        }
+        KeyFile.remove(semaphoreNativeKey)
+        try? SystemVSemaphore.remove(id: semaphoreID)
+        semaphoreID = -1
+        createdSemaphore = false
+    }
+
+    func lockTimedOut(_ call: String, _ timeout: Duration) -> SharedMemoryError {
+        SharedMemoryError(.lockError,
+            "\(call): timed out after \(Self.describe(timeout)) waiting for the lock of key \"\(key)\" "
+            + "(\(semaphoreNativeKey)); \(holderDescription())")
+    }
+
+    /// Who holds the lock, from GETPID (the last process that changed the value).
+    func holderDescription() -> String {
+        guard semaphoreID >= 0, let status = try? SystemVSemaphore.status(id: semaphoreID) else {
+            return "the holder is unknown"
+        }
+        guard status.value == 0, status.lastPID > 0 else { return "the holder is unknown" }
+        let alive = ProcessState.isAlive(status.lastPID)
+        return "it is held by pid \(status.lastPID) (\(alive ? "running" : "gone"))"
+            + (alive ? "; stop that process if it is stuck" : "")
+    }
+
+    static func describe(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        let milliseconds = seconds * 1000 + attoseconds / 1_000_000_000_000_000
+        return milliseconds % 1000 == 0 ? "\(milliseconds / 1000) s" : "\(milliseconds) ms"
+    }
+
+    private func checkNotLocked(_ call: String) throws {
+        if lockedByMe {
+            throw SharedMemoryError(.lockError,
+                "\(call): this SharedMemory for key \"\(key)\" already holds the lock (it is not recursive)")
+        }
+    }
+}

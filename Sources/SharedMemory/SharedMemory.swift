@@ -1,0 +1,284 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A System V shared memory segment guarded by a System V semaphore, wire-compatible with
+/// Qt's `QSharedMemory` on Linux (Qt 5 and Qt 6 with legacy keys): a Qt program and this type
+/// given the same key meet in the same segment and take the same lock.
+///
+/// Better than Qt: `create` replaces a stale segment left by a crashed creator, locking can
+/// time out, key files are never followed through symlinks, and errors say what to do.
+///
+/// ## Threads
+/// An instance is not `Sendable`: use it from one thread or actor (for instance the main
+/// actor), which Swift 6 enforces. Separate instances, in the same process or in others,
+/// coordinate through the semaphore: the lock excludes every other instance, including one in
+/// this process, and it is not recursive. The bytes of ``data`` are shared with other processes:
+/// touch them only between ``lock()`` and ``unlock()`` (or inside ``withLock(timeout:_:)``).
+public final class SharedMemory {
+    /// How the segment is mapped.
+    public enum AccessMode: Sendable {
+        /// Mapped with `SHM_RDONLY`: a write faults (the page is read-only, not just a flag).
+        case readOnly
+        case readWrite
+    }
+
+    /// The key given at creation, as in Qt.
+    public let key: String
+    /// The path Qt derives from the key; its inode names the segment.
+    public let nativeKey: String
+    /// The path whose inode names the lock's semaphore.
+    public let semaphoreNativeKey: String
+    /// How long create, attach and detach wait for the lock that Qt also takes around them,
+    /// so that a stuck lock holder cannot hang them forever.
+    public var setupLockTimeout: Duration = .seconds(5)
+
+    /// How the segment is mapped, nil when detached.
+    public private(set) var accessMode: AccessMode?
+
+    var address: UnsafeMutableRawPointer?
+    var mappedSize = 0
+    var segmentID: Int32 = -1
+    /// The semaphore set id, -1 until first needed or after it was removed.
+    var semaphoreID: Int32 = -1
+    /// This instance made the semaphore; it removes it when it is done and no segment is left.
+    var createdSemaphore = false
+    /// This instance holds the lock (Qt's lockedByMe).
+    var lockedByMe = false
+
+    /// A handle for `key`; nothing is created or attached until ``create(size:access:)`` or
+    /// ``attach(access:)``. The native keys use `$TMPDIR` (else /tmp) as Qt does.
+    public init(key: String) {
+        self.key = key
+        nativeKey = Self.nativeKey(for: key)
+        semaphoreNativeKey = Self.nativeKey(for: key, prefix: NativeKey.semaphorePrefix)
+    }
+
+    deinit {
+        detach()
+    }
+
+    /// Qt's native key for `key`: temp dir + "/" + prefix + the ASCII letters of the key +
+    /// the lowercase hex SHA-1 of its UTF-8 bytes; "" for an empty key. `tempDirectory` nil
+    /// means `$TMPDIR`, or /tmp when that is unset or empty.
+    public static func nativeKey(for key: String, prefix: String = "qipc_sharedmemory_",
+                                 tempDirectory: String? = nil) -> String {
+        NativeKey.make(for: key, prefix: prefix, tempDirectory: tempDirectory)
+    }
+
+    /// Whether a segment is mapped.
+    public var isAttached: Bool { address != nil }
+
+    /// The segment size from IPC_STAT (at least the size asked for); 0 when detached.
+    public var size: Int { mappedSize }
+
+    /// The mapped bytes, nil when detached. Writing through a read-only mapping crashes.
+    public var data: UnsafeMutableRawBufferPointer? {
+        address.map { UnsafeMutableRawBufferPointer(start: $0, count: mappedSize) }
+    }
+
+    /// Creates a segment of `size` bytes (mode 0600) and attaches to it, under the lock.
+    ///
+    /// A segment that nobody is attached to and whose creator process is gone (a crashed
+    /// viewer) is removed and replaced; a segment that a live process holds never is, and
+    /// gives `alreadyExists`.
+    public func create(size: Int, access: AccessMode = .readWrite) throws {
+        guard !key.isEmpty else { throw emptyKey("create") }
+        guard size > 0 else {
+            throw SharedMemoryError(.invalidSize,
+                "create: size \(size) for key \"\(key)\" is not allowed; the size must be at least 1 byte")
+        }
+        guard !isAttached else { throw alreadyAttached("create") }
+        _ = try semaphoreHandle()
+        try repairStaleSemaphore()
+        do {
+            try withSetupLock("create") {
+                guard let file = try KeyFile.resolve(nativeKey, create: true) else {
+                    throw SharedMemoryError(.keyError, "create: key file \(nativeKey) vanished while it was being made")
+                }
+                let id: Int32
+                do {
+                    id = try createSegment(sysvKey: file.sysvKey, size: size)
+                } catch let error as SharedMemoryError {
+                    if file.created && error.code != .alreadyExists { KeyFile.remove(nativeKey) }
+                    throw error
+                }
+                do {
+                    try map(id: id, access: access, call: "create")
+                } catch {
+                    // Nobody else can know the fresh segment yet: take it back.
+                    try? SystemVSegment.remove(id: id)
+                    KeyFile.remove(nativeKey)
+                    throw error
+                }
+            }
+        } catch {
+            releaseOwnedSemaphoreIfUnused()
+            throw error
+        }
+    }
+
+    /// Attaches to the segment that another process (or instance) created for this key.
+    /// Fails with `notFound` when there is none, leaving nothing behind.
+    public func attach(access: AccessMode = .readWrite) throws {
+        guard !key.isEmpty else { throw emptyKey("attach") }
+        guard !isAttached else { throw alreadyAttached("attach") }
+        // Look first without side effects, so that a missing segment creates no semaphore.
+        _ = try existingSegmentKey(call: "attach")
+        _ = try semaphoreHandle()
+        do {
+            try withSetupLock("attach") {
+                let sysvKey = try existingSegmentKey(call: "attach")
+                let id: Int32
+                do throws(Errno) {
+                    id = try SystemVSegment.lookup(sysvKey: sysvKey, mode: access == .readOnly ? 0o400 : 0o600)
+                } catch {
+                    if error.code == ENOENT { throw notFound("attach") }
+                    throw SharedMemoryError.fromErrno(error.code, call: "shmget",
+                        "attach: cannot open the segment for key \"\(key)\" (\(nativeKey))")
+                }
+                try map(id: id, access: access, call: "attach")
+            }
+        } catch {
+            releaseOwnedSemaphoreIfUnused()
+            throw error
+        }
+    }
+
+    /// Detaches; idempotent. The last process out (no attachment left) removes the segment,
+    /// its key file, the semaphore and its key file. Releases the lock if this instance holds it.
+    ///
+    /// The attachment count is checked under the lock so it cannot race a concurrent attach.
+    /// If the lock cannot be had within ``setupLockTimeout`` the mapping is still dropped, but
+    /// the segment is left for `create`'s stale recovery or `sharedmemory-ctl remove`.
+    public func detach() {
+        guard let address else {
+            if lockedByMe { lockedByMe = false; try? semaphoreRelease() }
+            releaseOwnedSemaphoreIfUnused()
+            return
+        }
+        let id = segmentID
+        var holding = lockedByMe
+        if !holding { holding = (try? semaphoreAcquire(timeout: setupLockTimeout)) ?? false }
+        try? SystemVSegment.detach(address)
+        self.address = nil
+        mappedSize = 0
+        segmentID = -1
+        accessMode = nil
+
+        var removedSegment = false
+        if holding, let status = try? SystemVSegment.status(id: id), status.attachedCount == 0 {
+            if (try? SystemVSegment.remove(id: id)) != nil {
+                KeyFile.remove(nativeKey)
+                removedSegment = true
+            }
+        }
+        lockedByMe = false
+        if removedSegment && semaphoreID >= 0 {
+            // Last one out: the lock goes too. Removing it while we hold it wakes any waiter
+            // with EIDRM, and the waiter re-creates it through the key file (as Qt does).
+            KeyFile.remove(semaphoreNativeKey)
+            try? SystemVSemaphore.remove(id: semaphoreID)
+            semaphoreID = -1
+            createdSemaphore = false
+        } else {
+            if holding { try? semaphoreRelease() }
+            releaseOwnedSemaphoreIfUnused()
+        }
+    }
+
+    // MARK: - Internals
+
+    /// shmget(IPC_CREAT|IPC_EXCL), replacing a stale segment once.
+    private func createSegment(sysvKey: key_t, size: Int) throws -> Int32 {
+        for _ in 0..<3 {
+            do {
+                return try SystemVSegment.create(sysvKey: sysvKey, size: size)
+            } catch {
+                guard error.code == EEXIST else { throw createFailure(error.code, size: size) }
+            }
+            let existing: SegmentStatus
+            do {
+                existing = try SystemVSegment.status(id: SystemVSegment.lookup(sysvKey: sysvKey))
+            } catch {
+                continue  // removed in between: try again
+            }
+            guard Self.isStale(existing) else {
+                throw SharedMemoryError(.alreadyExists,
+                    "create: a segment for key \"\(key)\" already exists (\(nativeKey), shmid \(existing.id), "
+                    + "\(existing.attachedCount) process(es) attached, creator pid \(existing.creatorPID) "
+                    + "\(ProcessState.isAlive(existing.creatorPID) ? "running" : "gone")); "
+                    + "attach to it instead, or stop the process that holds it")
+            }
+            // A crashed creator's leftover: nobody attached, nobody to come back for it.
+            try? SystemVSegment.remove(id: existing.id)
+        }
+        throw SharedMemoryError(.alreadyExists,
+            "create: the segment for key \"\(key)\" (\(nativeKey)) keeps reappearing; another process is creating it")
+    }
+
+    /// Stale: nobody attached, creator gone, and it looks like ours (same owner, mode 0600), so
+    /// an unrelated application's persistent segment that happens to share the key is spared.
+    static func isStale(_ status: SegmentStatus) -> Bool {
+        status.attachedCount == 0 && !ProcessState.isAlive(status.creatorPID)
+            && status.ownerUID == geteuid() && status.permissions == mode_t(SystemVSegment.creationMode)
+    }
+
+    private func map(id: Int32, access: AccessMode, call: String) throws {
+        let pointer: UnsafeMutableRawPointer
+        do {
+            pointer = try SystemVSegment.attach(id: id, readOnly: access == .readOnly)
+        } catch {
+            if error.code == EINVAL || error.code == EIDRM { throw notFound(call) }
+            throw SharedMemoryError.fromErrno(error.code, call: "shmat",
+                "\(call): cannot map the segment for key \"\(key)\" (\(nativeKey))")
+        }
+        do {
+            mappedSize = try SystemVSegment.status(id: id).size
+        } catch {
+            try? SystemVSegment.detach(pointer)
+            throw SharedMemoryError.fromErrno(error.code, call: "shmctl(IPC_STAT)",
+                "\(call): cannot read the size of the segment for key \"\(key)\" (\(nativeKey))")
+        }
+        address = pointer
+        segmentID = id
+        accessMode = access
+    }
+
+    /// The SysV key of the existing segment, or notFound (nothing is created).
+    private func existingSegmentKey(call: String) throws -> key_t {
+        guard let file = try KeyFile.resolve(nativeKey, create: false) else { throw notFound(call) }
+        do {
+            _ = try SystemVSegment.lookup(sysvKey: file.sysvKey)
+        } catch {
+            if error.code == ENOENT { throw notFound(call) }
+            // EACCES and friends: the real attach reports them with the access mode asked for.
+        }
+        return file.sysvKey
+    }
+
+    private func createFailure(_ err: Int32, size: Int) -> SharedMemoryError {
+        let what = "create: cannot create a segment of \(size) bytes for key \"\(key)\" (\(nativeKey))"
+        if err == EINVAL {
+            let limit = SystemVSegment.maximumSize().map { " (kernel.shmmax is \($0))" } ?? ""
+            return SharedMemoryError(.invalidSize,
+                "\(what): shmget failed: \(SharedMemoryError.errnoText(err)); the size is outside the system limits\(limit)")
+        }
+        return SharedMemoryError.fromErrno(err, call: "shmget", what)
+    }
+
+    private func notFound(_ call: String) -> SharedMemoryError {
+        SharedMemoryError(.notFound,
+            "\(call): the shared memory segment for key \"\(key)\" (\(nativeKey)) does not exist; "
+            + "the process that creates it (e.g. the `sharedmemory` viewer) must be started first")
+    }
+
+    private func emptyKey(_ call: String) -> SharedMemoryError {
+        SharedMemoryError(.keyError, "\(call): the key is empty; give a non-empty key")
+    }
+
+    private func alreadyAttached(_ call: String) -> SharedMemoryError {
+        SharedMemoryError(.alreadyExists,
+            "\(call): this SharedMemory for key \"\(key)\" is already attached; detach first")
+    }
+}

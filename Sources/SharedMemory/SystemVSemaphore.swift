@@ -1,0 +1,76 @@
+import CSysV
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What semctl tells about the one-semaphore set used as the lock.
+struct SemaphoreStatus: Equatable {
+    var id: Int32
+    var sysvKey: key_t
+    var value: Int
+    /// Pid of the last process that changed the value (the holder while value is 0).
+    var lastPID: pid_t
+    var permissions: mode_t
+    var ownerUID: uid_t
+    /// Last change by SETVAL or creation (sem_ctime), seconds since the epoch.
+    var changeTime: Int
+}
+
+/// The raw semget/semctl/semtimedop calls, nothing else.
+enum SystemVSemaphore {
+    static let creationMode: Int32 = 0o600
+
+    /// Qt's handle(): create exclusively, else open the existing set. `created` tells which.
+    static func open(sysvKey: key_t) throws(Errno) -> (id: Int32, created: Bool) {
+        var id = semget(sysvKey, 1, creationMode | IPC_CREAT | IPC_EXCL)
+        if id >= 0 { return (id, true) }
+        guard errno == EEXIST else { throw .current }
+        id = semget(sysvKey, 1, creationMode | IPC_CREAT)
+        if id < 0 { throw .current }
+        return (id, false)
+    }
+
+    /// The existing set for `sysvKey`, never creating one.
+    static func lookup(sysvKey: key_t) throws(Errno) -> Int32 {
+        let id = semget(sysvKey, 0, 0)
+        if id < 0 { throw .current }
+        return id
+    }
+
+    static func setValue(id: Int32, _ value: Int32) throws(Errno) {
+        if csysv_sem_setval(id, value) != 0 { throw .current }
+    }
+
+    static func status(id: Int32) throws(Errno) -> SemaphoreStatus {
+        var ds = semid_ds()
+        if csysv_sem_stat(id, &ds) != 0 { throw .current }
+        let value = csysv_sem_getval(id)
+        if value < 0 { throw .current }
+        let pid = csysv_sem_getpid(id)
+        if pid < 0 { throw .current }
+        return SemaphoreStatus(
+            id: id, sysvKey: ds.sem_perm.__key, value: Int(value), lastPID: pid,
+            permissions: mode_t(ds.sem_perm.mode) & 0o777, ownerUID: ds.sem_perm.uid,
+            changeTime: Int(ds.sem_ctime))
+    }
+
+    static func remove(id: Int32) throws(Errno) {
+        if csysv_sem_remove(id) != 0 { throw .current }
+    }
+
+    /// One semop with SEM_UNDO (so the kernel undoes it if we die). `timeout` nil blocks,
+    /// zero does not wait. Throws the errno; EAGAIN means the wait timed out.
+    static func change(id: Int32, by delta: Int16, timeout: Duration?) throws(Errno) {
+        var flags = Int16(SEM_UNDO)
+        if let timeout, timeout <= .zero { flags |= Int16(IPC_NOWAIT) }
+        let rc: Int32
+        if let timeout, timeout > .zero {
+            let (seconds, attoseconds) = timeout.components
+            var ts = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
+            rc = csysv_sem_op(id, delta, flags, &ts)
+        } else {
+            rc = csysv_sem_op(id, delta, flags, nil)
+        }
+        if rc != 0 { throw .current }
+    }
+}
