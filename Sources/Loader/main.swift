@@ -1,1 +1,23 @@
-print("being written")
+import Glibc
+import GtkSupport
+
+// G_APPLICATION_NON_UNIQUE (unique: false): with a unique application a second loader (e.g.
+// for another --key) would only activate the first process, whose window writes to the
+// first key. Each start must be its own process bound to its own key.
+let app = Application(id: "org.sharedmemorygtk.Loader", unique: false,
+                      options: LoaderOptions.definitions, summary: LoaderOptions.summary)
+var options = LoaderOptions()
+var loader: LoaderWindow?
+
+app.onOptions { values in
+    do { options = try LoaderOptions(values) } catch { return LoaderOptions.fail(error) }
+    return nil
+}
+app.onActivate {
+    if loader == nil { loader = LoaderWindow(application: app, options: options) }
+    loader?.present()
+}
+app.quitOnUnixSignals()
+
+let status = app.run()
+exit(status != 0 ? status : loader?.exitStatus ?? 0)

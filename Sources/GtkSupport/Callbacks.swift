@@ -1,0 +1,103 @@
+import CGtk
+
+// The one place where Swift closures become C callbacks. Every closure is wrapped in a
+// retained box whose pointer is the callback's user data; GLib calls the matching destroy
+// notify when the handler or source goes away, and that releases the box.
+//
+// All callbacks here run on the thread that runs the GLib main loop, which is the process'
+// main thread (GtkApplication.run is called from main.swift), hence `assumeIsolated`.
+
+/// A retained Swift closure travelling through a C `gpointer`. The actions are `@MainActor`
+/// closures, hence Sendable, so the box is too.
+final class CallbackBox<Action: Sendable>: Sendable {
+    let action: Action
+    init(_ action: Action) { self.action = action }
+
+    /// +1 pointer for GLib; balanced by `release(_:)` in a destroy notify.
+    func retainedPointer() -> gpointer { Unmanaged.passRetained(self).toOpaque() }
+    static func from(_ pointer: gpointer?) -> CallbackBox { Unmanaged<CallbackBox>.fromOpaque(pointer!).takeUnretainedValue() }
+    static func release(_ pointer: gpointer?) { Unmanaged<CallbackBox>.fromOpaque(pointer!).release() }
+}
+
+typealias VoidAction = @MainActor () -> Void
+typealias BoolAction = @MainActor () -> Bool
+
+// Signal handler `void handler(GObject *instance, gpointer user_data)`.
+private let voidSignalTrampoline: @convention(c) (gpointer?, gpointer?) -> Void = { _, data in
+    let box = CallbackBox<VoidAction>.from(data)
+    MainActor.assumeIsolated { box.action() }
+}
+
+// Signal handler `gint handler(GApplication *app, GVariantDict *options, gpointer user_data)`
+// (handle-local-options).
+typealias DictAction = @MainActor (UnsafeMutablePointer<GVariantDict>) -> Int32
+private let dictSignalTrampoline: @convention(c) (gpointer?, UnsafeMutablePointer<GVariantDict>?, gpointer?) -> Int32 = {
+    _, dict, data in
+    let box = CallbackBox<DictAction>.from(data)
+    nonisolated(unsafe) let dict = dict!   // only used on this (the main) thread
+    return MainActor.assumeIsolated { box.action(dict) }
+}
+
+private let closureNotify: GClosureNotify = { data, _ in CallbackBox<VoidAction>.release(data) }
+private let dictClosureNotify: GClosureNotify = { data, _ in CallbackBox<DictAction>.release(data) }
+
+/// Connects a `void (instance, user_data)` signal of `instance` to `action`.
+@MainActor @discardableResult
+func connectSignal(_ instance: gpointer, _ name: String, _ action: @escaping VoidAction) -> gulong {
+    g_signal_connect_data(instance, name, unsafeBitCast(voidSignalTrampoline, to: GCallback.self),
+                          CallbackBox(action).retainedPointer(), closureNotify, GConnectFlags(rawValue: 0))
+}
+
+/// Connects a signal with signature `gint (instance, GVariantDict *, user_data)`.
+@MainActor @discardableResult
+func connectDictSignal(_ instance: gpointer, _ name: String, _ action: @escaping DictAction) -> gulong {
+    g_signal_connect_data(instance, name, unsafeBitCast(dictSignalTrampoline, to: GCallback.self),
+                          CallbackBox(action).retainedPointer(), dictClosureNotify, GConnectFlags(rawValue: 0))
+}
+
+// GSourceFunc: `gboolean func(gpointer user_data)`; returning FALSE removes the source.
+private let sourceTrampoline: GSourceFunc = { data in
+    let box = CallbackBox<BoolAction>.from(data)
+    return MainActor.assumeIsolated { box.action() } ? 1 : 0
+}
+private let sourceNotify: GDestroyNotify = { data in CallbackBox<BoolAction>.release(data) }
+
+/// Main-loop sources: timeouts, idles and Unix signals, all run on the GTK main thread.
+/// Swift Concurrency's main executor is not driven by the GLib loop, so these are the way
+/// to defer work in the GTK programs.
+@MainActor
+public enum MainLoop {
+    /// Identifies a source so it can be removed before it finishes on its own.
+    public struct Source: Sendable, Equatable {
+        public let id: guint
+        /// Removes the source; its closure is released. Do not call after the closure returned
+        /// `false` (the source is gone already).
+        @MainActor public func remove() { g_source_remove(id) }
+    }
+
+    /// Calls `action` every `milliseconds` until it returns `false`.
+    @discardableResult
+    public static func addTimeout(milliseconds: UInt32, _ action: @escaping @MainActor () -> Bool) -> Source {
+        Source(id: g_timeout_add_full(G_PRIORITY_DEFAULT, milliseconds, sourceTrampoline,
+                                      CallbackBox<BoolAction>(action).retainedPointer(), sourceNotify))
+    }
+
+    /// Calls `action` whenever the loop is idle until it returns `false`. The default idle
+    /// priority runs after redraws, so the window stays responsive between calls.
+    @discardableResult
+    public static func addIdle(_ action: @escaping @MainActor () -> Bool) -> Source {
+        Source(id: g_idle_add_full(G_PRIORITY_DEFAULT_IDLE, sourceTrampoline,
+                                   CallbackBox<BoolAction>(action).retainedPointer(), sourceNotify))
+    }
+
+    /// Calls `action` on the main loop when the process receives `signal` (SIGINT, SIGTERM,
+    /// SIGHUP, ...). The handler is async-signal safe: GLib defers it to the loop.
+    @discardableResult
+    public static func addUnixSignal(_ signal: Int32, _ action: @escaping @MainActor () -> Bool) -> Source {
+        Source(id: g_unix_signal_add_full(G_PRIORITY_DEFAULT, signal, sourceTrampoline,
+                                          CallbackBox<BoolAction>(action).retainedPointer(), sourceNotify))
+    }
+
+    /// Monotonic time in microseconds (g_get_monotonic_time), for traces and measurements.
+    public static var monotonicMicroseconds: Int64 { Int64(g_get_monotonic_time()) }
+}

@@ -1,0 +1,48 @@
+import CGtk
+
+/// A GtkLabel, left aligned.
+@MainActor
+public final class Label: Widget {
+    /// Creates a label showing `text`.
+    public init(_ text: String = "") {
+        super.init(gtk_label_new(text))
+        gtk_label_set_xalign(label, 0)
+    }
+
+    private var label: UnsafeMutablePointer<GtkLabel> { cast() }
+
+    /// The shown text (plain, no markup).
+    public var text: String {
+        get { String(cString: gtk_label_get_text(label)) }
+        set { gtk_label_set_text(label, newValue) }
+    }
+
+    /// Where the text sits when the label has more room than it needs (0 = left / top).
+    public func setAlignment(x: Float = 0, y: Float = 0.5) {
+        gtk_label_set_xalign(label, x)
+        gtk_label_set_yalign(label, y)
+    }
+
+    /// Lets the user select and copy the text.
+    public func setSelectable(_ selectable: Bool) { gtk_label_set_selectable(label, selectable.gboolean) }
+
+    /// Wraps long lines at word (or, for very long words, character) boundaries.
+    public func setWrap(_ wrap: Bool) {
+        gtk_label_set_line_wrap(label, wrap.gboolean)
+        gtk_label_set_line_wrap_mode(label, PANGO_WRAP_WORD_CHAR)
+    }
+
+    /// Clears the selection of a selectable label (GTK selects all when focus moves into it).
+    public func selectNone() { gtk_label_select_region(label, 0, 0) }
+
+    /// Renders the text in bold (header lines).
+    public func setBold() {
+        let attributes = pango_attr_list_new()
+        pango_attr_list_insert(attributes, pango_attr_weight_new(PANGO_WEIGHT_BOLD))
+        gtk_label_set_attributes(label, attributes)
+        pango_attr_list_unref(attributes)
+    }
+
+    /// Makes this label the visible label of `widget` (mnemonic and accessibility relation).
+    public func setLabelFor(_ widget: Widget) { gtk_label_set_mnemonic_widget(label, widget.widget) }
+}

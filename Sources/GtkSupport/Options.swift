@@ -1,0 +1,134 @@
+import CGtk
+import Glibc
+
+/// A command line option parsed by GLib (`g_application_add_main_option`), so `--help`,
+/// `--key=VALUE`, `--key VALUE` and error messages behave like every other GTK program.
+public struct CommandLineOption: Sendable {
+    /// The value an option takes.
+    public enum Kind: Sendable {
+        /// `--name TEXT`
+        case string
+        /// `--name NUMBER` (64-bit; GLib rejects non-numbers with a readable error)
+        case int64
+        /// `--name` without a value
+        case flag
+    }
+
+    public let name: String
+    public let shortName: Character?
+    public let kind: Kind
+    public let description: String
+    /// Placeholder shown in `--help`, e.g. `KEY`.
+    public let argument: String?
+
+    /// Describes an option `--name` (and `-shortName`).
+    public init(_ name: String, short shortName: Character? = nil, kind: Kind,
+                description: String, argument: String? = nil) {
+        self.name = name
+        self.shortName = shortName
+        self.kind = kind
+        self.description = description
+        self.argument = argument
+    }
+
+    var glibArg: GOptionArg {
+        switch kind {
+        case .string: G_OPTION_ARG_STRING
+        case .int64: G_OPTION_ARG_INT64
+        case .flag: G_OPTION_ARG_NONE
+        }
+    }
+}
+
+/// The options given on the command line (absent ones are nil / false).
+public struct OptionValues: Sendable {
+    enum Value: Sendable { case string(String), int64(Int64), flag }
+    var values: [String: Value] = [:]
+
+    /// The value of a `.string` option, nil when not given.
+    public func string(_ name: String) -> String? {
+        if case .string(let value) = values[name] { value } else { nil }
+    }
+
+    /// The value of an `.int64` option, nil when not given.
+    public func int64(_ name: String) -> Int64? {
+        if case .int64(let value) = values[name] { value } else { nil }
+    }
+
+    /// Whether a `.flag` option was given.
+    public func flag(_ name: String) -> Bool {
+        if case .flag = values[name] { true } else { false }
+    }
+}
+
+/// GOptionEntry rows whose values GLib writes into storage owned here.
+///
+/// Why not `g_application_add_main_option` (values packed into the GVariantDict): GApplication
+/// packs only non-zero values, so `--size 0` would look like "no --size" and escape validation.
+/// With our own `arg_data` every given value is seen. Lives as long as the application.
+final class OptionTable {
+    private let options: [CommandLineOption]
+    private let storage: [UnsafeMutableRawPointer]
+    private let strings: [UnsafeMutablePointer<CChar>]
+    private(set) var entries: UnsafeMutablePointer<GOptionEntry>
+    /// An int64 option still holding this was not given.
+    private static let unset = Int64.min
+
+    init(_ options: [CommandLineOption]) {
+        self.options = options
+        storage = options.map { option in
+            let slot = UnsafeMutableRawPointer.allocate(byteCount: 8, alignment: 8)
+            switch option.kind {
+            case .string: slot.storeBytes(of: nil, as: UnsafeMutablePointer<CChar>?.self)
+            case .int64: slot.storeBytes(of: Self.unset, as: Int64.self)
+            case .flag: slot.storeBytes(of: 0, as: gboolean.self)
+            }
+            return slot
+        }
+        var strings: [UnsafeMutablePointer<CChar>] = []
+        func keep(_ text: String?) -> UnsafePointer<CChar>? {
+            guard let text else { return nil }
+            let copy = strdup(text)!
+            strings.append(copy)
+            return UnsafePointer(copy)
+        }
+        entries = .allocate(capacity: options.count + 1)
+        for (index, option) in options.enumerated() {
+            entries[index] = GOptionEntry(
+                long_name: keep(option.name),
+                short_name: option.shortName?.asciiValue.map { CChar(bitPattern: $0) } ?? 0,
+                flags: 0, arg: option.glibArg, arg_data: storage[index],
+                description: keep(option.description), arg_description: keep(option.argument))
+        }
+        entries[options.count] = GOptionEntry()   // terminator: long_name NULL
+        self.strings = strings
+    }
+
+    deinit {
+        for (slot, option) in zip(storage, options) {
+            if option.kind == .string { g_free(slot.load(as: UnsafeMutablePointer<CChar>?.self)) }
+            slot.deallocate()
+        }
+        strings.forEach { free($0) }
+        entries.deallocate()
+    }
+
+    /// What GLib stored, after parsing.
+    var values: OptionValues {
+        var values = OptionValues()
+        for (slot, option) in zip(storage, options) {
+            switch option.kind {
+            case .string:
+                if let text = slot.load(as: UnsafeMutablePointer<CChar>?.self) {
+                    values.values[option.name] = .string(String(cString: text))
+                }
+            case .int64:
+                let number = slot.load(as: Int64.self)
+                if number != Self.unset { values.values[option.name] = .int64(number) }
+            case .flag:
+                if slot.load(as: gboolean.self) != 0 { values.values[option.name] = .flag }
+            }
+        }
+        return values
+    }
+}

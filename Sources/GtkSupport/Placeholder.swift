@@ -1,1 +1,0 @@
-// GtkSupport: being written this session.

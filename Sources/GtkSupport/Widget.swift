@@ -1,0 +1,92 @@
+import CGtk
+
+/// A non-owning handle to a GtkWidget. GTK owns the widgets (a toplevel owns its children,
+/// the application owns its windows); the Swift objects only keep typed access.
+@MainActor
+open class Widget {
+    /// The underlying `GtkWidget *`.
+    public let widget: UnsafeMutablePointer<GtkWidget>
+
+    /// Wraps an existing widget pointer (as returned by the `gtk_*_new` functions).
+    public init(_ widget: UnsafeMutablePointer<GtkWidget>) { self.widget = widget }
+
+    /// Views the widget as another GTK struct type (the C cast macros are not imported).
+    func cast<T>(_: T.Type = T.self) -> UnsafeMutablePointer<T> {
+        UnsafeMutableRawPointer(widget).assumingMemoryBound(to: T.self)
+    }
+
+    /// The name assistive technologies (AT-SPI, the GUI tests) see for this widget.
+    public func setAccessibleName(_ name: String) {
+        atk_object_set_name(gtk_widget_get_accessible(widget), name)
+    }
+
+    /// The name assistive technologies currently report.
+    public var accessibleName: String? {
+        atk_object_get_name(gtk_widget_get_accessible(widget)).map { String(cString: $0) }
+    }
+
+    /// Sets all four margins (start, end, top, bottom) in pixels.
+    public func setMargins(_ margin: Int32) { setMargins(top: margin, bottom: margin, start: margin, end: margin) }
+
+    /// Sets the margins in pixels.
+    public func setMargins(top: Int32, bottom: Int32, start: Int32, end: Int32) {
+        gtk_widget_set_margin_top(widget, top)
+        gtk_widget_set_margin_bottom(widget, bottom)
+        gtk_widget_set_margin_start(widget, start)
+        gtk_widget_set_margin_end(widget, end)
+    }
+
+    /// Whether the widget takes extra horizontal / vertical space in its parent.
+    public func setExpand(horizontal: Bool, vertical: Bool) {
+        gtk_widget_set_hexpand(widget, horizontal.gboolean)
+        gtk_widget_set_vexpand(widget, vertical.gboolean)
+    }
+
+    /// A tooltip shown on hover.
+    public func setTooltip(_ text: String) { gtk_widget_set_tooltip_text(widget, text) }
+
+    /// Enables or disables user interaction.
+    public func setSensitive(_ sensitive: Bool) { gtk_widget_set_sensitive(widget, sensitive.gboolean) }
+
+    /// Gives the widget keyboard focus.
+    public func grabFocus() { gtk_widget_grab_focus(widget) }
+
+    /// Shows the widget and all its children.
+    public func showAll() { gtk_widget_show_all(widget) }
+
+    /// Connects a signal whose handler takes no arguments besides the instance (e.g. `changed`,
+    /// `clicked`, `destroy`).
+    public func onSignal(_ name: String, _ action: @escaping @MainActor () -> Void) {
+        connectSignal(widget, name, action)
+    }
+}
+
+extension Bool {
+    var gboolean: gboolean { self ? 1 : 0 }
+}
+
+/// A GtkBox: children in a row or column with spacing.
+@MainActor
+public final class Box: Widget {
+    /// Creates a vertical (default) or horizontal box with `spacing` pixels between children.
+    public init(vertical: Bool = true, spacing: Int32 = 6) {
+        super.init(gtk_box_new(vertical ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL, spacing))
+    }
+
+    /// Appends `child`; `expand` gives it the extra space of the box.
+    public func add(_ child: Widget, expand: Bool = false, fill: Bool = true) {
+        gtk_box_pack_start(cast(GtkBox.self), child.widget, expand.gboolean, fill.gboolean, 0)
+    }
+}
+
+/// A GtkScrolledWindow around one child, with a frame.
+@MainActor
+public final class ScrolledWindow: Widget {
+    /// Wraps `child` in scroll bars that appear when needed.
+    public init(_ child: Widget) {
+        super.init(gtk_scrolled_window_new(nil, nil))
+        gtk_scrolled_window_set_policy(cast(GtkScrolledWindow.self), GTK_POLICY_AUTOMATIC, GTK_POLICY_AUTOMATIC)
+        gtk_scrolled_window_set_shadow_type(cast(GtkScrolledWindow.self), GTK_SHADOW_IN)
+        gtk_container_add(cast(GtkContainer.self), child.widget)
+    }
+}

@@ -1,0 +1,37 @@
+import CGtk
+
+/// A GtkApplicationWindow: a toplevel that belongs to an `Application` and keeps it running.
+@MainActor
+public final class Window: Widget {
+    /// Creates a window of `application` with a title, default size and icon name.
+    public init(application: Application, title: String, width: Int32, height: Int32, iconName: String? = nil) {
+        super.init(gtk_application_window_new(application.gtkApplication))
+        gtk_window_set_title(window, title)
+        gtk_window_set_default_size(window, width, height)
+        if let iconName { gtk_window_set_icon_name(window, iconName) }
+    }
+
+    private var window: UnsafeMutablePointer<GtkWindow> { cast() }
+
+    /// The window title.
+    public var title: String {
+        get { gtk_window_get_title(window).map { String(cString: $0) } ?? "" }
+        set { gtk_window_set_title(window, newValue) }
+    }
+
+    /// Sets the single child of the window.
+    public func setChild(_ child: Widget) { gtk_container_add(cast(GtkContainer.self), child.widget) }
+
+    /// Shows the window and its children and raises it. `focus` gets the keyboard focus; it is
+    /// set before the window is shown because otherwise GTK focuses the first focusable child,
+    /// and a selectable label focused that way shows its whole text selected.
+    public func present(focus: Widget? = nil) {
+        if let child = gtk_bin_get_child(cast(GtkBin.self)) { gtk_widget_show_all(child) }
+        focus?.grabFocus()   // unlike gtk_window_set_focus, lets a combo box pass it to its button
+        gtk_widget_show(widget)
+        gtk_window_present(window)
+    }
+
+    /// Closes the window as if the user clicked the close button.
+    public func close() { gtk_window_close(window) }
+}
