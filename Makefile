@@ -1,0 +1,130 @@
+# sharedmemory-gtk: build, run, test and install.
+#
+#   make run        build, start the viewer, then the loader (closing the loader stops the viewer)
+#   make test       unit tests, GUI tests under Xvfb + AT-SPI, validation of the data files
+#   make install    PREFIX=/usr/local DESTDIR= (release build)
+#
+# Override SWIFT_BUILD_FLAGS to use another scratch path or configuration, e.g.
+#   make test SWIFT_BUILD_FLAGS="--scratch-path .build-ci"
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.ONESHELL:
+.DEFAULT_GOAL := build
+
+PREFIX            ?= /usr/local
+DESTDIR           ?=
+SWIFT             ?= swift
+SWIFT_BUILD_FLAGS ?=
+# Debian's interpreter: it has python3-gi. The python3 on PATH may be another one (pyenv).
+PYTHON            ?= /usr/bin/python3
+KEY               ?= fileloader_shm_key
+XVFB_SCREEN       ?= 1600x1000x24
+
+APP_VIEWER := org.sharedmemorygtk.Viewer
+APP_LOADER := org.sharedmemorygtk.Loader
+BINARIES   := sharedmemory sharedmemory_loader sharedmemory-ctl
+
+BUILD_DEPS := libgtk-3-dev libglib2.0-dev pkg-config
+# The fonts only make the screenshot show every script of assets/files/multilingual.txt.
+TEST_DEPS  := $(BUILD_DEPS) xvfb xauth dbus dbus-x11 at-spi2-core gir1.2-atspi-2.0 python3-gi \
+              imagemagick desktop-file-utils appstream procps util-linux \
+              fonts-dejavu-core fonts-droid-fallback fonts-nanum fonts-lohit-deva fonts-noto-color-emoji
+
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+
+BINDIR   := $(DESTDIR)$(PREFIX)/bin
+SHAREDIR := $(DESTDIR)$(PREFIX)/share
+
+.PHONY: deps test-deps build release run test unit-test gui-test validate install uninstall clean
+
+# Install the Debian packages of $(1) that are missing; apt-get update only when something is.
+define apt_install
+missing=()
+for pkg in $(1); do
+  dpkg-query -W -f='$${Status}\n' "$$pkg" 2>/dev/null | grep -q '^install ok installed$$' || missing+=("$$pkg")
+done
+if (( $${#missing[@]} )); then
+  echo "Installing missing packages: $${missing[*]}"
+  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$${missing[@]}"
+else
+  echo "All needed packages are installed."
+fi
+command -v $(SWIFT) >/dev/null || { echo "$(SWIFT) not found: install the Swift toolchain (e.g. /opt/swift/usr/bin on PATH)"; exit 1; }
+endef
+
+deps:
+	@$(call apt_install,$(BUILD_DEPS))
+
+test-deps:
+	@$(call apt_install,$(TEST_DEPS))
+
+build:
+	$(SWIFT) build $(SWIFT_BUILD_FLAGS)
+
+release:
+	$(SWIFT) build -c release $(SWIFT_BUILD_FLAGS)
+
+# Viewer first (it creates the segment), wait until the segment exists, then the loader.
+run: deps build
+	@bin="$$($(SWIFT) build $(SWIFT_BUILD_FLAGS) --show-bin-path)"
+	"$$bin/sharedmemory" --key '$(KEY)' &
+	viewer=$$!
+	trap 'kill $$viewer 2>/dev/null || true; wait $$viewer 2>/dev/null || true' EXIT
+	for _ in $$(seq 50); do
+	  "$$bin/sharedmemory-ctl" info --key '$(KEY)' >/dev/null 2>&1 && break
+	  kill -0 $$viewer 2>/dev/null || { echo "The viewer exited before creating the segment."; exit 1; }
+	  sleep 0.1
+	done
+	"$$bin/sharedmemory-ctl" info --key '$(KEY)' >/dev/null 2>&1 || { echo "No segment for key $(KEY) after 5 s."; exit 1; }
+	"$$bin/sharedmemory_loader" --key '$(KEY)' --assets '$(CURDIR)/assets/files'
+
+# Runs every stage, then fails if any stage failed. The GUI tests go last so that their
+# closing line (`N passed, M failed`) ends the output of a successful run.
+test: test-deps build
+	@failed=()
+	$(MAKE) --no-print-directory unit-test || failed+=(unit-test)
+	$(MAKE) --no-print-directory validate  || failed+=(validate)
+	$(MAKE) --no-print-directory gui-test  || failed+=(gui-test)
+	if (( $${#failed[@]} )); then echo "make test: FAILED: $${failed[*]}"; exit 1; fi
+
+unit-test:
+	$(SWIFT) test $(SWIFT_BUILD_FLAGS)
+
+gui-test:
+	SHAREDMEMORY_BIN_DIR="$$($(SWIFT) build $(SWIFT_BUILD_FLAGS) --show-bin-path)" \
+	SHAREDMEMORY_ASSETS="$(CURDIR)/assets/files" \
+	SHAREDMEMORY_SCREENSHOTS="$(CURDIR)/docs/screenshot.png $(CURDIR)/out/screenshot.png" \
+	xvfb-run -a -s "-screen 0 $(XVFB_SCREEN)" dbus-run-session -- $(PYTHON) Tests/gui/run_gui_tests.py
+
+validate:
+	desktop-file-validate data/$(APP_VIEWER).desktop data/$(APP_LOADER).desktop
+	appstreamcli validate --no-net data/$(APP_VIEWER).metainfo.xml
+	$(PYTHON) -c 'import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])' data/icons/sharedmemory-gtk.svg
+	echo "data files are valid"
+
+install: release
+	@bin="$$($(SWIFT) build -c release $(SWIFT_BUILD_FLAGS) --show-bin-path)"
+	for b in $(BINARIES); do install -Dm755 "$$bin/$$b" "$(BINDIR)/$$b"; done
+	install -d "$(SHAREDIR)/sharedmemory-gtk/files"
+	install -m644 assets/files/* "$(SHAREDIR)/sharedmemory-gtk/files/"
+	install -Dm644 data/$(APP_VIEWER).desktop "$(SHAREDIR)/applications/$(APP_VIEWER).desktop"
+	install -Dm644 data/$(APP_LOADER).desktop "$(SHAREDIR)/applications/$(APP_LOADER).desktop"
+	install -Dm644 data/icons/sharedmemory-gtk.svg "$(SHAREDIR)/icons/hicolor/scalable/apps/$(APP_VIEWER).svg"
+	install -Dm644 data/icons/sharedmemory-gtk.svg "$(SHAREDIR)/icons/hicolor/scalable/apps/$(APP_LOADER).svg"
+	install -Dm644 data/$(APP_VIEWER).metainfo.xml "$(SHAREDIR)/metainfo/$(APP_VIEWER).metainfo.xml"
+	if [ -z "$(DESTDIR)" ] && command -v gtk-update-icon-cache >/dev/null; then
+	  gtk-update-icon-cache -qtf "$(SHAREDIR)/icons/hicolor" || true
+	fi
+
+uninstall:
+	rm -f $(addprefix "$(BINDIR)/,$(addsuffix ",$(BINARIES)))
+	rm -rf "$(SHAREDIR)/sharedmemory-gtk"
+	rm -f "$(SHAREDIR)/applications/$(APP_VIEWER).desktop" "$(SHAREDIR)/applications/$(APP_LOADER).desktop"
+	rm -f "$(SHAREDIR)/icons/hicolor/scalable/apps/$(APP_VIEWER).svg" \
+	      "$(SHAREDIR)/icons/hicolor/scalable/apps/$(APP_LOADER).svg"
+	rm -f "$(SHAREDIR)/metainfo/$(APP_VIEWER).metainfo.xml"
+
+clean:
+	rm -rf .build out

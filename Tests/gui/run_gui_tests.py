@@ -1,0 +1,798 @@
+#!/usr/bin/python3
+"""End-to-end GUI tests: the real `sharedmemory` and `sharedmemory_loader` windows,
+driven through AT-SPI.
+
+Run under an X server and a private D-Bus session, with Debian's interpreter (python3-gi):
+
+    xvfb-run -a -s "-screen 0 1600x1000x24" dbus-run-session -- /usr/bin/python3 Tests/gui/run_gui_tests.py
+
+(`make gui-test` does this.) Environment:
+    SHAREDMEMORY_BIN_DIR      folder with the three binaries (default: `swift build --show-bin-path`)
+    SHAREDMEMORY_ASSETS       sample files folder (default: assets/files)
+    SHAREDMEMORY_SCREENSHOTS  space-separated PNG paths for the screenshot (default: out/screenshot.png)
+    GUI_TESTS                 comma-separated test names to run only those
+
+Accessibility: GTK 3 links the AT-SPI bridge (libatk-bridge) itself; it is switched on unless
+NO_AT_BRIDGE=1. The accessibility bus (at-spi-bus-launcher) and the registry are started by
+D-Bus activation inside `dbus-run-session`, from at-spi2-core's service files: the first
+Atspi call starts them. Nothing else is needed (no GTK_MODULES, no gsettings).
+
+Every test uses its own key, so runs never collide, and kills what it started.
+The closing line is `N passed, M failed`; the exit status is non-zero on any failure.
+"""
+
+import ctypes
+import ctypes.util
+import hashlib
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import uuid
+
+import gi
+
+gi.require_version("Atspi", "2.0")
+from gi.repository import Atspi  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+VIEWER_TITLE = "Shared Memory"
+LOADER_TITLE = "Shared Memory Loader"
+EMPTY_MESSAGE = "No file loaded yet, please use sharedmemory_loader to load one."
+UPDATE_DEADLINE = 1.0          # the viewer shows a loaded file within this many seconds
+START_DEADLINE = 15.0          # a window appears on the accessibility bus
+EXIT_DEADLINE = 5.0
+
+
+# --------------------------------------------------------------------------- configuration
+
+def bin_dir():
+    d = os.environ.get("SHAREDMEMORY_BIN_DIR")
+    if not d:
+        d = subprocess.run(["swift", "build", "--show-bin-path"], cwd=ROOT, check=True,
+                           capture_output=True, text=True).stdout.strip()
+    return d
+
+
+BIN = bin_dir()
+VIEWER = os.path.join(BIN, "sharedmemory")
+LOADER = os.path.join(BIN, "sharedmemory_loader")
+CTL = os.path.join(BIN, "sharedmemory-ctl")
+ASSETS = os.environ.get("SHAREDMEMORY_ASSETS", os.path.join(ROOT, "assets", "files"))
+SCREENSHOTS = os.environ.get("SHAREDMEMORY_SCREENSHOTS",
+                             os.path.join(ROOT, "out", "screenshot.png")).split()
+
+
+class TestFailure(AssertionError):
+    pass
+
+
+class Fatal(TestFailure):
+    """A failure that no amount of waiting fixes (a process exited): wait_until re-raises it."""
+
+
+def check(cond, message):
+    if not cond:
+        raise TestFailure(message)
+
+
+def short(value, limit=300):
+    r = repr(value)
+    return r if len(r) <= limit else r[:limit] + f"... ({len(value)} chars)"
+
+
+def wait_until(what, fn, timeout):
+    """Polls fn() until it returns a truthy value; fails with the last value seen."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while True:
+        try:
+            last = fn()
+        except Fatal:
+            raise
+        except Exception as e:  # an accessible that is not there yet, a process still starting
+            last = e
+        if last and not isinstance(last, Exception):
+            return last
+        if time.monotonic() >= deadline:
+            raise TestFailure(f"timed out after {timeout:.1f}s waiting for {what}; last: {short(last)}")
+        time.sleep(0.03)
+
+
+# --------------------------------------------------------------------------- keys, Qt style
+
+def temp_dir():
+    return (os.environ.get("TMPDIR") or "/tmp").rstrip("/") or "/"
+
+
+def native_file(key, prefix):
+    """Qt's QSharedMemoryPrivate::makePlatformSafeKey: letters of the key + sha1 of the key."""
+    letters = re.sub(r"[^A-Za-z]", "", key)
+    return os.path.join(temp_dir(), prefix + letters + hashlib.sha1(key.encode()).hexdigest())
+
+
+def shm_file(key):
+    return native_file(key, "qipc_sharedmemory_")
+
+
+def sem_file(key):
+    return native_file(key, "qipc_systemsem_")
+
+
+def ftok(path, proj=ord("Q")):
+    """glibc ftok(3); Qt passes 'Q'."""
+    st = os.stat(path)
+    return ((proj & 0xFF) << 24) | ((st.st_dev & 0xFF) << 16) | (st.st_ino & 0xFFFF)
+
+
+def ipcs_keys(kind):
+    """Numeric keys listed by `ipcs -m` (kind 'm') or `ipcs -s` (kind 's')."""
+    out = subprocess.run(["ipcs", "-" + kind], capture_output=True, text=True, check=True).stdout
+    return {int(m.group(1), 16) for m in re.finditer(r"^(0x[0-9a-fA-F]+)\s", out, re.M)}
+
+
+def ctl(*args):
+    return subprocess.run([CTL, *args], capture_output=True, text=True, timeout=20)
+
+
+def segment_live(key):
+    """True when the key file exists and the kernel lists a segment for its ftok key."""
+    path = shm_file(key)
+    return os.path.exists(path) and ftok(path) in ipcs_keys("m")
+
+
+# --------------------------------------------------------------------------- UTF-8 repair
+
+def glib_make_valid(data: bytes) -> str:
+    """g_utf8_make_valid(str, len): one U+FFFD per byte at which validation stops, NUL included."""
+    out = []
+    i = 0
+    while i < len(data):
+        chunk = data[i:]
+        nul = chunk.find(b"\0")
+        limit = len(chunk) if nul < 0 else nul
+        try:
+            out.append(chunk[:limit].decode("utf-8"))
+            valid = limit
+        except UnicodeDecodeError as e:
+            out.append(chunk[:e.start].decode("utf-8"))
+            valid = e.start
+        if valid == len(chunk):
+            break
+        out.append("\ufffd")
+        i += valid + 1
+    return "".join(out)
+
+
+def repaired_forms(data: bytes):
+    """What the viewer may show for arbitrary bytes: GLib's repair (exact) or Python's
+    maximal-subpart replacement (the brief's 'close' form), with NUL replaced as GLib does."""
+    return {glib_make_valid(data), data.replace(b"\0", b"\xff").decode("utf-8", "replace")}
+
+
+# --------------------------------------------------------------------------- X11 (ctypes)
+
+class XClientMessageEvent(ctypes.Structure):
+    _fields_ = [("type", ctypes.c_int), ("serial", ctypes.c_ulong), ("send_event", ctypes.c_int),
+                ("display", ctypes.c_void_p), ("window", ctypes.c_ulong),
+                ("message_type", ctypes.c_ulong), ("format", ctypes.c_int),
+                ("data", ctypes.c_long * 5)]
+
+
+class XWindowAttributes(ctypes.Structure):
+    _fields_ = [("x", ctypes.c_int), ("y", ctypes.c_int), ("width", ctypes.c_int),
+                ("height", ctypes.c_int), ("border_width", ctypes.c_int), ("depth", ctypes.c_int),
+                ("visual", ctypes.c_void_p), ("root", ctypes.c_ulong), ("class_", ctypes.c_int),
+                ("bit_gravity", ctypes.c_int), ("win_gravity", ctypes.c_int),
+                ("backing_store", ctypes.c_int), ("backing_planes", ctypes.c_ulong),
+                ("backing_pixel", ctypes.c_ulong), ("save_under", ctypes.c_int),
+                ("colormap", ctypes.c_ulong), ("map_installed", ctypes.c_int),
+                ("map_state", ctypes.c_int), ("all_event_masks", ctypes.c_long),
+                ("your_event_mask", ctypes.c_long), ("do_not_propagate_mask", ctypes.c_long),
+                ("override_redirect", ctypes.c_int), ("screen", ctypes.c_void_p)]
+
+
+class XEvent(ctypes.Union):
+    _fields_ = [("xclient", XClientMessageEvent), ("pad", ctypes.c_long * 24)]
+
+
+class X11:
+    """Just enough Xlib to do what a window manager does: find a process's toplevel
+    (by _NET_WM_PID), ask it to close (WM_DELETE_WINDOW), move it."""
+
+    def __init__(self):
+        lib = ctypes.util.find_library("X11")
+        check(lib, "libX11 not found")
+        x = ctypes.CDLL(lib)
+        x.XOpenDisplay.restype = ctypes.c_void_p
+        x.XOpenDisplay.argtypes = [ctypes.c_char_p]
+        x.XDefaultRootWindow.restype = ctypes.c_ulong
+        x.XDefaultRootWindow.argtypes = [ctypes.c_void_p]
+        x.XInternAtom.restype = ctypes.c_ulong
+        x.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
+        x.XQueryTree.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.POINTER(ctypes.c_ulong),
+                                 ctypes.POINTER(ctypes.c_ulong),
+                                 ctypes.POINTER(ctypes.POINTER(ctypes.c_ulong)),
+                                 ctypes.POINTER(ctypes.c_uint)]
+        x.XGetWindowProperty.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_long,
+                                         ctypes.c_long, ctypes.c_int, ctypes.c_ulong,
+                                         ctypes.POINTER(ctypes.c_ulong), ctypes.POINTER(ctypes.c_int),
+                                         ctypes.POINTER(ctypes.c_ulong), ctypes.POINTER(ctypes.c_ulong),
+                                         ctypes.POINTER(ctypes.c_void_p)]
+        x.XSendEvent.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_long,
+                                 ctypes.POINTER(XEvent)]
+        x.XGetWindowAttributes.argtypes = [ctypes.c_void_p, ctypes.c_ulong,
+                                           ctypes.POINTER(XWindowAttributes)]
+        x.XMoveWindow.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_int]
+        x.XFlush.argtypes = [ctypes.c_void_p]
+        x.XFree.argtypes = [ctypes.c_void_p]
+        self.x = x
+        # xvfb-run returns once Xvfb said it is ready, but give a slow start some slack
+        self.dpy = wait_until(f"X display {os.environ.get('DISPLAY')!r}", lambda: x.XOpenDisplay(None), 10.0)
+        self.root = x.XDefaultRootWindow(self.dpy)
+
+    def atom(self, name):
+        return self.x.XInternAtom(self.dpy, name.encode(), 0)
+
+    def _children(self, w):
+        root, parent = ctypes.c_ulong(), ctypes.c_ulong()
+        kids, n = ctypes.POINTER(ctypes.c_ulong)(), ctypes.c_uint()
+        if not self.x.XQueryTree(self.dpy, w, ctypes.byref(root), ctypes.byref(parent),
+                                 ctypes.byref(kids), ctypes.byref(n)):
+            return []
+        result = [kids[i] for i in range(n.value)]
+        if kids:
+            self.x.XFree(kids)
+        return result
+
+    def _pid_of(self, w):
+        actual, fmt = ctypes.c_ulong(), ctypes.c_int()
+        nitems, after, prop = ctypes.c_ulong(), ctypes.c_ulong(), ctypes.c_void_p()
+        ok = self.x.XGetWindowProperty(self.dpy, w, self.atom("_NET_WM_PID"), 0, 1, 0, 6,  # XA_CARDINAL
+                                       ctypes.byref(actual), ctypes.byref(fmt), ctypes.byref(nitems),
+                                       ctypes.byref(after), ctypes.byref(prop))
+        pid = None
+        if ok == 0 and prop.value and nitems.value == 1:
+            pid = ctypes.cast(prop, ctypes.POINTER(ctypes.c_ulong))[0]
+        if prop.value:
+            self.x.XFree(prop)
+        return pid
+
+    def _viewable(self, w):
+        attrs = XWindowAttributes()
+        return self.x.XGetWindowAttributes(self.dpy, w, ctypes.byref(attrs)) and attrs.map_state == 2
+
+    def toplevels_of(self, pid):
+        """Mapped windows carrying _NET_WM_PID == pid (GTK's unmapped client leader is skipped)."""
+        found, stack = [], [self.root]
+        while stack:  # a window manager may reparent toplevels into frames
+            for w in self._children(stack.pop()):
+                if self._pid_of(w) == pid:
+                    if self._viewable(w):
+                        found.append(w)
+                else:
+                    stack.append(w)
+        return found
+
+    def request_close(self, window):
+        ev = XEvent()
+        ev.xclient.type = 33  # ClientMessage
+        ev.xclient.window = window
+        ev.xclient.message_type = self.atom("WM_PROTOCOLS")
+        ev.xclient.format = 32
+        ev.xclient.data[0] = self.atom("WM_DELETE_WINDOW")
+        ev.xclient.data[1] = 0  # CurrentTime
+        check(self.x.XSendEvent(self.dpy, window, 0, 0, ctypes.byref(ev)), "XSendEvent failed")
+        self.x.XFlush(self.dpy)
+
+    def move(self, window, x, y):
+        self.x.XMoveWindow(self.dpy, window, x, y)
+        self.x.XFlush(self.dpy)
+
+
+_x11 = None
+
+
+def x11():
+    global _x11
+    if _x11 is None:
+        _x11 = X11()
+    return _x11
+
+
+# --------------------------------------------------------------------------- AT-SPI helpers
+
+def walk(acc, depth=0, max_depth=12):
+    yield acc
+    if depth >= max_depth:
+        return
+    for i in range(acc.get_child_count()):
+        child = acc.get_child_at_index(i)
+        if child is not None:
+            yield from walk(child, depth + 1, max_depth)
+
+
+def dump_tree(acc, depth=0, max_depth=8, lines=None):
+    lines = [] if lines is None else lines
+    try:
+        lines.append("  " * depth + f"[{acc.get_role_name()}] {acc.get_name()!r}")
+        if depth < max_depth:
+            for i in range(min(acc.get_child_count(), 40)):
+                c = acc.get_child_at_index(i)
+                if c is not None:
+                    dump_tree(c, depth + 1, max_depth, lines)
+    except Exception as e:
+        lines.append("  " * depth + f"<{e}>")
+    return lines
+
+
+def app_for_pid(pid):
+    desktop = Atspi.get_desktop(0)
+    for i in range(desktop.get_child_count()):
+        app = desktop.get_child_at_index(i)
+        if app is not None and app.get_process_id() == pid:
+            return app
+    return None
+
+
+def find(root, name, role):
+    for acc in walk(root):
+        if acc.get_role() == role and acc.get_name() == name:
+            return acc
+    return None
+
+
+def text_of(acc):
+    n = Atspi.Text.get_character_count(acc)
+    return Atspi.Text.get_text(acc, 0, n) if n > 0 else ""
+
+
+def wait_text(what, acc, pred, timeout):
+    """Polls the Text interface of acc until pred(text); fails showing the last text read."""
+    seen = []
+
+    def probe():
+        seen[:] = [text_of(acc)]
+        return pred(seen[0])
+    try:
+        wait_until(what, probe, timeout)
+    except TestFailure as e:
+        raise TestFailure(f"{e}; text was {short(seen[0]) if seen else '(unreadable)'}") from None
+    return seen[0]
+
+
+def combo_items(combo):
+    menu = next((c for c in (combo.get_child_at_index(i) for i in range(combo.get_child_count()))
+                 if c is not None and c.get_role() == Atspi.Role.MENU), None)
+    check(menu is not None, "the File combo has no menu child")
+    return [menu.get_child_at_index(i).get_name() for i in range(menu.get_child_count())]
+
+
+# --------------------------------------------------------------------------- processes and windows
+
+class App:
+    """A started binary, its log, and (once found) its AT-SPI frame."""
+
+    def __init__(self, test, name, argv, title):
+        self.test, self.name, self.argv, self.title = test, name, argv, title
+        self.log_path = os.path.join(test.tmp, f"{name}.log")
+        self.log = open(self.log_path, "wb")
+        env = dict(os.environ, NO_AT_BRIDGE="0", GDK_BACKEND="x11", LC_ALL="C.UTF-8")
+        env.pop("WAYLAND_DISPLAY", None)
+        self.proc = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT, env=env,
+                                     start_new_session=True)
+        self.frame = None
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def wait_frame(self):
+        def frame():
+            if self.proc.poll() is not None:
+                raise Fatal(f"{self.name} exited with {self.proc.returncode}")
+            app = app_for_pid(self.pid)
+            return app and find(app, self.title, Atspi.Role.FRAME)
+        self.frame = wait_until(f"the {self.title!r} frame of {self.name}", frame, START_DEADLINE)
+        return self.frame
+
+    def widget(self, name, role):
+        return wait_until(f"{role.value_nick} {name!r} in {self.title!r}",
+                          lambda: find(self.frame, name, role), 5.0)
+
+    def exit_code(self, timeout=EXIT_DEADLINE):
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            raise TestFailure(f"{self.name} did not exit within {timeout}s")
+
+    def stop(self):
+        if self.proc.poll() is None:
+            for sig in (signal.SIGTERM, signal.SIGKILL):
+                try:
+                    os.killpg(self.proc.pid, sig)
+                except ProcessLookupError:
+                    break
+                try:
+                    self.proc.wait(3)
+                    break
+                except subprocess.TimeoutExpired:
+                    continue
+        self.log.close()
+
+    def log_text(self):
+        try:
+            with open(self.log_path, "rb") as f:
+                return f.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+
+class Test:
+    """Per-test context: a unique key, a temp folder, started apps; cleans up everything."""
+
+    def __init__(self, name):
+        self.name = name
+        self.tmp = tempfile.mkdtemp(prefix=f"guitest-{name}-")
+        self.apps = []
+        self.keys = []
+
+    def key(self):
+        k = f"guitest_{self.name}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+        self.keys.append(k)
+        return k
+
+    def viewer(self, key, *extra):
+        app = App(self, "viewer", [VIEWER, "--key", key, *extra], VIEWER_TITLE)
+        self.apps.append(app)
+        app.wait_frame()
+        app.text = app.widget("File content", Atspi.Role.TEXT)
+        app.info = app.widget("Segment", Atspi.Role.LABEL)
+        wait_until(f"the segment of key {key}", lambda: segment_live(key), 5.0)
+        return app
+
+    def loader(self, key, assets=ASSETS):
+        app = App(self, "loader", [LOADER, "--key", key, "--assets", assets], LOADER_TITLE)
+        self.apps.append(app)
+        app.wait_frame()
+        app.combo = app.widget("File", Atspi.Role.COMBO_BOX)
+        app.status = app.widget("Status", Atspi.Role.LABEL)
+        return app
+
+    def pick(self, loader, name):
+        """Selects a combo item through the AT-SPI Selection interface (GtkComboBox's
+        accessible maps it to gtk_combo_box_set_active)."""
+        items = combo_items(loader.combo)
+        check(name in items, f"{name!r} not in the File combo: {items}")
+        ok = Atspi.Selection.select_child(loader.combo, items.index(name))
+        check(ok, f"AT-SPI could not select {name!r}")
+
+    def cleanup(self):
+        for app in self.apps:
+            app.stop()
+        for k in self.keys:  # leftovers of a failed test: remove them so later runs start clean
+            for path, kind in ((shm_file(k), "M"), (sem_file(k), "S")):
+                if os.path.exists(path):
+                    subprocess.run(["ipcrm", f"-{kind}", f"0x{ftok(path):08x}"], capture_output=True)
+                    os.unlink(path)
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def diagnostics(self):
+        out = []
+        for app in self.apps:
+            out.append(f"--- {app.name} ({' '.join(app.argv)}), exit {app.proc.poll()}:")
+            out.append(app.log_text().rstrip()[-3000:] or "(no output)")
+            if app.frame is not None:
+                out.extend(dump_tree(app.frame)[:60])
+        return "\n".join(out)
+
+
+def expect_loaded(loader, viewer, name, data, started):
+    """The status says the file was loaded; the viewer shows its text within UPDATE_DEADLINE."""
+    wanted = f"Loaded file {name} to shared memory"
+    wait_text(f"status {wanted!r}", loader.status, lambda s: s == wanted, UPDATE_DEADLINE)
+    try:
+        expected = {data.decode("utf-8")}
+    except UnicodeDecodeError:
+        expected = repaired_forms(data)
+    remaining = max(0.05, started + UPDATE_DEADLINE - time.monotonic())
+    wait_text(f"the viewer to show {name} ({len(data)} bytes)", viewer.text,
+              lambda s: s in expected, remaining)
+
+
+# --------------------------------------------------------------------------- tests
+
+def test_load_each_sample_file(t):
+    """Viewer, then loader; every sample file arrives in the viewer, unchanged."""
+    key = t.key()
+    viewer = t.viewer(key)
+    wait_text("the empty message", viewer.text, lambda s: s == EMPTY_MESSAGE, 2.0)
+    loader = t.loader(key)
+    files = sorted(f for f in os.listdir(ASSETS) if os.path.isfile(os.path.join(ASSETS, f)))
+    check(len(files) >= 5, f"too few sample files: {files}")
+    check(combo_items(loader.combo) == files, f"combo items {combo_items(loader.combo)} != {files}")
+    check(Atspi.Selection.get_n_selected_children(loader.combo) == 0, "a file is selected at start")
+    for name in files:
+        with open(os.path.join(ASSETS, name), "rb") as f:
+            data = f.read()
+        started = time.monotonic()
+        t.pick(loader, name)
+        expect_loaded(loader, viewer, name, data, started)
+        check("truncat" not in text_of(viewer.info).lower(),
+              f"Segment label speaks of truncation for {name}: {text_of(viewer.info)!r}")
+
+
+def test_loader_without_viewer(t):
+    """No segment: the loader asks to start the viewer; once it runs, the next pick works."""
+    key = t.key()
+    loader = t.loader(key)
+    names = combo_items(loader.combo)
+    check(len(names) >= 2, f"need two files, got {names}")
+    t.pick(loader, names[0])
+    status = wait_text("an attach error", loader.status,
+                       lambda s: s.startswith("Unable to attach to shared memory: "), 2.0)
+    lines = status.split("\n")
+    check(len(lines) >= 2 and "sharedmemory" in lines[-1] and "start" in lines[-1].lower(),
+          f"the status does not ask to start the viewer on a second line: {status!r}")
+    leftovers = [p for p in (shm_file(key), sem_file(key)) if os.path.exists(p)]
+    check(not leftovers, f"a failed attach left key files behind: {leftovers}")
+    viewer = t.viewer(key)
+    with open(os.path.join(ASSETS, names[1]), "rb") as f:
+        data = f.read()
+    started = time.monotonic()
+    t.pick(loader, names[1])
+    expect_loaded(loader, viewer, names[1], data, started)
+
+
+def test_special_files(t):
+    """Binary, empty, invalid UTF-8, larger than the segment (viewer --size 4096)."""
+    assets = os.path.join(t.tmp, "assets")
+    os.makedirs(os.path.join(assets, "a-folder"))  # not a regular file: must not be listed
+    big = b"".join(b"line %05d of a file larger than the segment\n" % i for i in range(250))
+    special = {
+        "binary.bin": bytes(range(256)) * 4 + b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR",
+        "empty.txt": b"",
+        "invalid-utf8.txt": (b"valid start \xce\xb1\xce\xb2 | lone \xff | cut \xe2\x82 | overlong \xc0\xaf"
+                             b" | surrogate \xed\xa0\x80 | end \xf0\x9f\x98\x80\n"),
+        "large.txt": big,
+    }
+    for name, data in special.items():
+        with open(os.path.join(assets, name), "wb") as f:
+            f.write(data)
+    key = t.key()
+    viewer = t.viewer(key, "--size", "4096")
+    loader = t.loader(key, assets)
+    check(combo_items(loader.combo) == sorted(special), f"combo lists {combo_items(loader.combo)}")
+
+    # larger than the segment: both windows report truncation; the viewer shows the prefix
+    started = time.monotonic()
+    t.pick(loader, "large.txt")
+    status = wait_text("a truncation status", loader.status, lambda s: "truncated" in s, UPDATE_DEADLINE)
+    # first line as specified; a second line with advice is allowed
+    m = re.fullmatch(r"Loaded file large\.txt to shared memory \(truncated: (\d+) of (\d+) bytes\)",
+                     status.split("\n")[0])
+    check(m, f"unexpected truncation status {status!r}")
+    written, total = int(m.group(1)), int(m.group(2))
+    check(total == len(big) and 0 < written < 4096, f"truncation numbers {written} of {total}")
+    remaining = max(0.05, started + UPDATE_DEADLINE - time.monotonic())
+    wait_text("the truncated prefix in the viewer", viewer.text,
+              lambda s: s == big[:written].decode("ascii"), remaining)
+    wait_text("the Segment label to mention truncation", viewer.info,
+              lambda s: "truncat" in s.lower(), 1.0)
+
+    for name in ("binary.bin", "invalid-utf8.txt", "empty.txt"):
+        started = time.monotonic()
+        t.pick(loader, name)
+        expect_loaded(loader, viewer, name, special[name], started)
+        info = text_of(viewer.info)
+        check("truncat" not in info.lower(), f"Segment label still speaks of truncation: {info!r}")
+
+
+def test_unreadable_file(t):
+    """A file the loader cannot open: the status says so and the segment keeps its content.
+    (Deleted after the listing rather than chmod 000, which root could still read.)"""
+    assets = os.path.join(t.tmp, "assets")
+    os.makedirs(assets)
+    with open(os.path.join(assets, "good.txt"), "w") as f:
+        f.write("a readable file\n")
+    with open(os.path.join(assets, "vanishing.txt"), "w") as f:
+        f.write("deleted after the listing\n")
+    key = t.key()
+    viewer = t.viewer(key)
+    loader = t.loader(key, assets)
+    started = time.monotonic()
+    t.pick(loader, "good.txt")
+    expect_loaded(loader, viewer, "good.txt", b"a readable file\n", started)
+    os.unlink(os.path.join(assets, "vanishing.txt"))
+    t.pick(loader, "vanishing.txt")
+    status = wait_text("an open error", loader.status, lambda s: s.startswith("Unable to open file: "), 2.0)
+    check(len(status) > len("Unable to open file: "), f"no reason given: {status!r}")
+    time.sleep(0.5)  # give a wrong update time to happen, then check nothing changed
+    check(text_of(viewer.text) == "a readable file\n", "the viewer content changed after a failed load")
+
+
+def test_ctl_load_and_dump(t):
+    """sharedmemory-ctl load reaches the running viewer; dump gives the bytes back."""
+    key = t.key()
+    viewer = t.viewer(key)
+    data = "written by sharedmemory-ctl load: αβγ ✓\n".encode()
+    path = os.path.join(t.tmp, "from-ctl.txt")
+    with open(path, "wb") as f:
+        f.write(data)
+    started = time.monotonic()
+    r = ctl("load", "--key", key, path)
+    check(r.returncode == 0, f"sharedmemory-ctl load failed: {r.stderr or r.stdout}")
+    remaining = max(0.05, started + UPDATE_DEADLINE - time.monotonic())
+    wait_text("the viewer to show what ctl loaded", viewer.text, lambda s: s == data.decode(), remaining)
+    r = subprocess.run([CTL, "dump", "--key", key], capture_output=True, timeout=20)
+    check(r.returncode == 0 and r.stdout == data, f"dump gave {r.returncode} {short(r.stdout)}")
+
+
+def assert_resources_present(key):
+    paths = {"segment key file": shm_file(key), "semaphore key file": sem_file(key)}
+    for what, path in paths.items():
+        check(os.path.exists(path), f"{what} {path} missing while the viewer runs")
+    ids = (ftok(paths["segment key file"]), ftok(paths["semaphore key file"]))
+    check(ids[0] in ipcs_keys("m"), f"ipcs -m does not list 0x{ids[0]:08x}")
+    check(ids[1] in ipcs_keys("s"), f"ipcs -s does not list 0x{ids[1]:08x}")
+    r = ctl("info", "--key", key)
+    check(r.returncode == 0, f"sharedmemory-ctl info fails while the viewer runs: {r.stderr or r.stdout}")
+    return ids
+
+
+def assert_resources_gone(key, ids):
+    def gone():
+        return (not os.path.exists(shm_file(key)) and not os.path.exists(sem_file(key))
+                and ids[0] not in ipcs_keys("m") and ids[1] not in ipcs_keys("s"))
+    try:
+        wait_until("segment, semaphore and key files to disappear", gone, 2.0)
+    except TestFailure:
+        left = [p for p in (shm_file(key), sem_file(key)) if os.path.exists(p)]
+        left += [f"shm 0x{ids[0]:08x}"] if ids[0] in ipcs_keys("m") else []
+        left += [f"sem 0x{ids[1]:08x}"] if ids[1] in ipcs_keys("s") else []
+        raise TestFailure(f"left behind: {left}")
+    r = ctl("info", "--key", key)
+    check(r.returncode != 0, f"sharedmemory-ctl info still succeeds: {r.stdout}")
+
+
+def close_window(app):
+    """What a window manager's close button does: WM_DELETE_WINDOW to the toplevel."""
+    wins = wait_until(f"an X toplevel of {app.name}", lambda: x11().toplevels_of(app.pid), 2.0)
+    for w in wins:
+        x11().request_close(w)
+
+
+def test_close_loader_then_sigterm_viewer(t):
+    """Loader closed like a window manager closes it, viewer ended by SIGTERM: nothing left."""
+    key = t.key()
+    viewer = t.viewer(key)
+    loader = t.loader(key)
+    name = combo_items(loader.combo)[0]
+    with open(os.path.join(ASSETS, name), "rb") as f:
+        data = f.read()
+    started = time.monotonic()
+    t.pick(loader, name)
+    expect_loaded(loader, viewer, name, data, started)
+    ids = assert_resources_present(key)
+    close_window(loader)
+    check(loader.exit_code() == 0, f"loader exit status {loader.proc.returncode}")
+    check(segment_live(key), "closing the loader removed the viewer's segment")
+    viewer.proc.send_signal(signal.SIGTERM)
+    check(viewer.exit_code() == 0, f"viewer exit status on SIGTERM: {viewer.proc.returncode}")
+    assert_resources_gone(key, ids)
+
+
+def test_close_viewer_then_sigterm_loader(t):
+    """Viewer closed like a window manager closes it, loader ended by SIGTERM: nothing left."""
+    key = t.key()
+    viewer = t.viewer(key)
+    loader = t.loader(key)
+    ids = assert_resources_present(key)
+    close_window(viewer)
+    check(viewer.exit_code() == 0, f"viewer exit status {viewer.proc.returncode}")
+    assert_resources_gone(key, ids)
+    # the loader is still there and now reports that it cannot attach
+    t.pick(loader, combo_items(loader.combo)[0])
+    wait_text("an attach error", loader.status,
+              lambda s: s.startswith("Unable to attach to shared memory: "), 2.0)
+    loader.proc.send_signal(signal.SIGTERM)
+    loader.exit_code()
+    check(not os.path.exists(shm_file(key)) and not os.path.exists(sem_file(key)),
+          "key files reappeared after the loader ended")
+
+
+def test_screenshot(t):
+    """Both windows side by side with a multilingual file loaded, written as PNG."""
+    key = t.key()
+    viewer = t.viewer(key)
+    loader = t.loader(key)
+    name = "multilingual.txt" if "multilingual.txt" in combo_items(loader.combo) \
+        else combo_items(loader.combo)[0]
+    with open(os.path.join(ASSETS, name), "rb") as f:
+        data = f.read()
+    started = time.monotonic()
+    t.pick(loader, name)
+    expect_loaded(loader, viewer, name, data, started)
+
+    # place the windows: loader left, viewer right (no window manager here, so X moves are final)
+    lx, ly, lw, lh = extents(loader.frame)
+    (lwin,) = x11().toplevels_of(loader.pid)[:1]
+    (vwin,) = x11().toplevels_of(viewer.pid)[:1]
+    x11().move(lwin, 10, 10)
+    x11().move(vwin, 10 + lw + 20, 10)
+    wait_until("the windows to move", lambda: extents(loader.frame)[:2] == (10, 10)
+               and extents(viewer.frame)[0] == 10 + lw + 20, 3.0)
+    vx, vy, vw, vh = extents(viewer.frame)
+    width, height = vx + vw + 10, max(lh, vh) + 20
+    time.sleep(0.3)  # let both windows finish drawing after the move (not an assertion)
+    for path in SCREENSHOTS:
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        r = subprocess.run(["import", "-window", "root", "-crop", f"{width}x{height}+0+0", "+repage",
+                            path], capture_output=True, text=True, timeout=30)
+        check(r.returncode == 0, f"import failed: {r.stderr}")
+        r = subprocess.run(["identify", "-format", "%w %h %[fx:standard_deviation]", path],
+                           capture_output=True, text=True, timeout=30)
+        w, h, sd = r.stdout.split()
+        check((int(w), int(h)) == (width, height) and float(sd) > 0.01,
+              f"screenshot {path} looks wrong: {r.stdout}")
+        print(f"    screenshot: {path} ({w}x{h})")
+
+
+def extents(frame):
+    e = Atspi.Component.get_extents(frame, Atspi.CoordType.SCREEN)
+    return e.x, e.y, e.width, e.height
+
+
+TESTS = [
+    test_load_each_sample_file,
+    test_loader_without_viewer,
+    test_special_files,
+    test_unreadable_file,
+    test_ctl_load_and_dump,
+    test_close_loader_then_sigterm_viewer,
+    test_close_viewer_then_sigterm_loader,
+    test_screenshot,
+]
+
+
+def main():
+    for path in (VIEWER, LOADER, CTL):
+        if not os.access(path, os.X_OK):
+            print(f"missing binary {path}")
+            print("0 passed, 1 failed")
+            return 1
+    print(f"GUI tests: binaries from {BIN}, DISPLAY={os.environ.get('DISPLAY')}")
+    x11()  # waits until the X server accepts connections
+    only = [n for n in os.environ.get("GUI_TESTS", "").split(",") if n]
+    passed = failed = 0
+    for fn in TESTS:
+        name = fn.__name__[len("test_"):]
+        if only and name not in only:
+            continue
+        t = Test(name)
+        start = time.monotonic()
+        try:
+            fn(t)
+            passed += 1
+            print(f"PASS {name} ({time.monotonic() - start:.1f}s)", flush=True)
+        except Exception as e:
+            failed += 1
+            kind = "" if isinstance(e, TestFailure) else f"{type(e).__name__}: "
+            print(f"FAIL {name} ({time.monotonic() - start:.1f}s): {kind}{e}", flush=True)
+            if not isinstance(e, TestFailure):
+                traceback.print_exc()
+            print(t.diagnostics(), flush=True)
+        finally:
+            t.cleanup()
+    print(f"{passed} passed, {failed} failed")
+    return 0 if failed == 0 and passed > 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
