@@ -20,6 +20,10 @@ app.onActivate {
 }
 app.onShutdown { viewer?.close() }   // window closed, SIGINT, SIGTERM, SIGHUP: detach
 app.quitOnUnixSignals()
+app.onDisplayLost {   // logout or a dead X server: detach all the same
+    Console.error("sharedmemory: lost the connection to the display; detaching from the segment")
+    viewer?.close()
+}
 
 let status = app.run()
 exit(status != 0 ? status : viewer?.exitStatus ?? 0)
