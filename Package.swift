@@ -32,6 +32,8 @@ let package = Package(
         ]),
         .testTarget(name: "SharedMemoryTests", dependencies: ["SharedMemory"]),
         .testTarget(name: "SharedFileTests", dependencies: ["SharedFile"]),
+        // Against real QSharedMemory programs built from source when Qt is installed.
+        .testTarget(name: "InteropTests", dependencies: ["SharedMemory", "SharedFile"]),
     ],
     swiftLanguageModes: [.v6]
 )
