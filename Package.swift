@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "sharedmemory", targets: ["Viewer"]),
         .executable(name: "sharedmemory_loader", targets: ["Loader"]),
         .executable(name: "sharedmemory-ctl", targets: ["Ctl"]),
+        .executable(name: "sharedmemory-bench", targets: ["Bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -28,6 +29,10 @@ let package = Package(
         .executableTarget(name: "Loader", dependencies: ["SharedFile", "GtkSupport"]),
         .executableTarget(name: "Ctl", dependencies: [
             "SharedMemory", "SharedFile",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "Bench", dependencies: [
+            "SharedMemory", "SharedFile", "CSysV",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "SharedMemoryTests", dependencies: ["SharedMemory"]),

@@ -1,0 +1,95 @@
+import Foundation
+import Glibc
+
+/// How many repetitions each figure gets: `--quick` only proves every figure can be measured.
+struct Effort: Sendable {
+    var quick: Bool
+
+    var microBatches: Int { quick ? 20 : 301 }
+    var microBatchSize: Int { quick ? 200 : 1000 }
+    func copies(for size: Int) -> Int {
+        switch size {
+        case ...(64 << 10): return quick ? 10 : 301
+        case ...(4 << 20): return quick ? 5 : 101
+        default: return quick ? 3 : 31
+        }
+    }
+    var latencySamples10K: Int { quick ? 5 : 101 }
+    var latencySamples1M: Int { quick ? 3 : 41 }
+    /// Idle CPU: this many windows of `idleWindowSeconds` (60 s in all for the full run).
+    var idleWindows: Int { quick ? 2 : 12 }
+    var idleWindowSeconds: Double { quick ? 1 : 5 }
+    var largeTextRuns: Int { quick ? 1 : 5 }
+    var startupRuns: Int { quick ? 2 : 11 }
+    var memoryRuns: Int { quick ? 1 : 3 }
+}
+
+/// A private temporary folder with the files the bench loads, and unique segment keys.
+final class Workspace {
+    let directory: URL
+    private var keyCount = 0
+
+    /// Files by payload size, created on first use.
+    private var files: [Int: String] = [:]
+
+    init() throws {
+        let base = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
+        var template = Array("\(base)/sharedmemory-bench.XXXXXX".utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { buffer in
+            mkdtemp(buffer.baseAddress!).map { String(cString: $0) }
+        }
+        guard let made else {
+            throw Child.Failure(description: "mkdtemp in \(base): \(String(cString: strerror(errno)))")
+        }
+        directory = URL(fileURLWithPath: made)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
+
+    /// A segment key no other process uses.
+    func newKey(_ purpose: String) -> String {
+        keyCount += 1
+        return "bench_\(getpid())_\(purpose)_\(keyCount)"
+    }
+
+    /// The name (inside `directory`) of a text file of exactly `size` bytes: printable ASCII lines,
+    /// like a log or source file, so the viewer's UTF-8 repair and layout do real work.
+    func file(size: Int) throws -> String {
+        if let name = files[size] { return name }
+        let name = "payload-\(size).txt"
+        let block = Self.textBlock(count: min(size, 1 << 20))
+        guard let handle = FileHandle(forWritingAtPath: createEmpty(name)) else {
+            throw Child.Failure(description: "cannot write \(name) in \(directory.path)")
+        }
+        defer { try? handle.close() }
+        var left = size
+        while left > 0 {
+            let count = min(left, block.count)
+            handle.write(Data(block[0..<count]))
+            left -= count
+        }
+        files[size] = name
+        return name
+    }
+
+    private func createEmpty(_ name: String) -> String {
+        let path = directory.appendingPathComponent(name).path
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
+        return path
+    }
+
+    /// Numbered lines of 64 bytes (63 characters and a newline).
+    static func textBlock(count: Int) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count + 64)
+        var line = 0
+        while bytes.count < count {
+            let head = Array(String(format: "%08d ", line).utf8)
+            bytes += head
+            for i in 0..<(63 - head.count) { bytes.append(UInt8(97 + (line + i) % 26)) }
+            bytes.append(10)
+            line += 1
+        }
+        return Array(bytes[0..<count])
+    }
+}
