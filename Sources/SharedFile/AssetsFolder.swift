@@ -17,7 +17,8 @@ public struct AssetsFolder: Sendable {
         public var description: String { reason }
     }
 
-    /// The names of the regular files (or symlinks to them) in the folder, sorted; hidden files left out.
+    /// The names of the regular files (or symlinks to regular files inside the folder) in the folder,
+    /// sorted; hidden files and links leading outside left out (the loader never offers what it would refuse).
     public func fileNames() throws -> [String] {
         let names: [String]
         do {
@@ -25,10 +26,14 @@ public struct AssetsFolder: Sendable {
         } catch {
             throw ReadError(reason: "cannot list the assets folder \(url.path): \(Self.errnoText(for: error))")
         }
+        let folder = Self.realPath(url.path)
         return names.filter { name in
             guard !name.hasPrefix(".") else { return false }
+            let path = url.appendingPathComponent(name).path
             var info = stat()
-            return stat(url.appendingPathComponent(name).path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+            guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return false }
+            guard let folder, let target = Self.realPath(path) else { return false }
+            return target.hasPrefix(folder + "/")
         }.sorted { $0.localizedStandardCompare($1) == .orderedAscending }
     }
 
@@ -61,6 +66,12 @@ public struct AssetsFolder: Sendable {
             close(fd)
             throw ReadError(reason: "\(name) is \(Self.kind(info.st_mode)), not a regular file")
         }
+        // A folder on the way swapped for a link between realpath and open would escape the check
+        // above: ask the kernel what was really opened.
+        if let opened = Self.linkTarget("/proc/self/fd/\(fd)"), !opened.hasPrefix(folder + "/") {
+            close(fd)
+            throw ReadError(reason: "\(name) resolved to \(opened), outside the assets folder; it is not read")
+        }
         return (fd, Int(info.st_size))
     }
 
@@ -82,6 +93,13 @@ public struct AssetsFolder: Sendable {
         }
         bytes.removeSubrange(count...)
         return (bytes, max(size, count))
+    }
+
+    private static func linkTarget(_ path: String) -> String? {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = readlink(path, &buffer, buffer.count - 1)
+        guard count > 0 else { return nil }
+        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     private static func realPath(_ path: String) -> String? {

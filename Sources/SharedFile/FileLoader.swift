@@ -45,8 +45,11 @@ public final class FileLoader {
         } catch {
             return "Unable to open file: \(error)"
         }
+        // One budget for the whole load (attach, write, detach all take the lock): a stuck writer
+        // costs the window at most about `lockTimeout`, however it behaves between the steps.
+        let clock = ContinuousClock()
+        let deadline = clock.now + lockTimeout
         let memory = SharedMemory(key: key)
-        // Attach and detach take the lock too (as Qt does): a stuck writer must cost no more there.
         memory.setupLockTimeout = lockTimeout
         do {
             try memory.attach(access: .readWrite)
@@ -57,7 +60,14 @@ public final class FileLoader {
             close(file.fd)
             return "Unable to attach to shared memory: \(error)"
         }
-        defer { memory.detach() }
+        defer {
+            memory.setupLockTimeout = max(deadline - clock.now, Self.minimumDetachWait)
+            memory.detach()
+        }
+        if let gone = Self.abandonedSegment(key: key) {
+            close(file.fd)
+            return gone
+        }
         let content: (bytes: [UInt8], total: Int)
         do {
             // Never more than the segment can hold: a huge file costs no more than the segment.
@@ -66,7 +76,7 @@ public final class FileLoader {
             return "Unable to open file: \(error)"
         }
         do {
-            let report = try memory.withLock(timeout: lockTimeout) { segment in
+            let report = try memory.withLock(timeout: max(deadline - clock.now, .zero)) { segment in
                 content.bytes.withUnsafeBytes {
                     SegmentContent.write($0, name: name, fileSize: content.total, into: segment)
                 }
@@ -75,6 +85,19 @@ public final class FileLoader {
         } catch {
             return Self.lockFailure(error)
         }
+    }
+
+    /// Detach waits at least this long for the lock, so that the last one out can still clean up.
+    static let minimumDetachWait: Duration = .milliseconds(20)
+
+    /// A segment whose creator (the viewer) died and that only this loader is attached to: writing
+    /// would show nothing, and detaching removes the leftover, so the next viewer starts clean.
+    static func abandonedSegment(key: String) -> String? {
+        guard let segment = try? SharedMemory.info(key: key).segment,
+              !segment.creatorIsAlive, segment.attachedCount <= 1 else { return nil }
+        return "Unable to attach to shared memory: the viewer that created the segment for key \"\(key)\" "
+            + "(pid \(segment.creatorPID)) is gone; the file was not loaded."
+            + "\nPlease start the sharedmemory viewer again, then pick the file again."
     }
 
     static func success(_ name: String, report: WriteReport) -> String {

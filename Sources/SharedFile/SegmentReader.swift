@@ -6,15 +6,25 @@ import SharedMemory
 /// `poll()` holds the lock only to compare and copy: a framed segment is compared by its generation
 /// counter (a header copy, no payload copy), a seed segment by its bytes (memcmp against the last copy).
 /// Decoding for display happens outside the lock, on the returned private copy.
+///
+/// A segment removed behind the viewer's back (`ipcrm`) or whose key file was deleted can no longer be
+/// found by loaders; `poll()` notices, makes a fresh segment, and reports it (see `lastRecovery`).
 /// Not thread-safe: use it from one thread (the GTK main thread).
 public final class SegmentReader {
     public let key: String
     private let requestedSize: Int
     private let lockTimeout: Duration
     private let memory: SharedMemory
-    private var last: Snapshot?
+    private var detector = ChangeDetector()
     /// True when `open()` created the segment, false when it attached to a live one.
     public private(set) var created = false
+    /// Why the segment was last made again by `poll()`, nil while that never happened.
+    public private(set) var lastRecovery: String?
+    /// How many times `poll()` made the segment again.
+    public private(set) var recoveryCount = 0
+
+    /// The waits of a recovery, which runs on the GTK main thread: short, and retried on the next poll.
+    static let recoveryLockTimeout: Duration = .milliseconds(200)
 
     /// - Parameters:
     ///   - size: the segment size to create; an existing live segment keeps its own size.
@@ -39,15 +49,19 @@ public final class SegmentReader {
     /// Creates the segment and stamps an empty framed header, or attaches to a live segment of the same
     /// key (another viewer, or a Qt program) and shows what it holds. A stale one is recovered by `create`.
     public func open() throws {
+        try open(stampTimeout: .seconds(1))
+    }
+
+    private func open(stampTimeout: Duration) throws {
         do {
             try memory.create(size: requestedSize)
             created = true
-            try memory.withLock(timeout: .seconds(1)) { SegmentContent.stampEmpty($0) }
+            try memory.withLock(timeout: stampTimeout) { SegmentContent.stampEmpty($0) }
         } catch let error as SharedMemoryError where error.code == .alreadyExists {
             try memory.attach(access: .readWrite)
             created = false
         }
-        last = nil
+        detector.reset()
     }
 
     /// Result of one poll.
@@ -58,14 +72,24 @@ public final class SegmentReader {
         case failed(String)
     }
 
-    /// Locks, checks for a change, copies only what changed, unlocks.
+    /// Locks, checks for a change, copies only what changed, unlocks. First checks (a few system
+    /// calls) that loaders can still find the segment by its key; if not, makes it again and returns
+    /// its empty snapshot as `.changed`, with the reason in `lastRecovery`.
     public func poll() -> Poll {
+        if let reason = memory.unreachableReason() {
+            return recover(reason)
+        }
+        return readLocked()
+    }
+
+    private func readLocked() -> Poll {
         do {
+            let last = detector.last
             let next: Snapshot? = try memory.withLock(timeout: lockTimeout) { segment in
-                readIfChanged(UnsafeRawBufferPointer(segment))
+                ChangeDetector.changed(UnsafeRawBufferPointer(segment), since: last)
             }
             guard let next else { return .unchanged }
-            last = next
+            detector.commit(next)
             return .changed(next)
         } catch let error as SharedMemoryError {
             return .failed(error.message)
@@ -77,27 +101,26 @@ public final class SegmentReader {
     /// Detaches; the last process out removes the segment and its key file.
     public func close() {
         memory.detach()
-        last = nil
+        detector.reset()
     }
 
-    /// Under the lock: nil when the segment holds what `last` holds.
-    private func readIfChanged(_ segment: UnsafeRawBufferPointer) -> Snapshot? {
-        switch FramedHeader.decode(segment, segmentSize: segment.count) {
-        case .framed(let header):
-            if let last, last.format == .framed, last.problem == nil, last.generation == header.generation {
-                return nil
-            }
-            return SegmentContent.snapshot(header, payload: segment)
-        case .damaged(let problem):
-            if let last, last.problem == problem { return nil }
-            return Snapshot(format: .framed, payload: [], originalSize: 0, problem: problem)
-        case .notFramed:
-            let length = SegmentContent.seedLength(segment)
-            if let last, last.format == .seed, last.payload.count == length, length == 0
-                || last.payload.withUnsafeBytes({ memcmp($0.baseAddress!, segment.baseAddress!, length) == 0 }) {
-                return nil
-            }
-            return Snapshot(format: .seed, payload: Array(segment[0..<length]), originalSize: length)
+    /// Drops the unreachable mapping and makes (or joins) a segment that loaders can find again.
+    private func recover(_ reason: String) -> Poll {
+        let saved = memory.setupLockTimeout
+        memory.setupLockTimeout = Self.recoveryLockTimeout
+        defer { memory.setupLockTimeout = saved }
+        memory.detach()
+        do {
+            try open(stampTimeout: Self.recoveryLockTimeout)
+        } catch {
+            return .failed("The segment for key \"\(key)\" is unreachable: \(reason); "
+                           + "making it again failed (retrying): \(error)")
+        }
+        lastRecovery = reason
+        recoveryCount += 1
+        switch readLocked() {
+        case .unchanged: return .failed("The segment for key \"\(key)\" was made again: \(reason)")
+        case let other: return other
         }
     }
 }

@@ -18,12 +18,17 @@ struct SegmentStatus: Equatable {
     var lastPID: pid_t
     var permissions: mode_t
     var ownerUID: uid_t
+    /// IPC_RMID was done (ipcrm): the kernel freed the key, the segment lives on only for those
+    /// still attached, and nobody can find it any more (SHM_DEST in shm_perm.mode).
+    var isMarkedForRemoval = false
 }
 
 /// The raw shmget/shmat/shmdt/shmctl calls, nothing else.
 enum SystemVSegment {
     /// Qt's creation mode for segments.
     static let creationMode: Int32 = 0o600
+    /// SHM_DEST from <linux/shm.h> (not exported by Swift's Glibc module).
+    static let shmDestFlag: Int32 = 0o1000
 
     static func create(sysvKey: key_t, size: Int) throws(Errno) -> Int32 {
         let id = shmget(sysvKey, size, creationMode | IPC_CREAT | IPC_EXCL)
@@ -54,7 +59,8 @@ enum SystemVSegment {
         return SegmentStatus(
             id: id, sysvKey: ds.shm_perm.__key, size: Int(ds.shm_segsz),
             attachedCount: Int(ds.shm_nattch), creatorPID: ds.shm_cpid, lastPID: ds.shm_lpid,
-            permissions: mode_t(ds.shm_perm.mode) & 0o777, ownerUID: ds.shm_perm.uid)
+            permissions: mode_t(ds.shm_perm.mode) & 0o777, ownerUID: ds.shm_perm.uid,
+            isMarkedForRemoval: Int32(ds.shm_perm.mode) & shmDestFlag != 0)
     }
 
     /// IPC_RMID: destroyed at once when nobody is attached, else when the last one detaches.

@@ -1,0 +1,37 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension SharedMemory {
+    /// Why the attached segment can no longer be found through its key, or nil when it still can
+    /// (or when nothing is attached).
+    ///
+    /// A segment removed behind our back (`ipcrm`, `shmctl(IPC_RMID)`) stays mapped here, but the
+    /// kernel frees its key at once, so other processes get "not found" forever. The same happens
+    /// when the key file is deleted or replaced: its new inode names another key. The creator
+    /// checks this now and then and makes the segment again (see `SegmentReader.poll()`).
+    /// A few system calls, no lock.
+    public func unreachableReason() -> String? {
+        guard isAttached, segmentID >= 0 else { return nil }
+        let status: SegmentStatus
+        do {
+            status = try SystemVSegment.status(id: segmentID)
+        } catch {
+            return "the segment (shmid \(segmentID)) is gone: \(SharedMemoryError.errnoText(error.code))"
+        }
+        if status.isMarkedForRemoval {
+            return "the segment (shmid \(segmentID)) was removed by another process (ipcrm or IPC_RMID)"
+        }
+        let file: KeyFile.Resolved?
+        do {
+            file = try KeyFile.resolve(nativeKey, create: false)
+        } catch {
+            return "its key file \(nativeKey) is no longer usable: \(error)"
+        }
+        guard let file else { return "its key file \(nativeKey) was deleted" }
+        guard file.sysvKey == status.sysvKey else {
+            return "its key file \(nativeKey) was replaced (it now names another SysV key)"
+        }
+        return nil
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import SharedMemory
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The built `sharedmemory-ctl`, next to this test bundle (same products directory).
+let reliabilityCtl: String = {
+    let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+    let candidates = [Bundle.main.bundleURL, exe, exe.deletingLastPathComponent()]
+        .map { $0.appendingPathComponent("sharedmemory-ctl").path }
+    return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? "sharedmemory-ctl-not-built"
+}()
+
+/// Runs a program to completion; returns its status and stdout+stderr.
+@discardableResult
+func run(_ path: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: path)
+    process.arguments = arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}
+
+/// A started `sharedmemory-ctl` that printed its first line (create, hold-lock).
+final class CtlProcess {
+    let process = Process()
+    private let out = Pipe()
+
+    init(_ arguments: [String]) throws {
+        process.executableURL = URL(fileURLWithPath: reliabilityCtl)
+        process.arguments = arguments
+        process.standardOutput = out
+        try process.run()
+        let fd = out.fileHandleForReading.fileDescriptor
+        var waiter = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        guard poll(&waiter, 1, 10_000) > 0 else { throw CtlProcessError("no output from \(arguments)") }
+    }
+
+    var pid: pid_t { process.processIdentifier }
+
+    func kill9() {
+        if process.isRunning { kill(pid, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    deinit { kill9() }
+}
+
+struct CtlProcessError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Removes what a test left for `key`.
+func removeLeftovers(_ key: String) {
+    try? SharedMemory.remove(key: key, force: true)
+}
+
+/// Time taken by `body`.
+func elapsed(_ body: () throws -> Void) rethrows -> Duration {
+    let clock = ContinuousClock()
+    let start = clock.now
+    try body()
+    return clock.now - start
+}
+
+/// Runs `body` on a fresh thread whose filesystem uid is `uid`: the kernel then drops root's
+/// file capabilities for that thread only, so a file root could read becomes unreadable, as
+/// it is for a real user. Other threads of the test process are not affected.
+func asFilesystemUser<R>(_ uid: uid_t, _ body: @escaping () -> R) -> R {
+    typealias SetFSUID = @convention(c) (uid_t) -> Int32
+    guard let symbol = dlsym(nil, "setfsuid") else { fatalError("setfsuid not found") }  // nil: RTLD_DEFAULT
+    let setfsuid = unsafeBitCast(symbol, to: SetFSUID.self)
+    // The caller waits for the thread, so nothing is shared concurrently.
+    nonisolated(unsafe) let body = body
+    nonisolated(unsafe) var result: R?
+    let done = DispatchSemaphore(value: 0)
+    let thread = Thread {
+        _ = setfsuid(uid)
+        result = body()
+        _ = setfsuid(0)
+        done.signal()
+    }
+    thread.start()
+    done.wait()
+    return result!
+}
