@@ -37,7 +37,7 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 BINDIR   := $(DESTDIR)$(PREFIX)/bin
 SHAREDIR := $(DESTDIR)$(PREFIX)/share
 
-.PHONY: deps test-deps build release run test unit-test gui-test screenshot validate install uninstall clean
+.PHONY: deps test-deps build release run test unit-test gui-test reliability-test reliability screenshot validate install uninstall clean
 
 # Install the Debian packages of $(1) that are missing; apt-get update only when something is.
 define apt_install
@@ -87,6 +87,7 @@ test: test-deps build
 	@failed=()
 	$(MAKE) --no-print-directory unit-test || failed+=(unit-test)
 	$(MAKE) --no-print-directory validate  || failed+=(validate)
+	$(MAKE) --no-print-directory reliability-test || failed+=(reliability-test)
 	$(MAKE) --no-print-directory gui-test  || failed+=(gui-test)
 	if (( $${#failed[@]} )); then echo "make test: FAILED: $${failed[*]}"; exit 1; fi
 
@@ -98,6 +99,18 @@ gui-test:
 	SHAREDMEMORY_ASSETS="$(CURDIR)/assets/files" \
 	SHAREDMEMORY_SCREENSHOTS="$(CURDIR)/out/screenshot.png" \
 	xvfb-run -a -s "-screen 0 $(XVFB_SCREEN)" dbus-run-session -- $(PYTHON) Tests/gui/run_gui_tests.py
+
+# The bounded reliability suite (faults, load, bad input, security, fuzzing; under 5 minutes);
+# `make reliability` runs the long variant with more trials (docs/RELIABILITY.md).
+reliability-test:
+	SHAREDMEMORY_BIN_DIR="$$($(SWIFT) build $(SWIFT_BUILD_FLAGS) --show-bin-path)" \
+	SHAREDMEMORY_ASSETS="$(CURDIR)/assets/files" \
+	$(PYTHON) Tests/reliability/run.py
+
+reliability: test-deps build
+	SHAREDMEMORY_BIN_DIR="$$($(SWIFT) build $(SWIFT_BUILD_FLAGS) --show-bin-path)" \
+	SHAREDMEMORY_ASSETS="$(CURDIR)/assets/files" \
+	$(PYTHON) Tests/reliability/run.py --full
 
 # The README's picture: refreshed on purpose, so that `make test` leaves the tree clean.
 screenshot: gui-test
@@ -132,4 +145,4 @@ uninstall:
 	rm -f "$(SHAREDIR)/metainfo/$(APP_VIEWER).metainfo.xml"
 
 clean:
-	rm -rf .build out
+	rm -rf .build .build-fuzz out

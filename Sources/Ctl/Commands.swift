@@ -64,6 +64,7 @@ struct Load: ParsableCommand {
     func run() throws {
         let bytes = try readFile(file)
         let memory = SharedMemory(key: options.key)
+        memory.setupLockTimeout = lockDuration(timeout)   // attach/detach lock too: same bound
         try memory.attach(access: .readWrite)
         defer { memory.detach() }
         let name = file.split(separator: "/").last.map(String.init) ?? file
@@ -90,6 +91,7 @@ struct Dump: ParsableCommand {
 
     func run() throws {
         let memory = SharedMemory(key: options.key)
+        memory.setupLockTimeout = lockDuration(timeout)
         try memory.attach(access: .readOnly)
         let copy = try memory.withLock(timeout: lockDuration(timeout)) { Array(UnsafeRawBufferPointer($0)) }
         memory.detach()
@@ -148,6 +150,7 @@ struct HoldLock: ParsableCommand {
     func run() throws {
         let signals = TerminationSignals.block()
         let memory = SharedMemory(key: options.key)
+        memory.setupLockTimeout = timeout.map(lockDuration) ?? .seconds(5)
         try memory.attach(access: .readWrite)
         defer { memory.detach() }
         if let timeout {
