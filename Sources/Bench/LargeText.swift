@@ -25,7 +25,10 @@ struct LargeText {
             session.events.removeAll()
             let end = try session.load(name)
             let render = try session.waitForRender()
-            session.collectEvents(for: Self.settleSeconds)
+            // The viewer's gap ticker runs until settleSeconds after the render and then prints its
+            // event=ticks line: wait for that line (with a margin), not just the settle time.
+            let wanted = String(session.generation)
+            session.collectEvents(for: Self.settleSeconds + 2) { $0.event == "ticks" && $0.generation == wanted }
             session.child.terminate()
             guard let done = render.nanoseconds else { throw ViewerSession.Failure(description: "trace line without t_us") }
             full.append(Double(done - end) / 1e6)

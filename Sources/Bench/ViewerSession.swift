@@ -2,8 +2,9 @@ import Foundation
 import Glibc
 import SharedFile
 
-/// The viewer's poll period (ViewerWindow.pollMilliseconds), used only to state targets and to
-/// give the in-process baseline poller the same period.
+/// The viewer's fast poll period (ViewerWindow.fastPollMilliseconds, used for seed segments; a
+/// framed segment wakes the viewer on each write instead), used only to state targets and to give
+/// the in-process baseline poller the same period.
 let viewerPollMilliseconds = 25.0
 
 /// One `sharedmemory trace:` line of the viewer, as key=value fields.
@@ -89,12 +90,14 @@ final class ViewerSession {
     /// Trace lines that are not render lines (first-chunk, tick-gap...), in order.
     var events: [TraceLine] = []
 
-    /// Reads stderr lines already written without waiting, keeping trace events.
-    func collectEvents(for seconds: Double) {
+    /// Reads stderr lines for `seconds`, keeping trace events; stops early once `done` holds for one.
+    func collectEvents(for seconds: Double, until done: ((TraceLine) -> Bool)? = nil) {
         let deadline = monotonicNanoseconds() + Int64(seconds * 1e9)
         while monotonicNanoseconds() < deadline {
             guard let line = child.readLine(timeout: Double(deadline - monotonicNanoseconds()) / 1e9) else { break }
-            if let trace = TraceLine(line), !trace.isRender { events.append(trace) }
+            guard let trace = TraceLine(line), !trace.isRender else { continue }
+            events.append(trace)
+            if done?(trace) == true { return }
         }
     }
 

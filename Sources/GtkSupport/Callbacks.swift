@@ -1,4 +1,5 @@
 import CGtk
+import Synchronization
 
 // The one place where Swift closures become C callbacks. Every closure is wrapped in a
 // retained box whose pointer is the callback's user data; GLib calls the matching destroy
@@ -38,6 +39,14 @@ private let dictSignalTrampoline: @convention(c) (gpointer?, UnsafeMutablePointe
     return MainActor.assumeIsolated { box.action(dict) }
 }
 
+// Event signal `gboolean handler(GtkWidget *widget, GdkEvent *event, gpointer user_data)`
+// (map-event, ...): runs the action and returns FALSE so that other handlers still see the event.
+private let eventSignalTrampoline: @convention(c) (gpointer?, gpointer?, gpointer?) -> gboolean = { _, _, data in
+    let box = CallbackBox<VoidAction>.from(data)
+    MainActor.assumeIsolated { box.action() }
+    return 0
+}
+
 private let closureNotify: GClosureNotify = { data, _ in CallbackBox<VoidAction>.release(data) }
 private let dictClosureNotify: GClosureNotify = { data, _ in CallbackBox<DictAction>.release(data) }
 
@@ -45,6 +54,14 @@ private let dictClosureNotify: GClosureNotify = { data, _ in CallbackBox<DictAct
 @MainActor @discardableResult
 func connectSignal(_ instance: gpointer, _ name: String, _ action: @escaping VoidAction) -> gulong {
     g_signal_connect_data(instance, name, unsafeBitCast(voidSignalTrampoline, to: GCallback.self),
+                          CallbackBox(action).retainedPointer(), closureNotify, GConnectFlags(rawValue: 0))
+}
+
+/// Connects an event signal (`gboolean (widget, GdkEvent *, user_data)`) to `action`; the event
+/// propagates on.
+@MainActor @discardableResult
+func connectEventSignal(_ instance: gpointer, _ name: String, _ action: @escaping VoidAction) -> gulong {
+    g_signal_connect_data(instance, name, unsafeBitCast(eventSignalTrampoline, to: GCallback.self),
                           CallbackBox(action).retainedPointer(), closureNotify, GConnectFlags(rawValue: 0))
 }
 
@@ -61,6 +78,29 @@ private let sourceTrampoline: GSourceFunc = { data in
     return MainActor.assumeIsolated { box.action() } ? 1 : 0
 }
 private let sourceNotify: GDestroyNotify = { data in CallbackBox<BoolAction>.release(data) }
+
+// A one-shot GSourceFunc for `wakeFromAnyThread`: runs the action, removes the source.
+private let onceTrampoline: GSourceFunc = { data in
+    let box = CallbackBox<VoidAction>.from(data)
+    MainActor.assumeIsolated { box.action() }
+    return 0
+}
+private let onceNotify: GDestroyNotify = { data in CallbackBox<VoidAction>.release(data) }
+
+/// A GLib main-loop priority: sources with a lower value run first.
+public struct Priority: Sendable, Equatable {
+    public let rawValue: Int32
+    public init(_ rawValue: Int32) { self.rawValue = rawValue }
+
+    /// `G_PRIORITY_DEFAULT` (0): timeouts, input events.
+    public static let `default` = Priority(G_PRIORITY_DEFAULT)
+    /// `G_PRIORITY_DEFAULT_IDLE` (200): after redraws and after GTK's layout.
+    public static let defaultIdle = Priority(G_PRIORITY_DEFAULT_IDLE)
+    /// `GDK_PRIORITY_REDRAW + 2` (122): after redraws (120), so the screen updates in between,
+    /// but before GtkTextView's line validation (125), so GTK does not lay out the text again
+    /// between two pieces of a chunked insertion.
+    public static let afterRedraw = Priority(GDK_PRIORITY_REDRAW + 2)
+}
 
 /// Main-loop sources: timeouts, idles and Unix signals, all run on the GTK main thread.
 /// Swift Concurrency's main executor is not driven by the GLib loop, so these are the way
@@ -82,12 +122,23 @@ public enum MainLoop {
                                       CallbackBox<BoolAction>(action).retainedPointer(), sourceNotify))
     }
 
-    /// Calls `action` whenever the loop is idle until it returns `false`. The default idle
-    /// priority runs after redraws, so the window stays responsive between calls.
+    /// Calls `action` whenever no source of higher priority is ready, until it returns `false`.
+    /// The default idle priority runs after redraws and after GTK's own layout work.
     @discardableResult
-    public static func addIdle(_ action: @escaping @MainActor () -> Bool) -> Source {
-        Source(id: g_idle_add_full(G_PRIORITY_DEFAULT_IDLE, sourceTrampoline,
+    public static func addIdle(priority: Priority = .defaultIdle, _ action: @escaping @MainActor () -> Bool) -> Source {
+        Source(id: g_idle_add_full(priority.rawValue, sourceTrampoline,
                                    CallbackBox<BoolAction>(action).retainedPointer(), sourceNotify))
+    }
+
+    /// Runs `action` once on the main loop, soon. Callable from any thread (GLib's
+    /// `g_idle_add_full` is thread-safe and wakes the loop); this is how a background thread
+    /// hands work to the GTK thread. Before the loop runs, the action waits for it.
+    nonisolated public static func wakeFromAnyThread(priority: Priority = .default,
+                                                     _ action: @escaping @MainActor () -> Void) {
+        // Not g_main_context_invoke: from a thread that can acquire the context (the loop not
+        // running yet) it would call `action` right there, off the main thread.
+        g_idle_add_full(priority.rawValue, onceTrampoline,
+                        CallbackBox<VoidAction>(action).retainedPointer(), onceNotify)
     }
 
     /// Calls `action` on the main loop when the process receives `signal` (SIGINT, SIGTERM,
@@ -100,4 +151,25 @@ public enum MainLoop {
 
     /// Monotonic time in microseconds (g_get_monotonic_time), for traces and measurements.
     public static var monotonicMicroseconds: Int64 { Int64(g_get_monotonic_time()) }
+}
+
+/// Runs one action on the main loop when woken from any thread; wakes that arrive while a run is
+/// still pending merge into it, so a thread that wakes very often cannot flood the loop.
+public final class MainLoopWaker: Sendable {
+    private let pending = Atomic<Bool>(false)
+    private let action: @MainActor () -> Void
+
+    /// `action` runs on the main thread, once per `wake()` that found no run pending.
+    public init(_ action: @escaping @MainActor () -> Void) { self.action = action }
+
+    /// Callable from any thread.
+    public func wake() {
+        guard pending.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else {
+            return
+        }
+        MainLoop.wakeFromAnyThread { [self] in
+            pending.store(false, ordering: .releasing)   // a wake during the action schedules another run
+            action()
+        }
+    }
 }

@@ -4,12 +4,12 @@ import CGtk
 @MainActor
 public final class TextView: Widget {
     /// Texts up to this many UTF-8 bytes are set in one call; larger ones are inserted in
-    /// chunks of this size from an idle callback so the main loop keeps drawing and
-    /// handling input in between. Measured (Xvfb, debug build, 4 MiB wrapped monospace text):
-    /// one set_text returned after 70 ms but the view's layout then blocked the loop for
-    /// 1.7 s; in 64 KiB chunks no main-loop gap exceeded 60 ms and the whole text was in
-    /// after about the same 1.8 s.
-    public var chunkSize = 64 * 1024
+    /// chunks of this size from idle callbacks (see `insertPriority`) so the main loop keeps
+    /// drawing and handling input in between. One set_text of 4 MiB blocks the loop for the
+    /// whole layout (1.7 s measured); with chunks, the longest block is the first screen's layout.
+    /// 16 KiB rather than 64 KiB: in the release viewer (Xvfb, 1 MiB texts) the longest main-loop
+    /// gap went from 35-50 ms to 21-43 ms, and 8 MiB (4 MiB shown) rendered in 93 ms, not 113-125.
+    public var chunkSize = 16 * 1024
 
     private var pending: PendingInsert?
 
@@ -44,31 +44,53 @@ public final class TextView: Widget {
     }
 
     /// Replaces the content with `text`, which must be valid UTF-8 (GTK drops invalid text).
-    /// Small texts are set at once; large ones are inserted chunk by chunk from idle callbacks.
-    /// A new call cancels an unfinished insertion. `completion` runs once the whole text is in.
-    public func setText(_ text: String, completion: (@MainActor () -> Void)? = nil) {
+    /// Small texts are set at once; large ones are inserted chunk by chunk from idle callbacks at
+    /// `insertPriority`. A new call cancels an unfinished insertion. `firstChunk` runs once the
+    /// first chunk is in the buffer (before `setText` returns), `completion` once the whole text is.
+    public func setText(_ text: String, firstChunk: (@MainActor () -> Void)? = nil,
+                        completion: (@MainActor () -> Void)? = nil) {
         pending?.source.remove()
         pending = nil
-        let bytes = Array(text.utf8)
-        let first = Self.chunkEnd(bytes, from: 0, maxLength: chunkSize)
-        Self.withChars(bytes, offset: 0, count: first) { gtk_text_buffer_set_text(buffer, $0, $1) }
+        // The String itself is kept until the last chunk is in: no copy of its bytes (the whole
+        // text can be a few MiB). Only a String without contiguous UTF-8 is copied, once.
+        let source = UTF8Source(text)
+        let first = source.withBytes { bytes in
+            let end = Self.chunkEnd(bytes, from: 0, maxLength: chunkSize)
+            Self.withChars(bytes, offset: 0, count: end) { gtk_text_buffer_set_text(buffer, $0, $1) }
+            return end
+        }
         scrollToStart()
-        guard first < bytes.count else { completion?(); return }
+        firstChunk?()
+        guard first < source.count else { completion?(); return }
 
         var offset = first
-        let source = MainLoop.addIdle { [weak self] in
+        let idle = MainLoop.addIdle(priority: insertPriority) { [weak self] in
             guard let self else { return false }
-            offset = self.append(bytes, from: offset)
-            guard offset >= bytes.count else { return true }
+            // Several chunks per call, for up to `sliceMicroseconds`: fewer frames drawn in between
+            // (each redraw between two calls costs a layout of the visible lines), same responsiveness.
+            let until = MainLoop.monotonicMicroseconds + self.sliceMicroseconds
+            repeat {
+                offset = source.withBytes { self.append($0, from: offset) }
+            } while offset < source.count && MainLoop.monotonicMicroseconds < until
+            guard offset >= source.count else { return true }
             self.pending = nil
             completion?()
             return false
         }
-        pending = PendingInsert(source: source)
+        pending = PendingInsert(source: idle)
     }
 
+    /// Priority of the chunk insertions: after redraws, so the first screen shows at once and the
+    /// view scrolls between chunks, but before GtkTextView's layout (see `Priority.afterRedraw`).
+    /// Measured (PyGObject, Xvfb, 1 MiB in 64 KiB chunks): 566 ms at the default idle priority,
+    /// because GTK laid out everything inserted so far between two chunks; 26 ms at this one.
+    public var insertPriority: Priority = .afterRedraw
+
+    /// How long one idle call may keep inserting chunks before it lets the loop run again.
+    public var sliceMicroseconds: Int64 = 8_000
+
     /// Appends the next chunk of `bytes` at the end of the buffer; returns the new offset.
-    private func append(_ bytes: [UInt8], from offset: Int) -> Int {
+    private func append(_ bytes: UnsafeBufferPointer<UInt8>, from offset: Int) -> Int {
         let end = Self.chunkEnd(bytes, from: offset, maxLength: chunkSize)
         var iter = GtkTextIter()
         gtk_text_buffer_get_end_iter(buffer, &iter)
@@ -77,16 +99,14 @@ public final class TextView: Widget {
     }
 
     /// Calls `body` with a C string pointer to `count` bytes of `bytes` from `offset` and the length.
-    private static func withChars(_ bytes: [UInt8], offset: Int, count: Int,
+    private static func withChars(_ bytes: UnsafeBufferPointer<UInt8>, offset: Int, count: Int,
                                   _ body: (UnsafePointer<CChar>, Int32) -> Void) {
-        guard count > 0 else { return body("", 0) }
-        bytes.withUnsafeBytes { raw in
-            body((raw.baseAddress! + offset).assumingMemoryBound(to: CChar.self), Int32(count))
-        }
+        guard count > 0, let base = bytes.baseAddress else { return body("", 0) }
+        body(UnsafeRawPointer(base + offset).assumingMemoryBound(to: CChar.self), Int32(count))
     }
 
     /// End of a chunk of at most `maxLength` bytes that does not split a UTF-8 sequence.
-    static func chunkEnd(_ bytes: [UInt8], from start: Int, maxLength: Int) -> Int {
+    static func chunkEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, maxLength: Int) -> Int {
         var end = min(bytes.count, start + max(maxLength, 4))
         while end < bytes.count, end > start, bytes[end] & 0xC0 == 0x80 { end -= 1 }
         return end
@@ -100,4 +120,24 @@ public final class TextView: Widget {
     }
 
     private struct PendingInsert { let source: MainLoop.Source }
+}
+
+/// The UTF-8 bytes of a String without copying them: a native Swift String stores contiguous
+/// UTF-8, which `withContiguousStorageIfAvailable` lends out on each call (O(1)). Any other
+/// String (none on Linux today) is copied into an array once.
+private final class UTF8Source {
+    private let text: String
+    private let copy: [UInt8]?
+    let count: Int
+
+    init(_ text: String) {
+        self.text = text
+        count = text.utf8.count
+        copy = text.utf8.withContiguousStorageIfAvailable { _ in true } == nil ? Array(text.utf8) : nil
+    }
+
+    func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        if let copy { return copy.withUnsafeBufferPointer(body) }
+        return text.utf8.withContiguousStorageIfAvailable(body)!
+    }
 }

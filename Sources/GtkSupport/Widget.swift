@@ -61,6 +61,44 @@ open class Widget {
     }
 }
 
+extension Widget {
+    /// Calls `action` once, after the frame clock of the widget's window has painted its next
+    /// frame (`after-paint`): the moment a change is on screen. Without a frame clock (the widget
+    /// is not realized) `action` runs at once.
+    public func afterNextPaint(_ action: @escaping @MainActor () -> Void) {
+        guard let clock = gtk_widget_get_frame_clock(widget) else { return action() }
+        let handler = OneShotHandler(instance: UnsafeMutableRawPointer(clock))
+        handler.id = connectSignal(handler.instance, "after-paint") { [handler] in
+            handler.disconnect()
+            action()
+        }
+        gtk_widget_queue_draw(widget)   // make sure a frame comes
+    }
+
+    /// Calls `action` once, on the first `map-event` of the widget (its X window became viewable).
+    public func onFirstMapEvent(_ action: @escaping @MainActor () -> Void) {
+        let handler = OneShotHandler(instance: UnsafeMutableRawPointer(widget))
+        handler.id = connectEventSignal(handler.instance, "map-event") { [handler] in
+            handler.disconnect()
+            action()
+        }
+    }
+}
+
+/// A signal handler that disconnects itself the first time it runs (GLib allows that during
+/// the emission; the closure is released once the emission is over).
+@MainActor
+private final class OneShotHandler {
+    nonisolated(unsafe) let instance: gpointer
+    var id: gulong = 0
+    init(instance: gpointer) { self.instance = instance }
+    func disconnect() {
+        guard id != 0 else { return }
+        g_signal_handler_disconnect(instance, id)
+        id = 0
+    }
+}
+
 extension Bool {
     var gboolean: gboolean { self ? 1 : 0 }
 }

@@ -81,18 +81,46 @@ public struct AssetsFolder: Sendable {
         defer { close(fd) }
         let want = min(size, limit)
         var bytes = [UInt8](repeating: 0, count: want)
+        let count = try bytes.withUnsafeMutableBytes { try read(fd: fd, into: $0, name: name) }
+        bytes.removeSubrange(count...)
+        return (bytes, max(size, count))
+    }
+
+    /// Reads from `fd` (left open) until `buffer` is full or the file ends; returns the byte count.
+    public static func read(fd: Int32, into buffer: UnsafeMutableRawBufferPointer, name: String) throws -> Int {
+        let result = readAvailable(fd: fd, into: buffer)
+        if let error = result.error { throw ReadError(reason: "\(name): \(error)") }
+        return result.count
+    }
+
+    /// Like `read(fd:into:name:)`, but keeps what was read before an error: the byte count, and the
+    /// error in words (nil when the file simply ended or the buffer is full).
+    static func readAvailable(fd: Int32, into buffer: UnsafeMutableRawBufferPointer) -> (count: Int, error: String?) {
+        guard let base = buffer.baseAddress else { return (0, nil) }
         var count = 0
-        while count < want {
-            let n = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + count, want - count) }
+        while count < buffer.count {
+            let n = Glibc.read(fd, base + count, buffer.count - count)
             if n < 0 {
                 if errno == EINTR { continue }
-                throw ReadError(reason: "\(name): \(String(cString: strerror(errno)))")
+                return (count, String(cString: strerror(errno)))
             }
             if n == 0 { break }
             count += n
         }
-        bytes.removeSubrange(count...)
-        return (bytes, max(size, count))
+        return (count, nil)
+    }
+
+    /// True when the first `length` bytes of the file are all in the page cache, so that reading them
+    /// is one copy with no disk wait. `mincore` on a mapping of the file that is never touched (no
+    /// SIGBUS if the file shrinks meanwhile). False when it cannot tell.
+    public static func isCached(fd: Int32, length: Int) -> Bool {
+        guard length > 0 else { return true }
+        guard let map = mmap(nil, length, PROT_READ, MAP_SHARED, fd, 0), map != MAP_FAILED else { return false }
+        defer { munmap(map, length) }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        var resident = [UInt8](repeating: 0, count: (length + page - 1) / page)
+        guard mincore(map, length, &resident) == 0 else { return false }
+        return resident.allSatisfy { $0 & 1 != 0 }
     }
 
     private static func linkTarget(_ path: String) -> String? {

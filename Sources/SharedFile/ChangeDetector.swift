@@ -10,33 +10,44 @@ struct ChangeDetector {
 
     mutating func reset() { last = nil }
 
-    /// Records what the caller now shows (after the lock was released without error).
-    mutating func commit(_ snapshot: Snapshot) { last = snapshot }
+    /// Records what the caller now shows (after the lock was released without error). Only what the
+    /// next comparison needs is kept: a framed snapshot is compared by generation, so its payload is
+    /// dropped (no second copy of the text while the viewer shows it); a seed one keeps its bytes.
+    mutating func commit(_ snapshot: Snapshot) {
+        var kept = snapshot
+        if kept.format == .framed { kept.payload = [] }
+        last = kept
+    }
 
-    /// Under the lock: nil when unchanged, else the new snapshot (also kept as `last`).
-    mutating func next(_ segment: UnsafeRawBufferPointer) -> Snapshot? {
-        guard let snapshot = Self.changed(segment, since: last) else { return nil }
-        last = snapshot
+    /// Under the lock: nil when unchanged, else the new snapshot (also recorded as `last`).
+    mutating func next(_ segment: UnsafeRawBufferPointer, limit: Int = .max) -> Snapshot? {
+        guard let snapshot = Self.changed(segment, since: last, limit: limit) else { return nil }
+        commit(snapshot)
         return snapshot
     }
 
-    static func changed(_ segment: UnsafeRawBufferPointer, since last: Snapshot?) -> Snapshot? {
+    /// - Parameter limit: copy at most this many payload bytes (`storedLength` keeps the full length).
+    ///   A seed segment is then compared by its length and those first bytes: a change beyond them,
+    ///   of the same length, changes nothing that is shown.
+    static func changed(_ segment: UnsafeRawBufferPointer, since last: Snapshot?, limit: Int = .max) -> Snapshot? {
         switch FramedHeader.decode(segment, segmentSize: segment.count) {
         case .framed(let header):
             if let last, last.format == .framed, last.problem == nil, last.generation == header.generation {
                 return nil
             }
-            return SegmentContent.snapshot(header, payload: segment)
+            return SegmentContent.snapshot(header, payload: segment, limit: limit)
         case .damaged(let problem):
             if let last, last.problem == problem { return nil }
             return Snapshot(format: .framed, payload: [], originalSize: 0, problem: problem)
         case .notFramed:
             let length = SegmentContent.seedLength(segment)
-            if let last, last.format == .seed, last.problem == nil, last.payload.count == length, length == 0
-                || last.payload.withUnsafeBytes({ memcmp($0.baseAddress!, segment.baseAddress!, length) == 0 }) {
+            let copied = min(length, max(limit, 0))
+            if let last, last.format == .seed, last.problem == nil, last.storedLength == length,
+               last.payload.count == copied, copied == 0
+                || last.payload.withUnsafeBytes({ memcmp($0.baseAddress!, segment.baseAddress!, copied) == 0 }) {
                 return nil
             }
-            return Snapshot(format: .seed, payload: Array(segment[0..<length]), originalSize: length)
+            return Snapshot(format: .seed, payload: Array(segment[0..<copied]), storedLength: length, originalSize: length)
         }
     }
 }

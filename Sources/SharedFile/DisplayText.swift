@@ -29,23 +29,25 @@ public struct DisplayText: Sendable, Equatable {
             isCapped = false
             return
         }
+        // The payload may be only the start of what the segment holds (the reader's copy limit).
+        let stored = snapshot.storedLength
         let shown = Self.utf8Prefix(snapshot.payload, limit: limit)
         text = Self.repaired(snapshot.payload[0..<shown])
-        isCapped = shown < snapshot.payload.count
+        isCapped = shown < stored
         var parts = [head]
         switch snapshot.format {
         case .framed:
-            var what = "\(snapshot.fileName ?? "unnamed file"), \(Self.bytes(snapshot.payload.count))"
+            var what = "\(snapshot.fileName ?? "unnamed file"), \(Self.bytes(stored))"
             if let time = snapshot.loadTime { what += ", loaded at \(Self.clock(time))" }
             parts.append(what)
         case .seed:
-            parts.append("text written in the seed format (no file name), \(Self.bytes(snapshot.payload.count))")
+            parts.append("text written in the seed format (no file name), \(Self.bytes(stored))")
         }
         if snapshot.isTruncated {
-            parts.append("truncated: \(snapshot.payload.count) of \(snapshot.originalSize) bytes fit in the segment")
+            parts.append("truncated: \(stored) of \(snapshot.originalSize) bytes fit in the segment")
         }
         if isCapped {
-            parts.append("showing the first \(Self.bytes(shown)) of \(Self.bytes(snapshot.payload.count))")
+            parts.append("showing the first \(Self.bytes(shown)) of \(Self.bytes(stored))")
         }
         info = parts.joined(separator: " · ")
     }
@@ -54,8 +56,17 @@ public struct DisplayText: Sendable, Equatable {
     /// byte and each NUL with U+FFFD, so the result has no interior NUL and `String(cString:)` is exact.
     public static func repaired<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
         if bytes.isEmpty { return "" }
-        return Array(bytes).withUnsafeBufferPointer { buffer in
-            let fixed = buffer.withMemoryRebound(to: CChar.self) { g_utf8_make_valid($0.baseAddress, buffer.count) }
+        if let text = bytes.withContiguousStorageIfAvailable(repaired(buffer:)) { return text }
+        return Array(bytes).withUnsafeBufferPointer(repaired(buffer:))
+    }
+
+    private static func repaired(buffer: UnsafeBufferPointer<UInt8>) -> String {
+        guard let base = buffer.baseAddress, !buffer.isEmpty else { return "" }
+        return base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { chars in
+            // Usual case, valid UTF-8 without NUL (g_utf8_validate with a length rejects NUL):
+            // one copy, straight into the String, instead of a repaired copy and then the String.
+            if g_utf8_validate(chars, buffer.count, nil) != 0 { return String(decoding: buffer, as: UTF8.self) }
+            let fixed = g_utf8_make_valid(chars, buffer.count)
             defer { g_free(fixed) }
             return String(cString: fixed!)
         }

@@ -4,13 +4,31 @@ import SharedMemory
 /// Loads a file of the assets folder into the segment, as the seed's FileLoader does, and reports
 /// what happened in `status`. GTK-free: the loader window binds its status label to `statusChanged`.
 ///
-/// Each load reads the file (outside the lock), attaches, locks with a timeout, copies, unlocks and
-/// detaches, so a viewer restarted between two loads is found again, and a stuck writer costs at most
-/// `lockTimeout`, never a frozen window. Not thread-safe: use it from one thread.
+/// Each load attaches, locks with a timeout, writes, unlocks and detaches, so a viewer restarted
+/// between two loads is found again (and a closed viewer's segment is not kept alive by us), and a
+/// stuck writer costs at most `lockTimeout`, never a frozen window. Not thread-safe: use it from one thread.
+///
+/// The file's bytes are copied once when they can be: a large file whose pages are all in the page
+/// cache is `read()` straight into the segment under the lock (the lock is then held about as long
+/// as a memcpy of the same size). Any other file is read outside the lock into a buffer kept between
+/// loads and copied under it. The segment's pages are faulted in with one `madvise` beforehand.
 public final class FileLoader {
     public let key: String
     public let assets: AssetsFolder
     private let lockTimeout: Duration
+    /// Kept between loads: no allocation and no page faults for the next file of a similar size.
+    private var buffer = ReadBuffer()
+    /// How the next loads read the file (tests force each path).
+    var readStrategy = ReadStrategy.automatic
+
+    enum ReadStrategy { case automatic, buffered, direct }
+
+    /// Files from this size on are read straight into the segment when they are cached.
+    static let directReadMinimum = 256 << 10
+    /// Segment ranges from this size on are faulted in with one `madvise` before the copy.
+    static let prefaultMinimum = 256 << 10
+    /// A read buffer larger than this is freed after the load instead of kept.
+    static let keptBufferLimit = 8 << 20
 
     /// The last outcome, in words for the status line.
     public private(set) var status = ""
@@ -64,22 +82,40 @@ public final class FileLoader {
             memory.setupLockTimeout = max(deadline - clock.now, Self.minimumDetachWait)
             memory.detach()
         }
-        if let gone = Self.abandonedSegment(key: key) {
-            close(file.fd)
-            return gone
+        defer { close(file.fd) }
+        if let gone = Self.abandonedSegment(key: key) { return gone }
+        // Never more than the segment can hold: a huge file costs no more than the segment.
+        let want = min(file.size, memory.size)
+        let direct = switch readStrategy {
+        case .direct: true
+        case .buffered: false
+        case .automatic: want >= Self.directReadMinimum && AssetsFolder.isCached(fd: file.fd, length: want)
         }
-        let content: (bytes: [UInt8], total: Int)
-        do {
-            // Never more than the segment can hold: a huge file costs no more than the segment.
-            content = try AssetsFolder.read(fd: file.fd, size: file.size, limit: memory.size, name: name)
-        } catch {
-            return "Unable to open file: \(error)"
+        var count = 0
+        if !direct {
+            do {
+                count = try AssetsFolder.read(fd: file.fd, into: buffer.bytes(want), name: name)
+            } catch {
+                return "Unable to open file: \(error)"
+            }
         }
+        if want >= Self.prefaultMinimum { memory.prefault(byteCount: FramedHeader.size + want) }
+        defer { if buffer.capacity > Self.keptBufferLimit { buffer = ReadBuffer() } }
         do {
+            var readError: String?
             let report = try memory.withLock(timeout: max(deadline - clock.now, .zero)) { segment in
-                content.bytes.withUnsafeBytes {
-                    SegmentContent.write($0, name: name, fileSize: content.total, into: segment)
+                if direct {
+                    return SegmentContent.write(name: name, fileSize: file.size, into: segment) { room in
+                        let result = AssetsFolder.readAvailable(fd: file.fd, into: room)
+                        readError = result.error
+                        return result.count
+                    }
                 }
+                let bytes = UnsafeRawBufferPointer(rebasing: buffer.bytes(count)[0..<count])
+                return SegmentContent.write(bytes, name: name, fileSize: max(file.size, count), into: segment)
+            }
+            if let readError {
+                return "Unable to read file \(name): \(readError)\nThe segment holds only its first \(report.written) bytes."
             }
             return Self.success(name, report: report)
         } catch {
@@ -129,4 +165,22 @@ public final class FileLoader {
         status = text
         statusChanged?(text)
     }
+}
+
+/// Memory for reading files, grown when needed and never zero-filled (every byte used is read first).
+private final class ReadBuffer {
+    private var storage = UnsafeMutableRawBufferPointer(start: nil, count: 0)
+
+    var capacity: Int { storage.count }
+
+    /// The first `count` bytes, growing the buffer if it is smaller.
+    func bytes(_ count: Int) -> UnsafeMutableRawBufferPointer {
+        if storage.count < count {
+            storage.deallocate()
+            storage = .allocate(byteCount: count, alignment: 64)
+        }
+        return UnsafeMutableRawBufferPointer(rebasing: storage[0..<count])
+    }
+
+    deinit { storage.deallocate() }
 }

@@ -11,7 +11,8 @@ import Foundation
 ///         32    8 original file size
 ///         40    8 load time, milliseconds since the Unix epoch
 ///         48    2 file name length in bytes (<= 256)
-///         50    6 reserved, zero
+///         50    2 reserved, zero
+///         52    4 wake word (a futex counter writers bump; see SegmentContent.wakeWord)
 ///         56  256 file name, UTF-8
 ///        312    8 reserved, zero
 ///        320      payload
@@ -20,6 +21,8 @@ struct FramedHeader: Equatable {
     static let version: UInt32 = 1
     static let size = 320
     static let maxNameBytes = 256
+    /// Offset of the 32-bit wake word: 4-byte aligned, outside every validated field.
+    static let wakeWordOffset = 52
 
     var generation: UInt64
     var payloadLength: UInt64
@@ -70,11 +73,14 @@ struct FramedHeader: Equatable {
             fileName: Array(raw[56..<(56 + nameLength)])))
     }
 
-    /// Writes this header over the first `size` bytes of `segment` (which must hold them).
+    /// Writes this header over the first `size` bytes of `segment` (which must hold them). The wake
+    /// word is left as it is: waiters in other processes watch it.
     func encode(into segment: UnsafeMutableRawBufferPointer) {
         precondition(segment.count >= Self.size, "segment smaller than a framed header")
         let header = UnsafeMutableRawBufferPointer(rebasing: segment[0..<Self.size])
-        header.initializeMemory(as: UInt8.self, repeating: 0)
+        let wake = Self.wakeWordOffset
+        UnsafeMutableRawBufferPointer(rebasing: header[0..<wake]).initializeMemory(as: UInt8.self, repeating: 0)
+        UnsafeMutableRawBufferPointer(rebasing: header[(wake + 4)...]).initializeMemory(as: UInt8.self, repeating: 0)
         header.copyBytes(from: Self.magic)
         header.storeBytes(of: Self.version.littleEndian, toByteOffset: 8, as: UInt32.self)
         header.storeBytes(of: UInt32(Self.size).littleEndian, toByteOffset: 12, as: UInt32.self)

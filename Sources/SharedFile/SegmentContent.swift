@@ -1,36 +1,68 @@
 import Foundation
+// The fuzz harness (Tests/reliability/fuzz) compiles the pure model files on their own, without the
+// SharedMemory module: it then builds without the wake word, which it does not fuzz.
+#if canImport(SharedMemory)
+import SharedMemory
+#endif
 
 /// The content format as pure functions over mapped bytes (docs/PROTOCOL.md).
 /// Callers hold the segment's lock around every call.
 public enum SegmentContent {
     /// Writes `bytes` in the format the segment asks for: framed when it already holds a valid framed
     /// header (our viewer stamped it), else the seed format, so that Qt programs read what we write.
+    /// A framed write then bumps the wake word, which wakes waiting viewers (see `wakeWord`).
     /// - Parameter fileSize: the whole file's size when `bytes` is only its start (the loader reads no
     ///   more than the segment holds); defaults to `bytes.count`.
     public static func write(_ bytes: UnsafeRawBufferPointer, name: String, fileSize: Int? = nil,
                              into segment: UnsafeMutableRawBufferPointer, now: Date = Date()) -> WriteReport {
-        let total = max(fileSize ?? bytes.count, bytes.count)
+        write(name: name, fileSize: max(fileSize ?? bytes.count, bytes.count), into: segment, now: now) { target in
+            let count = min(bytes.count, target.count)
+            target.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[0..<count]))
+            return count
+        }
+    }
+
+    /// The same, but `fill` puts the bytes in place itself (e.g. `read()` from the file straight into
+    /// the segment: one copy instead of two). It gets the room the format leaves for a file of
+    /// `fileSize` bytes, and returns how many bytes it stored at its start.
+    public static func write(name: String, fileSize: Int, into segment: UnsafeMutableRawBufferPointer,
+                             now: Date = Date(), fill: (UnsafeMutableRawBufferPointer) -> Int) -> WriteReport {
         if case .framed(let old) = FramedHeader.decode(UnsafeRawBufferPointer(segment), segmentSize: segment.count) {
             let capacity = segment.count - FramedHeader.size
-            let count = min(bytes.count, capacity)
-            let payload = UnsafeMutableRawBufferPointer(rebasing: segment[FramedHeader.size...])
-            payload.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[0..<count]))
+            let room = UnsafeMutableRawBufferPointer(rebasing: segment[FramedHeader.size..<(FramedHeader.size + min(fileSize, capacity))])
+            let count = min(max(fill(room), 0), room.count)
+            let total = max(fileSize, count)
             var generation = old.generation &+ 1
             if generation == 0 { generation = 1 }  // 0 means "nothing loaded yet"
             FramedHeader(generation: generation, payloadLength: UInt64(count), originalSize: UInt64(total),
                          loadTimeMilliseconds: Int64((now.timeIntervalSince1970 * 1000).rounded()),
                          fileName: FramedHeader.nameBytes(name)).encode(into: segment)
+            #if canImport(SharedMemory)
+            wakeWord(segment)?.signal()
+            #endif
             return WriteReport(format: .framed, written: count, total: total)
         }
         // Seed: what strncpy(data, content, size - 1) leaves, plus the terminating NUL it may not write.
-        guard segment.count > 0 else { return WriteReport(format: .seed, written: 0, total: total) }
-        let limit = min(bytes.count, segment.count - 1)
-        let nul = bytes[0..<limit].firstIndex(of: 0)
-        let count = nul ?? limit
-        segment.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[0..<count]))
+        guard segment.count > 0 else { return WriteReport(format: .seed, written: 0, total: fileSize) }
+        let room = UnsafeMutableRawBufferPointer(rebasing: segment[0..<min(fileSize, segment.count - 1)])
+        let filled = min(max(fill(room), 0), room.count)
+        let nul = filled > 0 ? memchr(room.baseAddress!, 0, filled) : nil
+        let count = nul.map { room.baseAddress!.distance(to: $0) } ?? filled
         segment[count] = 0
-        return WriteReport(format: .seed, written: count, total: total, stoppedAtNUL: nul != nil)
+        return WriteReport(format: .seed, written: count, total: max(fileSize, filled), stoppedAtNUL: nul != nil)
     }
+
+    #if canImport(SharedMemory)
+    /// The wake word of a framed segment (docs/PROTOCOL.md): a 32-bit counter at offset 52 that every
+    /// framed write increments before it calls FUTEX_WAKE, so a viewer can sleep until something is
+    /// written. nil when the segment is too small for a header. Meaningless in the seed layout (those
+    /// bytes are text there): only call it for a segment that holds, or held, a framed header.
+    public static func wakeWord(_ segment: UnsafeMutableRawBufferPointer) -> SharedWord? {
+        guard segment.count >= FramedHeader.size, let base = segment.baseAddress,
+              Int(bitPattern: base) % 4 == 0 else { return nil }
+        return SharedWord(base + FramedHeader.wakeWordOffset)
+    }
+    #endif
 
     /// A private copy of what the segment holds. Never trusts the header: a damaged one gives a
     /// snapshot with `problem` set and no payload.
@@ -56,12 +88,14 @@ public enum SegmentContent {
         }
     }
 
-    static func snapshot(_ header: FramedHeader, payload segment: UnsafeRawBufferPointer) -> Snapshot {
+    /// The snapshot of a validated header; copies at most `limit` bytes of the payload.
+    static func snapshot(_ header: FramedHeader, payload segment: UnsafeRawBufferPointer, limit: Int = .max) -> Snapshot {
         let start = FramedHeader.size
-        let bytes = Array(segment[start..<(start + Int(header.payloadLength))])
+        let stored = Int(header.payloadLength)
+        let bytes = Array(segment[start..<(start + min(stored, max(limit, 0)))])
         let loaded = header.generation == 0 ? nil
             : Date(timeIntervalSince1970: Double(header.loadTimeMilliseconds) / 1000)
-        return Snapshot(format: .framed, payload: bytes,
+        return Snapshot(format: .framed, payload: bytes, storedLength: stored,
                         fileName: header.generation == 0 ? nil : String(decoding: header.fileName, as: UTF8.self),
                         originalSize: Int(header.originalSize), loadTime: loaded, generation: header.generation)
     }

@@ -5,7 +5,12 @@ import SharedMemory
 ///
 /// `poll()` holds the lock only to compare and copy: a framed segment is compared by its generation
 /// counter (a header copy, no payload copy), a seed segment by its bytes (memcmp against the last copy).
-/// Decoding for display happens outside the lock, on the returned private copy.
+/// Decoding for display happens outside the lock, on the returned private copy, which holds at most
+/// `copyLimit` bytes of the payload (the viewer shows no more); `storedLength` has the full length.
+/// Between polls only the generation (framed) or the copied bytes (seed) are kept to compare with.
+///
+/// `startWaiter` adds a `SegmentWaiter` thread that wakes the caller as soon as a writer bumps the
+/// framed header's wake word, so that the caller can poll rarely while nothing happens.
 ///
 /// A segment removed behind the viewer's back (`ipcrm`) or whose key file was deleted can no longer be
 /// found by loaders; `poll()` notices, makes a fresh segment, and reports it (see `lastRecovery`).
@@ -16,6 +21,11 @@ public final class SegmentReader {
     private let lockTimeout: Duration
     private let memory: SharedMemory
     private var detector = ChangeDetector()
+    private let copyLimit: Int
+    private let reachabilityInterval: Duration
+    private var lastReachabilityCheck: ContinuousClock.Instant?
+    private var onWriterWake: (@Sendable () -> Void)?
+    private var waiter: SegmentWaiter?
     /// True when `open()` created the segment, false when it attached to a live one.
     public private(set) var created = false
     /// Why the segment was last made again by `poll()`, nil while that never happened.
@@ -29,16 +39,26 @@ public final class SegmentReader {
     /// - Parameters:
     ///   - size: the segment size to create; an existing live segment keeps its own size.
     ///   - lockTimeout: how long one poll may wait for the lock before it reports the writer as stuck.
-    public init(key: String, size: Int, lockTimeout: Duration = .milliseconds(20)) {
+    ///   - copyLimit: copy at most this many payload bytes per change (plus 4, so that a text cut there
+    ///     can still end on a whole UTF-8 character). The default is what the viewer shows.
+    ///   - reachabilityInterval: how often `poll()` checks that loaders can still find the segment
+    ///     (a few system calls); the polls in between skip it.
+    public init(key: String, size: Int, lockTimeout: Duration = .milliseconds(20),
+                copyLimit: Int = DisplayText.defaultLimit, reachabilityInterval: Duration = .milliseconds(250)) {
         self.key = key
         self.requestedSize = size
         self.lockTimeout = lockTimeout
+        self.copyLimit = copyLimit > Int.max - 4 ? Int.max : max(copyLimit, 0) + 4
+        self.reachabilityInterval = reachabilityInterval
         self.memory = SharedMemory(key: key)
         // create/attach/detach wait for the lock too; a stuck writer must not hold the window for long.
         memory.setupLockTimeout = .seconds(1)
     }
 
-    deinit { memory.detach() }
+    deinit {
+        waiter?.stop()   // before the mapping goes
+        memory.detach()
+    }
 
     /// The native key of the segment (the key file path).
     public var nativeKey: String { memory.nativeKey }
@@ -76,17 +96,51 @@ public final class SegmentReader {
     /// calls) that loaders can still find the segment by its key; if not, makes it again and returns
     /// its empty snapshot as `.changed`, with the reason in `lastRecovery`.
     public func poll() -> Poll {
-        if let reason = memory.unreachableReason() {
-            return recover(reason)
+        let now = ContinuousClock.now
+        if lastReachabilityCheck.map({ now - $0 >= reachabilityInterval }) ?? true {
+            lastReachabilityCheck = now
+            if let reason = memory.unreachableReason() {
+                return recover(reason)
+            }
         }
         return readLocked()
+    }
+
+    /// Starts a background thread that calls `onWake` (on that thread) whenever a writer bumps the
+    /// segment's wake word, i.e. after every framed write by our loader or `sharedmemory-ctl load`.
+    /// Hand the work over to your own thread and call `poll()` there. The thread is stopped and
+    /// joined before the segment is detached (`close()`, a recovery) and runs again after a recovery.
+    public func startWaiter(_ onWake: @escaping @Sendable () -> Void) {
+        onWriterWake = onWake
+        runWaiter()
+    }
+
+    /// True when the waiter runs and the segment last held a valid framed header: writers then wake
+    /// us, and polling is only a safety net (Qt writers and the seed format never wake anyone).
+    public var isWokenByWriters: Bool {
+        guard waiter != nil, let last = detector.last else { return false }
+        return last.format == .framed && last.problem == nil
+    }
+
+    private func runWaiter() {
+        guard waiter == nil, let onWake = onWriterWake, let segment = memory.data,
+              let word = SegmentContent.wakeWord(segment) else { return }
+        let started = SegmentWaiter(word: word, onWake: onWake)
+        started.start()
+        waiter = started
+    }
+
+    private func stopWaiter() {
+        waiter?.stop()
+        waiter = nil
     }
 
     private func readLocked() -> Poll {
         do {
             let last = detector.last
+            let limit = copyLimit
             let next: Snapshot? = try memory.withLock(timeout: lockTimeout) { segment in
-                ChangeDetector.changed(UnsafeRawBufferPointer(segment), since: last)
+                ChangeDetector.changed(UnsafeRawBufferPointer(segment), since: last, limit: limit)
             }
             guard let next else { return .unchanged }
             detector.commit(next)
@@ -100,6 +154,8 @@ public final class SegmentReader {
 
     /// Detaches; the last process out removes the segment and its key file.
     public func close() {
+        stopWaiter()
+        onWriterWake = nil
         memory.detach()
         detector.reset()
     }
@@ -109,9 +165,11 @@ public final class SegmentReader {
         let saved = memory.setupLockTimeout
         memory.setupLockTimeout = Self.recoveryLockTimeout
         defer { memory.setupLockTimeout = saved }
+        stopWaiter()   // it watches the old mapping
         memory.detach()
         do {
             try open(stampTimeout: Self.recoveryLockTimeout)
+            runWaiter()
         } catch {
             return .failed("The segment for key \"\(key)\" is unreachable: \(reason); "
                            + "making it again failed (retrying): \(error)")

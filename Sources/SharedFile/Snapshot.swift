@@ -11,8 +11,11 @@ public enum ContentFormat: Sendable, Equatable {
 /// A private copy of what a segment held at one moment, taken under the lock and decoded outside it.
 public struct Snapshot: Sendable, Equatable {
     public var format: ContentFormat
-    /// The stored bytes: the framed payload, or the seed bytes up to the first NUL.
+    /// The stored bytes: the framed payload, or the seed bytes up to the first NUL. A reader with a
+    /// copy limit keeps only their start; `storedLength` says how many the segment holds.
     public var payload: [UInt8]
+    /// How many payload bytes the segment holds (at least `payload.count`).
+    public var storedLength: Int
     /// The loaded file's name (framed only).
     public var fileName: String?
     /// The file's size before truncation (framed); the payload size for the seed format, which cannot tell.
@@ -24,10 +27,13 @@ public struct Snapshot: Sendable, Equatable {
     /// A header that carries our magic but failed validation, said in words; the payload is then empty.
     public var problem: String?
 
-    public init(format: ContentFormat, payload: [UInt8], fileName: String? = nil, originalSize: Int,
-                loadTime: Date? = nil, generation: UInt64? = nil, problem: String? = nil) {
+    /// - Parameter storedLength: the segment's payload length when `payload` is only its start
+    ///   (default: `payload.count`).
+    public init(format: ContentFormat, payload: [UInt8], storedLength: Int? = nil, fileName: String? = nil,
+                originalSize: Int, loadTime: Date? = nil, generation: UInt64? = nil, problem: String? = nil) {
         self.format = format
         self.payload = payload
+        self.storedLength = max(storedLength ?? payload.count, payload.count)
         self.fileName = fileName
         self.originalSize = originalSize
         self.loadTime = loadTime
@@ -36,14 +42,17 @@ public struct Snapshot: Sendable, Equatable {
     }
 
     /// The segment kept fewer bytes than the file had.
-    public var isTruncated: Bool { payload.count < originalSize }
+    public var isTruncated: Bool { storedLength < originalSize }
+
+    /// `payload` holds only the start of what the segment holds (a reader's copy limit).
+    public var isPartial: Bool { payload.count < storedLength }
 
     /// Nothing has been loaded yet: the creator's empty header, or an all-zero (seed) segment.
     public var isEmpty: Bool {
         guard problem == nil else { return false }
         switch format {
         case .framed: return generation == 0
-        case .seed: return payload.isEmpty
+        case .seed: return storedLength == 0
         }
     }
 }

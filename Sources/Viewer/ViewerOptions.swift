@@ -20,7 +20,7 @@ struct ViewerOptions {
         CommandLineOption("size", short: "s", kind: .int64,
                           description: "Segment size in bytes when creating it (default 1048576)", argument: "BYTES"),
         CommandLineOption("trace", kind: .flag,
-                          description: "Print one line per render to stderr (monotonic time, generation, bytes)"),
+                          description: "Print timing lines to stderr: each render, its first chunk on screen, main-loop gaps (see docs/PERFORMANCE.md)"),
     ]
 
     struct Invalid: Error, CustomStringConvertible { let description: String }

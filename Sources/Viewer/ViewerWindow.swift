@@ -1,12 +1,16 @@
 import GtkSupport
 import SharedFile
 
-/// The viewer window: an info line and the segment's content, refreshed by a polling timeout.
+/// The viewer window: an info line and the segment's content, refreshed when a writer wakes the
+/// viewer (framed segments) and by a polling timeout.
 @MainActor
 final class ViewerWindow {
-    /// Poll period: well under the 50 ms budget; an unchanged segment costs a lock and a
-    /// header compare, no copy and no redraw.
-    static let pollMilliseconds: UInt32 = 25
+    /// Poll period while nothing wakes us (a seed-format segment: Qt writers never do): well under
+    /// the 50 ms budget; an unchanged segment costs a lock and a compare, no copy and no redraw.
+    static let fastPollMilliseconds: UInt32 = 25
+    /// Poll period while writers wake us through the segment's wake word: a safety net only (for a
+    /// writer that does not wake, e.g. a Qt loader wiping our header), so an idle viewer stays asleep.
+    static let safetyPollMilliseconds: UInt32 = 500
 
     private let window: Window
     private let info = Label()
@@ -14,13 +18,17 @@ final class ViewerWindow {
     private let reader: SegmentReader
     private let options: ViewerOptions
     private var timer: MainLoop.Source?
+    private var timerPeriod: UInt32 = 0
+    private var closed = false
     private var shownInfo = ""
     private var failure: String?
+    private let trace: ViewerTrace?
     /// Non-zero when the segment could not be opened.
     private(set) var exitStatus: Int32 = 0
 
     init(application: Application, options: ViewerOptions) {
         self.options = options
+        trace = options.trace ? ViewerTrace() : nil
         reader = SegmentReader(key: options.key, size: options.size)
         window = Window(application: application, title: "Shared Memory", width: 720, height: 520,
                         iconName: "org.sharedmemorygtk.Viewer")
@@ -35,6 +43,7 @@ final class ViewerWindow {
         column.add(info)
         column.add(ScrolledWindow(content), expand: true)
         window.setChild(column)
+        if let trace { window.onFirstMapEvent { trace.mapped() } }
 
         open()
     }
@@ -44,9 +53,10 @@ final class ViewerWindow {
 
     /// Stops polling and detaches; the last user removes the segment and its key file.
     func close() {
+        closed = true
         timer?.remove()
         timer = nil
-        reader.close()
+        reader.close()   // stops and joins the waiter thread before detaching
     }
 
     private func open() {
@@ -62,13 +72,27 @@ final class ViewerWindow {
         }
         info.text = "Key \(options.key) · segment \(reader.segmentSize) bytes"
         content.setText(DisplayText.emptyMessage)
-        timer = MainLoop.addTimeout(milliseconds: Self.pollMilliseconds) { [weak self] in
+        // The waiter thread only hands over: the poll itself runs here, on the GTK thread.
+        let waker = MainLoopWaker { [weak self] in self?.poll() }
+        reader.startWaiter { waker.wake() }
+        schedulePolling()
+    }
+
+    /// The fast period unless writers wake us; re-armed only when that changes.
+    private func schedulePolling() {
+        let period = reader.isWokenByWriters ? Self.safetyPollMilliseconds : Self.fastPollMilliseconds
+        guard period != timerPeriod, !closed else { return }
+        timer?.remove()
+        timerPeriod = period
+        timer = MainLoop.addTimeout(milliseconds: period) { [weak self] in
             self?.poll()
             return self != nil
         }
     }
 
     private func poll() {
+        guard !closed else { return }   // a wake queued before close()
+        defer { schedulePolling() }
         let started = MainLoop.monotonicMicroseconds
         switch reader.poll() {
         case .unchanged:
@@ -90,19 +114,23 @@ final class ViewerWindow {
         info.text = shownInfo
     }
 
-    /// Decoding happens here, after poll() has unlocked, on the private copy.
+    /// Decoding happens here, after poll() has unlocked, on the private copy. The closures keep
+    /// only small values: the snapshot's payload is freed as soon as the text is decoded.
     private func render(_ snapshot: Snapshot, started: Int64) {
         let display = DisplayText(snapshot: snapshot, key: options.key, segmentSize: reader.segmentSize)
         shownInfo = display.info
         info.text = display.info
-        let trace = options.trace
-        let shownBytes = display.text.utf8.count
-        content.setText(display.text) {
-            guard trace else { return }
-            let now = MainLoop.monotonicMicroseconds
-            let generation = snapshot.generation.map(String.init) ?? "seed"
-            Console.error("sharedmemory trace: t_us=\(now) generation=\(generation) bytes=\(snapshot.payload.count) "
-                          + "shown=\(shownBytes) render_us=\(now - started)")
-        }
+        guard let trace else { return content.setText(display.text) }
+
+        let generation = snapshot.generation.map(String.init) ?? "seed"
+        let bytes = snapshot.storedLength
+        let shown = display.text.utf8.count
+        trace.renderStarted(generation: generation, at: started)
+        let content = content
+        content.setText(display.text, firstChunk: {
+            content.afterNextPaint { trace.firstChunk(generation: generation, bytes: bytes) }
+        }, completion: {
+            trace.renderDone(generation: generation, bytes: bytes, shown: shown, started: started)
+        })
     }
 }

@@ -13,7 +13,9 @@ import Glibc
         let assets = try TempAssets()
         try assets.add("a.txt", Array("first".utf8))
         try assets.add("b.txt", Array("second".utf8))
-        let reader = SegmentReader(key: key, size: 4096)
+        // Every poll checks reachability here, so that "the next poll" recovers (the default checks
+        // at most every 250 ms).
+        let reader = SegmentReader(key: key, size: 4096, reachabilityInterval: .zero)
         try reader.open()
         guard case .changed = reader.poll() else { throw CtlProcessError("no first snapshot") }
         return (reader, FileLoader(key: key, assetsDirectory: assets.url), assets)

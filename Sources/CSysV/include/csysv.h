@@ -1,7 +1,8 @@
 #ifndef CSYSV_H
 #define CSYSV_H
-// System V IPC for Swift. semctl() is variadic (its fourth argument is a union), which Swift
-// cannot call, so each use gets a fixed-signature wrapper. Everything else (shmget, shmat, semop,
+// System V IPC for Swift, and the futex wake-up that travels with a segment. semctl() (its
+// fourth argument is a union) and syscall() are variadic, which Swift cannot call, so each use
+// gets a fixed-signature wrapper. Everything else (shmget, shmat, semop,
 // ftok...) is called directly from Swift through Glibc; the headers are included here so that
 // the struct layouts come from one place.
 #include <sys/types.h>
@@ -9,6 +10,8 @@
 #include <sys/shm.h>
 #include <sys/sem.h>
 #include <time.h>
+#include <stdint.h>
+#include <stddef.h>
 
 /// semctl(semid, 0, SETVAL, value). Returns 0 or -1 with errno set.
 int csysv_sem_setval(int semid, int value);
@@ -25,5 +28,19 @@ int csysv_sem_remove(int semid);
 /// semtimedop needs _GNU_SOURCE, which Swift's Glibc module does not define, hence the wrapper.
 /// Returns 0 or -1 with errno set (EAGAIN when the timeout passed or IPC_NOWAIT would block).
 int csysv_sem_op(int semid, short op, short flags, const struct timespec *timeout);
+
+/// futex(FUTEX_WAIT) on a 32-bit word shared between processes (not FUTEX_PRIVATE): sleeps while
+/// *address == expected, at most timeout_ms (negative: no limit). syscall() is variadic, hence the
+/// wrapper. Returns 0 when woken, or -1 with errno EAGAIN (the word differed), ETIMEDOUT or EINTR.
+int csysv_futex_wait(const uint32_t *address, uint32_t expected, int timeout_ms);
+/// futex(FUTEX_WAKE) of every waiter on the word, in any process. Returns how many were woken or -1.
+int csysv_futex_wake(const uint32_t *address);
+/// Sequentially consistent load of a 32-bit word that other processes change.
+uint32_t csysv_atomic_load32(const uint32_t *address);
+/// Atomic ++*address (sequentially consistent); returns the new value.
+uint32_t csysv_atomic_increment32(uint32_t *address);
+/// madvise(MADV_POPULATE_WRITE): fault the range in writable in one call (Linux >= 5.14; older
+/// kernels give -1 with EINVAL). Returns 0 or -1 with errno set.
+int csysv_populate_write(void *address, size_t length);
 
 #endif

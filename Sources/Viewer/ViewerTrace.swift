@@ -1,0 +1,93 @@
+import GtkSupport
+
+/// The viewer's `--trace` lines on stderr (docs/PERFORMANCE.md, "Trace lines the bench reads"):
+/// one per render, the first chunk on screen, the longest main-loop gap around a render, and the
+/// window's first map. Times are `g_get_monotonic_time` microseconds.
+@MainActor
+final class ViewerTrace {
+    /// The gap ticker's period and how long after a render it keeps running (GTK lays the text
+    /// out in idle callbacks after the last chunk is in).
+    static let tickMilliseconds: UInt32 = 10
+    static let settleMicroseconds: Int64 = 1_000_000
+
+    private var ticker: GapTicker?
+
+    static func print(_ fields: String) {
+        Console.error("sharedmemory trace: t_us=\(MainLoop.monotonicMicroseconds) \(fields)")
+    }
+
+    /// The window's first `map-event`.
+    func mapped() { Self.print("event=mapped") }
+
+    /// A render of `generation` began with the poll at `started`: measure main-loop gaps from there.
+    func renderStarted(generation: String, at started: Int64) {
+        ticker?.stop()
+        ticker = GapTicker(generation: generation, started: started) { [weak self] finished in
+            if self?.ticker === finished { self?.ticker = nil }
+        }
+    }
+
+    /// The first chunk of the render is painted.
+    func firstChunk(generation: String, bytes: Int) {
+        Self.print("event=first-chunk generation=\(generation) bytes=\(bytes)")
+    }
+
+    /// The whole text is in the buffer.
+    func renderDone(generation: String, bytes: Int, shown: Int, started: Int64) {
+        let now = MainLoop.monotonicMicroseconds
+        Self.print("generation=\(generation) bytes=\(bytes) shown=\(shown) render_us=\(now - started)")
+        ticker?.settle(until: now + Self.settleMicroseconds)
+    }
+}
+
+/// A 10 ms timeout at default priority that records the longest interval between its runs, from
+/// a render's start until a while after it completed; prints one `event=ticks` line when it stops.
+/// It exists only around a render, so an idle viewer pays nothing for it.
+@MainActor
+private final class GapTicker {
+    private let generation: String
+    private let started: Int64
+    private var last: Int64
+    private var longest: Int64 = 0
+    private var longestEnd: Int64 = 0
+    private var ticks = 0
+    private var stopAt: Int64?
+    private var source: MainLoop.Source?
+    private let finished: @MainActor (GapTicker) -> Void
+
+    init(generation: String, started: Int64, finished: @escaping @MainActor (GapTicker) -> Void) {
+        self.generation = generation
+        self.started = started
+        self.last = started   // the first interval counts from the render's start
+        self.finished = finished
+        source = MainLoop.addTimeout(milliseconds: ViewerTrace.tickMilliseconds) { [weak self] in
+            self?.tick() ?? false
+        }
+    }
+
+    func settle(until time: Int64) { stopAt = time }
+
+    /// Stops early (a newer render replaced this one) and reports what was seen so far.
+    func stop() {
+        guard let source else { return }
+        source.remove()
+        report()
+    }
+
+    private func tick() -> Bool {
+        let now = MainLoop.monotonicMicroseconds
+        if now - last > longest { longest = now - last; longestEnd = now - started }
+        last = now
+        ticks += 1
+        guard let stopAt, now >= stopAt else { return true }
+        report()
+        return false
+    }
+
+    private func report() {
+        source = nil
+        ViewerTrace.print("event=ticks generation=\(generation) max_gap_us=\(longest) ticks=\(ticks) "
+                         + "max_gap_end_us=\(longestEnd)")
+        finished(self)
+    }
+}
