@@ -7,9 +7,15 @@ import SharedFile
 final class LoaderWindow {
     private let window: Window
     private let files = ComboBoxText()
+    private let reload = Button(iconName: "view-refresh-symbolic")
+    private let other = Button(label: "_Other File…")
     private let status = Label()
-    /// Owned here for clarity; the combo's `changed` closure holds it too.
+    /// Owned here for clarity; the signal closures hold it too.
     private let loader: FileLoader?
+    /// Keeps the list in step with the folder; nil when the folder cannot be watched.
+    private var monitor: FolderMonitor?
+    /// True while the list is rebuilt: the combo's `changed` then means no pick by the user.
+    private var refreshing = false
     /// Non-zero when the assets folder is missing.
     private(set) var exitStatus: Int32 = 0
 
@@ -22,6 +28,10 @@ final class LoaderWindow {
         heading.setLabelFor(files)
         files.setAccessibleName("File")
         files.setTooltip("The file is written to the shared memory segment \"\(options.key)\" as soon as it is picked")
+        reload.setAccessibleName("Reload")
+        reload.setTooltip("Load the selected file again (F5)")
+        other.setAccessibleName("Other file")
+        other.setTooltip("Load a file from outside the assets folder")
         status.setAccessibleName("Status")
         status.setSelectable(true)
         status.setWrap(true)
@@ -30,8 +40,12 @@ final class LoaderWindow {
 
         let column = Box(vertical: true, spacing: 8)
         column.setMargins(12)
+        let row = Box(vertical: false, spacing: 6)
+        row.add(files, expand: true)
+        row.add(reload)
+        row.add(other)
         column.add(heading)
-        column.add(files)
+        column.add(row)
         column.add(status, expand: true)
         window.setChild(column)
 
@@ -44,6 +58,8 @@ final class LoaderWindow {
             exitStatus = 1
             Console.error("sharedmemory_loader: \(message)")
             status.text = message.description
+            reload.setSensitive(false)
+            other.setSensitive(false)
             return   // the combo stays empty
         }
         let loader = FileLoader(key: options.key, assetsDirectory: assets)
@@ -51,9 +67,42 @@ final class LoaderWindow {
         status.text = "Pick a file of \(assets.path) to load it into the shared memory segment \"\(options.key)\"."
         loader.statusChanged = { [status] text in status.text = text }
         files.setItems(loader.availableFiles())   // an unreadable folder reports through statusChanged
-        files.onChanged { [files] in
-            if let name = files.activeText { loader.loadFile(name) }
+        files.onChanged { [weak self] in
+            guard let self, !self.refreshing, let name = self.files.activeText else { return }
+            loader.loadFile(name)
         }
+        reload.onClicked { [weak self] in self?.reloadSelected() }
+        other.onClicked { [weak self] in self?.chooseOtherFile() }
+        monitor = FolderMonitor(assets) { [weak self] in self?.refreshList() }
+    }
+
+    /// Loads the selected file again: picking the same entry does not emit `changed`.
+    func reloadSelected() {
+        guard let loader else { return }
+        guard let name = files.activeText else {
+            status.text = "Pick a file first; Reload loads the picked file again."
+            return
+        }
+        loader.loadFile(name)
+    }
+
+    /// A file the user picks explicitly in the desktop's file dialog, wherever it is.
+    private func chooseOtherFile() {
+        guard let loader,
+              let url = FileChooser.chooseFile(parent: window, title: "Load a File into Shared Memory") else { return }
+        files.activeIndex = nil   // the list no longer names what is loaded
+        loader.loadFile(at: url)
+    }
+
+    /// Rebuilds the list after the folder changed, keeping the picked entry (without loading it again).
+    private func refreshList() {
+        guard let loader else { return }
+        refreshing = true
+        defer { refreshing = false }
+        let picked = files.activeText
+        let names = loader.availableFiles()
+        files.setItems(names)
+        if let picked, let index = names.firstIndex(of: picked) { files.activeIndex = index }
     }
 
     func present() {

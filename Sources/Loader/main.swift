@@ -14,7 +14,11 @@ app.onOptions { values in
     return nil
 }
 app.onActivate {
-    if loader == nil { loader = LoaderWindow(application: app, options: options) }
+    if loader == nil {
+        loader = LoaderWindow(application: app, options: options)
+        app.addAction("quit", accelerators: ["<Primary>q", "<Primary>w"]) { app.quit() }
+        app.addAction("reload", accelerators: ["F5", "<Primary>r"]) { loader?.reloadSelected() }
+    }
     loader?.present()
 }
 app.quitOnUnixSignals()

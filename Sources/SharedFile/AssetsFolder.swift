@@ -53,8 +53,26 @@ public struct AssetsFolder: Sendable {
         guard target.hasPrefix(folder + "/") else {
             throw ReadError(reason: "\(name) is a link to \(target), outside the assets folder; it is not read")
         }
-        // O_NONBLOCK: opening a FIFO must not wait for a writer. O_NOFOLLOW: target has no links left.
-        let fd = Glibc.open(target, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC)
+        let (fd, size) = try Self.openRegularFile(target, name: name, followLinks: false)
+        // A folder on the way swapped for a link between realpath and open would escape the check
+        // above: ask the kernel what was really opened.
+        if let opened = Self.linkTarget("/proc/self/fd/\(fd)"), !opened.hasPrefix(folder + "/") {
+            close(fd)
+            throw ReadError(reason: "\(name) resolved to \(opened), outside the assets folder; it is not read")
+        }
+        return (fd, size)
+    }
+
+    /// Opens a file the user picked explicitly (in a file dialog), wherever it is: not confined to
+    /// the folder, but checked and opened the same way (a regular file, opened without blocking).
+    public static func openPicked(_ url: URL) throws -> (fd: Int32, size: Int) {
+        try openRegularFile(url.path, name: url.lastPathComponent, followLinks: true)
+    }
+
+    /// Opens `path` for reading and checks that it is a regular file. O_NONBLOCK: opening a FIFO
+    /// must not wait for a writer. Without `followLinks`, O_NOFOLLOW: the path was resolved already.
+    private static func openRegularFile(_ path: String, name: String, followLinks: Bool) throws -> (fd: Int32, size: Int) {
+        let fd = Glibc.open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | (followLinks ? 0 : O_NOFOLLOW))
         guard fd >= 0 else { throw ReadError(reason: "\(name): \(String(cString: strerror(errno)))") }
         var info = stat()
         guard fstat(fd, &info) == 0 else {
@@ -64,13 +82,7 @@ public struct AssetsFolder: Sendable {
         }
         guard (info.st_mode & S_IFMT) == S_IFREG else {
             close(fd)
-            throw ReadError(reason: "\(name) is \(Self.kind(info.st_mode)), not a regular file")
-        }
-        // A folder on the way swapped for a link between realpath and open would escape the check
-        // above: ask the kernel what was really opened.
-        if let opened = Self.linkTarget("/proc/self/fd/\(fd)"), !opened.hasPrefix(folder + "/") {
-            close(fd)
-            throw ReadError(reason: "\(name) resolved to \(opened), outside the assets folder; it is not read")
+            throw ReadError(reason: "\(name) is \(kind(info.st_mode)), not a regular file")
         }
         return (fd, Int(info.st_size))
     }

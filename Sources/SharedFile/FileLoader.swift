@@ -51,15 +51,21 @@ public final class FileLoader {
         }
     }
 
-    /// Loads `name` and reports the outcome through `status` and `statusChanged`.
+    /// Loads `name` of the assets folder and reports the outcome through `status` and `statusChanged`.
     public func loadFile(_ name: String) {
-        report(load(name))
+        report(load(name) { try assets.open(name) })
     }
 
-    private func load(_ name: String) -> String {
+    /// Loads a file the user picked explicitly (a file dialog), from anywhere: the only way this
+    /// loader reads outside its assets folder. Reports like `loadFile(_:)`.
+    public func loadFile(at url: URL) {
+        report(load(url.lastPathComponent) { try AssetsFolder.openPicked(url) })
+    }
+
+    private func load(_ name: String, open: () throws -> (fd: Int32, size: Int)) -> String {
         let file: (fd: Int32, size: Int)
         do {
-            file = try assets.open(name)
+            file = try open()
         } catch {
             return "Unable to open file: \(error)"
         }

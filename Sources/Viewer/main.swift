@@ -15,7 +15,10 @@ app.onOptions { values in
     return nil
 }
 app.onActivate {
-    if viewer == nil { viewer = ViewerWindow(application: app, options: options) }
+    if viewer == nil {
+        viewer = ViewerWindow(application: app, options: options)
+        app.addAction("quit", accelerators: ["<Primary>q", "<Primary>w"]) { app.quit() }
+    }
     viewer?.present()
 }
 app.onShutdown { viewer?.close() }   // window closed, SIGINT, SIGTERM, SIGHUP: detach

@@ -78,3 +78,31 @@ final class TempAssets {
         #expect(throws: AssetsFolder.ReadError.self) { try noFolder.fileNames() }
     }
 }
+
+@Suite struct PickedFileTests {
+    @Test func aFileThePickerChoseLoadsFromOutsideTheFolder() throws {
+        let assets = try TempAssets()
+        let key = uniqueKey()
+        let reader = SegmentReader(key: key, size: 4096)
+        try reader.open()
+        defer { reader.close() }
+        let loader = FileLoader(key: key, assetsDirectory: assets.url)
+        loader.loadFile(at: assets.outside)   // secret.txt lies beside the folder, not in it
+        #expect(loader.status == "Loaded file secret.txt to shared memory")
+        guard case .changed(let snapshot) = reader.poll() else { Issue.record("load not seen"); return }
+        #expect(snapshot.payload == Array("secret".utf8) && snapshot.fileName == "secret.txt")
+        // The same file by name is still refused: only an explicit pick leaves the folder.
+        loader.loadFile("../secret.txt")
+        #expect(loader.status.hasPrefix("Unable to open file: "))
+    }
+
+    @Test func aPickedFifoOrFolderIsRefusedWithoutBlocking() throws {
+        let assets = try TempAssets()
+        #expect(mkfifo(assets.path("pipe"), 0o600) == 0)
+        let loader = FileLoader(key: uniqueKey(), assetsDirectory: assets.url)
+        loader.loadFile(at: assets.url.appendingPathComponent("pipe"))
+        #expect(loader.status == "Unable to open file: pipe is a FIFO (named pipe), not a regular file")
+        loader.loadFile(at: assets.url)
+        #expect(loader.status == "Unable to open file: files is a folder, not a regular file")
+    }
+}

@@ -634,6 +634,49 @@ def test_ctl_load_and_dump(t):
     check(r.returncode == 0 and r.stdout == data, f"dump gave {r.returncode} {short(r.stdout)}")
 
 
+def framed_generation(key):
+    """The generation counter of the framed header (docs/PROTOCOL.md: u64 LE at offset 16)."""
+    r = subprocess.run([CTL, "dump", "--raw", "--key", key], capture_output=True, timeout=20)
+    check(r.returncode == 0 and r.stdout[:8] == b"SMLFRAME", f"no framed header: {r.returncode} {short(r.stdout[:16])}")
+    return int.from_bytes(r.stdout[16:24], "little")
+
+
+def test_reload_and_folder_changes(t):
+    """Reload loads the picked file again (picking the same entry emits nothing); files added to or
+    removed from the assets folder appear in or leave the list, without a load and keeping the pick."""
+    assets = os.path.join(t.tmp, "assets")
+    os.makedirs(assets)
+    note = os.path.join(assets, "note.txt")
+    with open(note, "w") as f:
+        f.write("first version\n")
+    key = t.key()
+    viewer = t.viewer(key)
+    loader = t.loader(key, assets)
+    started = time.monotonic()
+    t.pick(loader, "note.txt")
+    expect_loaded(loader, viewer, "note.txt", b"first version\n", started)
+
+    with open(note, "w") as f:
+        f.write("second version\n")
+    reload_button = loader.widget("Reload", Atspi.Role.PUSH_BUTTON)
+    started = time.monotonic()
+    check(Atspi.Action.do_action(reload_button, 0), "AT-SPI could not click Reload")
+    remaining = max(0.05, started + UPDATE_DEADLINE - time.monotonic())
+    wait_text("the viewer to show the reloaded file", viewer.text, lambda s: s == "second version\n", remaining)
+
+    generation_before = framed_generation(key)
+    check(generation_before == 2, f"two loads should give generation 2, the header says {generation_before}")
+    with open(os.path.join(assets, "added later.txt"), "w") as f:
+        f.write("new\n")
+    wait_until("the new file in the list", lambda: "added later.txt" in combo_items(loader.combo), 3.0)
+    check(combo_items(loader.combo) == ["added later.txt", "note.txt"], f"list is {combo_items(loader.combo)}")
+    check(Atspi.Selection.is_child_selected(loader.combo, 1), "the pick was lost when the list was refreshed")
+    os.unlink(os.path.join(assets, "added later.txt"))
+    wait_until("the removed file to leave the list", lambda: combo_items(loader.combo) == ["note.txt"], 3.0)
+    time.sleep(0.3)  # give a wrong load time to happen
+    check(framed_generation(key) == generation_before, "refreshing the list loaded the file again")
+
+
 def assert_resources_present(key):
     paths = {"segment key file": shm_file(key), "semaphore key file": sem_file(key)}
     for what, path in paths.items():
@@ -750,6 +793,7 @@ def extents(frame):
 
 
 TESTS = [
+    test_reload_and_folder_changes,
     test_load_each_sample_file,
     test_loader_without_viewer,
     test_special_files,
