@@ -47,6 +47,40 @@ private let eventSignalTrampoline: @convention(c) (gpointer?, gpointer?, gpointe
     return 0
 }
 
+// Signal handler `void handler(GObject *instance, gint value, gpointer user_data)` (response, ...).
+typealias IntAction = @MainActor (Int32) -> Void
+private let intSignalTrampoline: @convention(c) (gpointer?, Int32, gpointer?) -> Void = { _, value, data in
+    let box = CallbackBox<IntAction>.from(data)
+    MainActor.assumeIsolated { box.action(value) }
+}
+private let intClosureNotify: GClosureNotify = { data, _ in CallbackBox<IntAction>.release(data) }
+
+/// Connects a `void (instance, gint, user_data)` signal of `instance` to `action`.
+@MainActor @discardableResult
+func connectIntSignal(_ instance: gpointer, _ name: String, _ action: @escaping IntAction) -> gulong {
+    g_signal_connect_data(instance, name, unsafeBitCast(intSignalTrampoline, to: GCallback.self),
+                          CallbackBox(action).retainedPointer(), intClosureNotify, GConnectFlags(rawValue: 0))
+}
+
+// Signals with more arguments than `(instance, user_data)`, whose arguments we do not need
+// (GFileMonitor::changed, GSimpleAction::activate): connected "swapped", GLib passes the user
+// data FIRST, so one trampoline taking just that pointer serves any void signal; the C calling
+// convention lets a callee ignore trailing arguments. Not for signals that return a value.
+
+private let swappedTrampoline: @convention(c) (gpointer?) -> Void = { data in
+    let box = CallbackBox<VoidAction>.from(data)
+    MainActor.assumeIsolated { box.action() }
+}
+private let swappedNotify: GClosureNotify = { data, _ in CallbackBox<VoidAction>.release(data) }
+
+/// Connects a void signal of any arity to `action`, ignoring the signal's arguments.
+@MainActor @discardableResult
+func connectVoidSignalIgnoringArguments(_ instance: gpointer, _ name: String,
+                                        _ action: @escaping VoidAction) -> gulong {
+    g_signal_connect_data(instance, name, unsafeBitCast(swappedTrampoline, to: GCallback.self),
+                          CallbackBox(action).retainedPointer(), swappedNotify, G_CONNECT_SWAPPED)
+}
+
 private let closureNotify: GClosureNotify = { data, _ in CallbackBox<VoidAction>.release(data) }
 private let dictClosureNotify: GClosureNotify = { data, _ in CallbackBox<DictAction>.release(data) }
 

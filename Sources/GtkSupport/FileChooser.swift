@@ -4,20 +4,30 @@ import Foundation
 /// The desktop's "Open File" dialog (GtkFileChooserNative: the portal's dialog where there is one).
 @MainActor
 public enum FileChooser {
-    /// Asks for one existing file and returns it, or nil when the user cancelled. Modal over
-    /// `parent`; the main loop keeps running meanwhile (timeouts, redraws, other windows).
-    public static func chooseFile(parent: Window, title: String, startingIn folder: URL? = nil) -> URL? {
+    /// Shows a modal "open one file" dialog over `parent` and returns at once; `chosen` is called
+    /// later with the file, or not at all when the user cancels. It opens in `folder`, else the
+    /// home folder. No nested main loop: the caller's signal handler (a click, an AT-SPI action)
+    /// returns while the dialog is up.
+    public static func chooseFile(parent: Window, title: String, startingIn folder: URL? = nil,
+                                  _ chosen: @escaping @MainActor (URL) -> Void) {
         let chooser = gtk_file_chooser_native_new(title, parent.cast(GtkWindow.self),
                                                   GTK_FILE_CHOOSER_ACTION_OPEN, "_Load", "_Cancel")!
-        defer { g_object_unref(UnsafeMutableRawPointer(chooser)) }
-        let fileChooser = chooser   // GtkFileChooser is an interface: opaque in Swift, like the dialog
-        gtk_file_chooser_set_local_only(fileChooser, 1)
-        if let folder { gtk_file_chooser_set_current_folder(fileChooser, folder.path) }
+        gtk_file_chooser_set_local_only(chooser, 1)
+        // GLib's home folder honours $HOME, as the rest of the desktop does.
+        gtk_file_chooser_set_current_folder(chooser, folder?.path ?? String(cString: g_get_home_dir()))
         let dialog = UnsafeMutableRawPointer(chooser).assumingMemoryBound(to: GtkNativeDialog.self)
-        // A nested main loop: simple, and the program keeps serving its other sources meanwhile.
-        guard gtk_native_dialog_run(dialog) == Int32(GTK_RESPONSE_ACCEPT.rawValue),
-              let path = gtk_file_chooser_get_filename(fileChooser) else { return nil }
-        defer { g_free(path) }
-        return URL(fileURLWithPath: String(cString: path))
+        gtk_native_dialog_set_modal(dialog, 1)
+        // The handler holds the only reference to the dialog and drops it.
+        connectIntSignal(UnsafeMutableRawPointer(chooser), "response") { response in
+            let path = response == Int32(GTK_RESPONSE_ACCEPT.rawValue) ? gtk_file_chooser_get_filename(chooser) : nil
+            gtk_native_dialog_destroy(dialog)
+            if let path {
+                let url = URL(fileURLWithPath: String(cString: path))
+                g_free(path)
+                chosen(url)
+            }
+            g_object_unref(UnsafeMutableRawPointer(chooser))
+        }
+        gtk_native_dialog_show(dialog)
     }
 }

@@ -88,10 +88,11 @@ final class LoaderWindow {
 
     /// A file the user picks explicitly in the desktop's file dialog, wherever it is.
     private func chooseOtherFile() {
-        guard let loader,
-              let url = FileChooser.chooseFile(parent: window, title: "Load a File into Shared Memory") else { return }
-        files.activeIndex = nil   // the list no longer names what is loaded
-        loader.loadFile(at: url)
+        guard let loader else { return }
+        FileChooser.chooseFile(parent: window, title: "Load a File into Shared Memory") { [weak self] url in
+            self?.files.activeIndex = nil   // the list no longer names what is loaded
+            loader.loadFile(at: url)
+        }
     }
 
     /// Rebuilds the list after the folder changed, keeping the picked entry (without loading it again).

@@ -379,11 +379,11 @@ def combo_items(combo):
 class App:
     """A started binary, its log, and (once found) its AT-SPI frame."""
 
-    def __init__(self, test, name, argv, title):
+    def __init__(self, test, name, argv, title, extra_env=None):
         self.test, self.name, self.argv, self.title = test, name, argv, title
         self.log_path = os.path.join(test.tmp, f"{name}.log")
         self.log = open(self.log_path, "wb")
-        env = dict(os.environ, NO_AT_BRIDGE="0", GDK_BACKEND="x11", LC_ALL="C.UTF-8")
+        env = dict(os.environ, NO_AT_BRIDGE="0", GDK_BACKEND="x11", LC_ALL="C.UTF-8", **(extra_env or {}))
         env.pop("WAYLAND_DISPLAY", None)
         self.proc = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT, env=env,
                                      start_new_session=True)
@@ -457,8 +457,8 @@ class Test:
         wait_until(f"the segment of key {key}", lambda: segment_live(key), 5.0)
         return app
 
-    def loader(self, key, assets=ASSETS):
-        app = App(self, "loader", [LOADER, "--key", key, "--assets", assets], LOADER_TITLE)
+    def loader(self, key, assets=ASSETS, extra_env=None):
+        app = App(self, "loader", [LOADER, "--key", key, "--assets", assets], LOADER_TITLE, extra_env)
         self.apps.append(app)
         app.wait_frame()
         app.combo = app.widget("File", Atspi.Role.COMBO_BOX)
@@ -677,6 +677,62 @@ def test_reload_and_folder_changes(t):
     check(framed_generation(key) == generation_before, "refreshing the list loaded the file again")
 
 
+def file_dialog(loader):
+    """Clicks "Other file" and returns the file chooser the loader opens."""
+    check(Atspi.Action.do_action(loader.widget("Other file", Atspi.Role.PUSH_BUTTON), 0),
+          "AT-SPI could not click Other file")
+    found = []
+
+    def dialog_up():
+        app = app_for_pid(loader.pid)
+        found[:] = [c for c in (app.get_child_at_index(i) for i in range(app.get_child_count()))
+                    if c is not None and c.get_role() == Atspi.Role.FILE_CHOOSER]
+        return bool(found)
+    wait_until("the file dialog", dialog_up, 3.0)
+    return found[0]
+
+
+def test_other_file_pick(t):
+    """Other File… loads a file from outside the assets folder, picked in the desktop's dialog;
+    Cancel loads nothing."""
+    home = os.path.join(t.tmp, "home")
+    os.makedirs(home)
+    data = "picked explicitly, from outside the assets folder\n".encode()
+    with open(os.path.join(home, "outside.txt"), "wb") as f:
+        f.write(data)
+    key = t.key()
+    viewer = t.viewer(key)
+    loader = t.loader(key, extra_env={"HOME": home})   # the dialog opens in the home folder
+    before = text_of(loader.status)
+
+    dialog = file_dialog(loader)
+    check(Atspi.Action.do_action(find(dialog, "Cancel", Atspi.Role.PUSH_BUTTON), 0), "could not click Cancel")
+    wait_until("the dialog to close", lambda: find(app_for_pid(loader.pid), "Cancel", Atspi.Role.PUSH_BUTTON) is None, 3.0)
+    check(text_of(loader.status) == before, f"Cancel changed the status: {text_of(loader.status)!r}")
+    check(text_of(viewer.text) == EMPTY_MESSAGE, "Cancel loaded something")
+
+    dialog = file_dialog(loader)
+    table = find(dialog, "Files", Atspi.Role.TABLE)
+    check(table is not None, "the dialog has no Files table")
+    rows = []
+
+    def names(cell):  # the Name cell holds an icon cell and a text cell
+        return [cell.get_name()] + [cell.get_child_at_index(i).get_name() for i in range(cell.get_child_count())]
+
+    def listed():
+        rows[:] = [r for r in range(Atspi.Table.get_n_rows(table))
+                   if "outside.txt" in names(Atspi.Table.get_accessible_at(table, r, 0))]
+        return bool(rows)
+    wait_until("outside.txt in the dialog", listed, 3.0)
+    # Activating a file's row (what a double click does) accepts the dialog with that file.
+    cell = Atspi.Table.get_accessible_at(table, rows[0], 0)
+    actions = [cell.get_action_name(i) for i in range(Atspi.Action.get_n_actions(cell))]
+    check("activate" in actions, f"the row of outside.txt has no activate action: {actions}")
+    started = time.monotonic()
+    check(Atspi.Action.do_action(cell, actions.index("activate")), "could not activate outside.txt")
+    expect_loaded(loader, viewer, "outside.txt", data, started)
+
+
 def assert_resources_present(key):
     paths = {"segment key file": shm_file(key), "semaphore key file": sem_file(key)}
     for what, path in paths.items():
@@ -793,6 +849,7 @@ def extents(frame):
 
 
 TESTS = [
+    test_other_file_pick,
     test_reload_and_folder_changes,
     test_load_each_sample_file,
     test_loader_without_viewer,
