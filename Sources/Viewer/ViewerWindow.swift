@@ -22,6 +22,8 @@ final class ViewerWindow {
     private var closed = false
     private var shownInfo = ""
     private var failure: String?
+    /// Recoveries already reported: the segment was removed behind our back and made again.
+    private var reportedRecoveries = 0
     private let trace: ViewerTrace?
     /// Non-zero when the segment could not be opened.
     private(set) var exitStatus: Int32 = 0
@@ -100,12 +102,24 @@ final class ViewerWindow {
         case .changed(let snapshot):
             failure = nil
             render(snapshot, started: started)
+            reportRecovery()
         case .failed(let message):
             guard message != failure else { return }
             failure = message
             Console.error("sharedmemory: \(message)")
             info.text = shownInfo + "\nCannot read the segment: " + message
         }
+    }
+
+    /// Says so when `poll()` had to make the segment again (ipcrm, a deleted key file): what was
+    /// shown is gone, and loaders now write to the new segment.
+    private func reportRecovery() {
+        guard reader.recoveryCount != reportedRecoveries else { return }
+        reportedRecoveries = reader.recoveryCount
+        let note = "segment made again (\(reader.lastRecovery ?? "it was removed"))"
+        Console.error("sharedmemory: \(note)")
+        shownInfo += " · " + note
+        info.text = shownInfo
     }
 
     private func clearFailure() {

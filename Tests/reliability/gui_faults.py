@@ -147,6 +147,8 @@ def test_ipcrm_segment_and_semaphore(t, trials):
         gui.wait_until("a new segment", lambda: ids(key)[0] not in (None, shmid), MAX_BLOCK)
         gui.wait_text("the viewer to show the empty message", viewer.text,
                       lambda s: s == gui.EMPTY_MESSAGE, MAX_BLOCK)
+        gui.wait_text("the Segment line to say the segment was made again", viewer.info,
+                      lambda s: "segment made again" in s, MAX_BLOCK)
         name = names[(2 * n) % len(names)]
         started = timed_pick(t, loader, name)
         gui.expect_loaded(loader, viewer, name, data_of(name), started)
