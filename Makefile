@@ -37,7 +37,7 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 BINDIR   := $(DESTDIR)$(PREFIX)/bin
 SHAREDIR := $(DESTDIR)$(PREFIX)/share
 
-.PHONY: deps test-deps build release run test unit-test gui-test reliability-test reliability screenshot validate install uninstall clean
+.PHONY: deps test-deps build release run test unit-test gui-test reliability-test reliability bench-check screenshot validate install uninstall clean
 
 # Install the Debian packages of $(1) that are missing; apt-get update only when something is.
 define apt_install
@@ -88,6 +88,7 @@ test: test-deps build
 	$(MAKE) --no-print-directory unit-test || failed+=(unit-test)
 	$(MAKE) --no-print-directory validate  || failed+=(validate)
 	$(MAKE) --no-print-directory reliability-test || failed+=(reliability-test)
+	$(MAKE) --no-print-directory bench-check || failed+=(bench-check)
 	$(MAKE) --no-print-directory gui-test  || failed+=(gui-test)
 	if (( $${#failed[@]} )); then echo "make test: FAILED: $${failed[*]}"; exit 1; fi
 
@@ -111,6 +112,10 @@ reliability: test-deps build
 	SHAREDMEMORY_BIN_DIR="$$($(SWIFT) build $(SWIFT_BUILD_FLAGS) --show-bin-path)" \
 	SHAREDMEMORY_ASSETS="$(CURDIR)/assets/files" \
 	$(PYTHON) Tests/reliability/run.py --full
+
+# The benchmark runs and prints every figure (--quick); the figures are never asserted.
+bench-check:
+	Tests/bench/check_bench.sh "$$($(SWIFT) build $(SWIFT_BUILD_FLAGS) --show-bin-path)"
 
 # The README's picture: refreshed on purpose, so that `make test` leaves the tree clean.
 screenshot: gui-test
