@@ -45,8 +45,9 @@ public final class TextView: Widget {
 
     /// Replaces the content with `text`, which must be valid UTF-8 (GTK drops invalid text).
     /// Small texts are set at once; large ones are inserted chunk by chunk from idle callbacks at
-    /// `insertPriority`. A new call cancels an unfinished insertion. `firstChunk` runs once the
-    /// first chunk is in the buffer (before `setText` returns), `completion` once the whole text is.
+    /// `insertPriority`, from the second chunk on once GTK has laid out the first. A new call
+    /// cancels an unfinished insertion. `firstChunk` runs once the first chunk is in the buffer
+    /// (before `setText` returns), `completion` once the whole text is.
     public func setText(_ text: String, firstChunk: (@MainActor () -> Void)? = nil,
                         completion: (@MainActor () -> Void)? = nil) {
         pending?.source.remove()
@@ -63,8 +64,32 @@ public final class TextView: Widget {
         firstChunk?()
         guard first < source.count else { completion?(); return }
 
+        // The rest waits until GTK has drawn and laid out the first chunk (see `settledPriority`).
+        let idle = MainLoop.addIdle(priority: Self.settledPriority) { [weak self] in
+            guard let self else { return false }
+            self.pending = PendingInsert(source: self.appendRest(source, from: first, completion: completion))
+            return false
+        }
+        pending = PendingInsert(source: idle)
+    }
+
+    /// Priority of the one idle call between the first chunk and the others: just below
+    /// GtkTextView's line validation (`GDK_PRIORITY_REDRAW + 5`), so it runs after the pending
+    /// redraw and once GTK's validation idle has given every line of the first chunk its height.
+    /// Until then the layout knows the height of the lines on screen only, and a draw whose clip
+    /// reaches past that known height gets every line to the buffer's end from
+    /// `gtk_text_layout_get_lines` and lays them all out. Appending right away let that draw come
+    /// after 8 ms of appends (600-800 KiB) whenever the frame clock's redraw had not run first:
+    /// 290-580 ms blocked in one draw, in 23-25 of 60 renders of 1 MiB (p95 411 ms). Waiting costs the layout
+    /// of one chunk (16 KiB, a few ms); with ~4900 px known, later draws stop at the screen's end.
+    private static let settledPriority = Priority(GDK_PRIORITY_REDRAW + 6)
+
+    /// Appends `source` from `first` on in slices of `sliceMicroseconds` from idle calls at
+    /// `insertPriority`; calls `completion` when the last chunk is in.
+    private func appendRest(_ source: UTF8Source, from first: Int,
+                            completion: (@MainActor () -> Void)?) -> MainLoop.Source {
         var offset = first
-        let idle = MainLoop.addIdle(priority: insertPriority) { [weak self] in
+        return MainLoop.addIdle(priority: insertPriority) { [weak self] in
             guard let self else { return false }
             // Several chunks per call, for up to `sliceMicroseconds`: fewer frames drawn in between
             // (each redraw between two calls costs a layout of the visible lines), same responsiveness.
@@ -77,7 +102,6 @@ public final class TextView: Widget {
             completion?()
             return false
         }
-        pending = PendingInsert(source: idle)
     }
 
     /// Priority of the chunk insertions: after redraws, so the first screen shows at once and the
