@@ -30,24 +30,23 @@ struct ChangeDetector {
     ///   A seed segment is then compared by its length and those first bytes: a change beyond them,
     ///   of the same length, changes nothing that is shown.
     static func changed(_ segment: UnsafeRawBufferPointer, since last: Snapshot?, limit: Int = .max) -> Snapshot? {
+        if let last, holds(segment, last, limit: limit) { return nil }
+        return SegmentContent.read(segment, limit: limit)
+    }
+
+    /// Whether the segment still holds what `last` recorded, without copying anything.
+    private static func holds(_ segment: UnsafeRawBufferPointer, _ last: Snapshot, limit: Int) -> Bool {
         switch FramedHeader.decode(segment, segmentSize: segment.count) {
         case .framed(let header):
-            if let last, last.format == .framed, last.problem == nil, last.generation == header.generation {
-                return nil
-            }
-            return SegmentContent.snapshot(header, payload: segment, limit: limit)
+            return last.format == .framed && last.problem == nil && last.generation == header.generation
         case .damaged(let problem):
-            if let last, last.problem == problem { return nil }
-            return Snapshot(format: .framed, payload: [], originalSize: 0, problem: problem)
+            return last.problem == problem
         case .notFramed:
             let length = SegmentContent.seedLength(segment)
             let copied = min(length, max(limit, 0))
-            if let last, last.format == .seed, last.problem == nil, last.storedLength == length,
-               last.payload.count == copied, copied == 0
-                || last.payload.withUnsafeBytes({ memcmp($0.baseAddress!, segment.baseAddress!, copied) == 0 }) {
-                return nil
-            }
-            return Snapshot(format: .seed, payload: Array(segment[0..<copied]), storedLength: length, originalSize: length)
+            return last.format == .seed && last.problem == nil && last.storedLength == length
+                && last.payload.count == copied
+                && (copied == 0 || last.payload.withUnsafeBytes { memcmp($0.baseAddress!, segment.baseAddress!, copied) == 0 })
         }
     }
 }

@@ -64,16 +64,19 @@ public enum SegmentContent {
     }
     #endif
 
-    /// A private copy of what the segment holds. Never trusts the header: a damaged one gives a
-    /// snapshot with `problem` set and no payload.
-    public static func read(_ segment: UnsafeRawBufferPointer) -> Snapshot {
+    /// A private copy of what the segment holds, with at most `limit` payload bytes (`storedLength`
+    /// keeps the full length). Never trusts the header: a damaged one gives a snapshot with `problem`
+    /// set and no payload. The one decoder of the format: the viewer's change test uses it too.
+    public static func read(_ segment: UnsafeRawBufferPointer, limit: Int = .max) -> Snapshot {
         switch FramedHeader.decode(segment, segmentSize: segment.count) {
         case .framed(let header):
-            return snapshot(header, payload: segment)
+            return snapshot(header, payload: segment, limit: limit)
         case .damaged(let problem):
             return Snapshot(format: .framed, payload: [], originalSize: 0, problem: problem)
         case .notFramed:
-            return Snapshot(format: .seed, payload: seedBytes(segment), originalSize: seedLength(segment))
+            let length = seedLength(segment)
+            return Snapshot(format: .seed, payload: Array(segment[0..<min(length, max(limit, 0))]),
+                            storedLength: length, originalSize: length)
         }
     }
 
@@ -105,9 +108,5 @@ public enum SegmentContent {
         guard let base = segment.baseAddress, segment.count > 0,
               let nul = memchr(base, 0, segment.count) else { return segment.count }
         return base.distance(to: UnsafeRawPointer(nul))
-    }
-
-    static func seedBytes(_ segment: UnsafeRawBufferPointer) -> [UInt8] {
-        Array(segment[0..<seedLength(segment)])
     }
 }
