@@ -31,18 +31,6 @@ public final class TextView: Widget {
     private var view: UnsafeMutablePointer<GtkTextView> { cast() }
     private var buffer: UnsafeMutablePointer<GtkTextBuffer> { gtk_text_view_get_buffer(view) }
 
-    /// True while a chunked `setText` is still inserting.
-    public var isInserting: Bool { pending != nil }
-
-    /// The whole current buffer content.
-    public var text: String {
-        var start = GtkTextIter(), end = GtkTextIter()
-        gtk_text_buffer_get_bounds(buffer, &start, &end)
-        let chars = gtk_text_buffer_get_text(buffer, &start, &end, 0)!
-        defer { g_free(chars) }
-        return String(cString: chars)
-    }
-
     /// Replaces the content with `text`, which must be valid UTF-8 (GTK drops invalid text).
     /// Small texts are set at once; large ones are inserted chunk by chunk from idle callbacks at
     /// `insertPriority`, from the second chunk on once GTK has laid out the first. A new call

@@ -20,11 +20,6 @@ open class Widget {
         atk_object_set_name(gtk_widget_get_accessible(widget), name)
     }
 
-    /// The name assistive technologies currently report.
-    public var accessibleName: String? {
-        atk_object_get_name(gtk_widget_get_accessible(widget)).map { String(cString: $0) }
-    }
-
     /// Sets all four margins (start, end, top, bottom) in pixels.
     public func setMargins(_ margin: Int32) { setMargins(top: margin, bottom: margin, start: margin, end: margin) }
 
@@ -36,12 +31,6 @@ open class Widget {
         gtk_widget_set_margin_end(widget, end)
     }
 
-    /// Whether the widget takes extra horizontal / vertical space in its parent.
-    public func setExpand(horizontal: Bool, vertical: Bool) {
-        gtk_widget_set_hexpand(widget, horizontal.gboolean)
-        gtk_widget_set_vexpand(widget, vertical.gboolean)
-    }
-
     /// A tooltip shown on hover.
     public func setTooltip(_ text: String) { gtk_widget_set_tooltip_text(widget, text) }
 
@@ -50,9 +39,6 @@ open class Widget {
 
     /// Gives the widget keyboard focus.
     public func grabFocus() { gtk_widget_grab_focus(widget) }
-
-    /// Shows the widget and all its children.
-    public func showAll() { gtk_widget_show_all(widget) }
 
     /// Connects a signal whose handler takes no arguments besides the instance (e.g. `changed`,
     /// `clicked`, `destroy`).
