@@ -19,7 +19,7 @@ struct SharedMemoryCtl: ParsableCommand {
 
 struct KeyOption: ParsableArguments {
     @Option(name: .long, help: "The QSharedMemory key.")
-    var key: String = "fileloader_shm_key"
+    var key: String = SegmentKey.default
 }
 
 /// A lock wait in seconds, as a Duration.

@@ -1,9 +1,10 @@
 import Foundation
 import GtkSupport
+import SharedFile
 
 /// The loader's command line, parsed by GLib and checked here.
 struct LoaderOptions {
-    var key = "fileloader_shm_key"
+    var key = SegmentKey.default
     /// nil: found by `AssetsLocation`.
     var assets: String?
 
@@ -11,7 +12,7 @@ struct LoaderOptions {
 
     static let definitions = [
         CommandLineOption("key", short: "k", kind: .string,
-                          description: "Segment key (default fileloader_shm_key)", argument: "KEY"),
+                          description: "Segment key (default \(SegmentKey.default))", argument: "KEY"),
         CommandLineOption("assets", short: "a", kind: .string,
                           description: "Folder whose files are offered (default: the installed or source-tree assets/files)",
                           argument: "DIR"),

@@ -1,8 +1,9 @@
 import GtkSupport
+import SharedFile
 
 /// The viewer's command line, parsed by GLib and checked here.
 struct ViewerOptions {
-    var key = "fileloader_shm_key"
+    var key = SegmentKey.default
     var size = 1 << 20
     var trace = false
 
@@ -16,7 +17,7 @@ struct ViewerOptions {
 
     static let definitions = [
         CommandLineOption("key", short: "k", kind: .string,
-                          description: "Segment key (default fileloader_shm_key)", argument: "KEY"),
+                          description: "Segment key (default \(SegmentKey.default))", argument: "KEY"),
         CommandLineOption("size", short: "s", kind: .int64,
                           description: "Segment size in bytes when creating it (default 1048576)", argument: "BYTES"),
         CommandLineOption("trace", kind: .flag,
