@@ -16,6 +16,11 @@ final class LoaderWindow {
     private var monitor: FolderMonitor?
     /// True while the list is rebuilt: the combo's `changed` then means no pick by the user.
     private var refreshing = false
+    /// Ends the loader's attachment once picks stop (see `scheduleRelease`).
+    private var releaseTimer: MainLoop.Source?
+    /// How long the segment stays attached after a load: picks in quick succession (arrow keys in
+    /// the list) reuse the mapping, while a viewer closed meanwhile is not kept alive for long.
+    static let releaseDelayMilliseconds: UInt32 = 1000
     /// Non-zero when the assets folder is missing.
     private(set) var exitStatus: Int32 = 0
 
@@ -65,7 +70,11 @@ final class LoaderWindow {
         let loader = FileLoader(key: options.key, assetsDirectory: assets)
         self.loader = loader
         status.text = "Pick a file of \(assets.path) to load it into the shared memory segment \"\(options.key)\"."
-        loader.statusChanged = { [status] text in status.text = text }
+        loader.keepsSegmentAttached = true
+        loader.statusChanged = { [weak self, status] text in
+            status.text = text
+            self?.scheduleRelease()
+        }
         files.setItems(loader.availableFiles())   // an unreadable folder reports through statusChanged
         files.onChanged { [weak self] in
             guard let self, !self.refreshing, let name = self.files.activeText else { return }
@@ -74,6 +83,23 @@ final class LoaderWindow {
         reload.onClicked { [weak self] in self?.reloadSelected() }
         other.onClicked { [weak self] in self?.chooseOtherFile() }
         monitor = FolderMonitor(assets) { [weak self] in self?.refreshList() }
+    }
+
+    /// (Re)arms the timer that detaches the segment `releaseDelayMilliseconds` after the last load.
+    private func scheduleRelease() {
+        releaseTimer?.remove()
+        releaseTimer = MainLoop.addTimeout(milliseconds: Self.releaseDelayMilliseconds) { [weak self] in
+            self?.releaseTimer = nil
+            self?.loader?.releaseSegment()
+            return false
+        }
+    }
+
+    /// Detaches at once (on quit), so that the last process out removes the segment.
+    func releaseSegment() {
+        releaseTimer?.remove()
+        releaseTimer = nil
+        loader?.releaseSegment()
     }
 
     /// Loads the selected file again: picking the same entry does not emit `changed`.

@@ -21,6 +21,7 @@ app.onActivate {
     }
     loader?.present()
 }
+app.onShutdown { loader?.releaseSegment() }
 app.quitOnUnixSignals()
 
 let status = app.run()

@@ -8,6 +8,12 @@ import SharedMemory
 /// between two loads is found again (and a closed viewer's segment is not kept alive by us), and a
 /// stuck writer costs at most `lockTimeout`, never a frozen window. Not thread-safe: use it from one thread.
 ///
+/// With `keepsSegmentAttached` a successful load keeps the mapping for the next one, which then
+/// skips attach, page faults and detach (for 64 MiB these cost more than the copy itself). Every
+/// load first checks that the kept segment is still the one the key names and that its viewer is
+/// alive, else it attaches afresh; the caller ends the attachment with `releaseSegment()` once
+/// loads stop (the loader window does so a second after the last one).
+///
 /// The file's bytes are copied once when they can be: a large file whose pages are all in the page
 /// cache is `read()` straight into the segment under the lock (the lock is then held about as long
 /// as a memcpy of the same size). Any other file is read outside the lock into a buffer kept between
@@ -20,6 +26,17 @@ public final class FileLoader {
     private var buffer = ReadBuffer()
     /// How the next loads read the file (tests force each path).
     var readStrategy = ReadStrategy.automatic
+    /// The segment kept attached after the last successful load, with how much of it is faulted in.
+    private var kept: (memory: SharedMemory, faultedIn: Int)?
+
+    /// Keep the segment attached after a successful load, until `releaseSegment()`. Off by default:
+    /// each load then attaches and detaches, as the Qt example does.
+    public var keepsSegmentAttached = false {
+        didSet { if !keepsSegmentAttached { releaseSegment() } }
+    }
+
+    /// Whether a segment is attached between loads (see `keepsSegmentAttached`).
+    public var holdsSegment: Bool { kept != nil }
 
     enum ReadStrategy { case automatic, buffered, direct }
 
@@ -73,22 +90,33 @@ public final class FileLoader {
         // costs the window at most about `lockTimeout`, however it behaves between the steps.
         let clock = ContinuousClock()
         let deadline = clock.now + lockTimeout
-        let memory = SharedMemory(key: key)
-        memory.setupLockTimeout = lockTimeout
-        do {
-            try memory.attach(access: .readWrite)
-        } catch let error as SharedMemoryError {
-            close(file.fd)
-            return error.code == .lockError ? Self.lockFailure(error) : Self.attachFailure(error)
-        } catch {
-            close(file.fd)
-            return "Unable to attach to shared memory: \(error)"
-        }
-        defer {
-            memory.setupLockTimeout = max(deadline - clock.now, Self.minimumDetachWait)
-            memory.detach()
-        }
         defer { close(file.fd) }
+        let memory: SharedMemory
+        var faultedIn = 0
+        if let kept, kept.memory.unreachableReason() == nil {
+            (memory, faultedIn) = kept
+            self.kept = nil   // taken back below only after a successful write
+        } else {
+            releaseSegment()   // removed or replaced behind our back: attach to what the key names now
+            memory = SharedMemory(key: key)
+            memory.setupLockTimeout = lockTimeout
+            do {
+                try memory.attach(access: .readWrite)
+            } catch let error as SharedMemoryError {
+                return error.code == .lockError ? Self.lockFailure(error) : Self.attachFailure(error)
+            } catch {
+                return "Unable to attach to shared memory: \(error)"
+            }
+        }
+        var keep = false
+        defer {
+            if keep && keepsSegmentAttached {
+                kept = (memory, faultedIn)
+            } else {
+                memory.setupLockTimeout = max(deadline - clock.now, Self.minimumDetachWait)
+                memory.detach()
+            }
+        }
         if let gone = Self.abandonedSegment(key: key) { return gone }
         // Never more than the segment can hold: a huge file costs no more than the segment.
         let want = min(file.size, memory.size)
@@ -105,7 +133,11 @@ public final class FileLoader {
                 return "Unable to open file: \(error)"
             }
         }
-        if want >= Self.prefaultMinimum { memory.prefault(byteCount: FramedHeader.size + want) }
+        let span = FramedHeader.size + want
+        if want >= Self.prefaultMinimum && span > faultedIn {
+            // Pages stay mapped while the segment is kept: fault each in once, not once per load.
+            if memory.prefault(byteCount: span) { faultedIn = span }
+        }
         defer { if buffer.capacity > Self.keptBufferLimit { buffer = ReadBuffer() } }
         do {
             var readError: String?
@@ -123,10 +155,20 @@ public final class FileLoader {
             if let readError {
                 return "Unable to read file \(name): \(readError)\nThe segment holds only its first \(report.written) bytes."
             }
+            keep = true
             return Self.success(name, report: report)
         } catch {
             return Self.lockFailure(error)
         }
+    }
+
+    /// Detaches the segment kept by `keepsSegmentAttached`, if any. The last process to detach
+    /// removes the segment, as in Qt, so a viewer that closed meanwhile leaves nothing behind.
+    public func releaseSegment() {
+        guard let memory = kept?.memory else { return }
+        kept = nil
+        memory.setupLockTimeout = lockTimeout
+        memory.detach()
     }
 
     /// Detach waits at least this long for the lock, so that the last one out can still clean up.

@@ -169,7 +169,11 @@ public final class SharedMemory {
         var removedSegment = false
         if holding, let status = try? SystemVSegment.status(id: id), status.attachedCount == 0 {
             if (try? SystemVSegment.remove(id: id)) != nil {
-                KeyFile.remove(nativeKey)
+                // A key file replaced meanwhile names a newer segment (a viewer that recovered):
+                // it is that segment's, not ours to delete.
+                if (try? KeyFile.resolve(nativeKey, create: false))??.sysvKey == status.sysvKey {
+                    KeyFile.remove(nativeKey)
+                }
                 removedSegment = true
             }
         }

@@ -19,10 +19,9 @@ library_keys=(
   semop_pair_ns lock_pair_ns
   memcpy_4k_gbps memcpy_1m_gbps memcpy_64m_gbps
   load_4k_gbps load_1m_gbps load_64m_gbps
+  load_single_4k_gbps load_single_1m_gbps load_single_64m_gbps
   file_read_4k_gbps file_read_1m_gbps file_read_64m_gbps
   segment_write_4k_gbps segment_write_1m_gbps segment_write_64m_gbps
-  load_reuse_4k_gbps load_reuse_1m_gbps load_reuse_64m_gbps
-  load_mmap_4k_gbps load_mmap_1m_gbps load_mmap_64m_gbps
   reader_changed_4k_gbps reader_changed_1m_gbps reader_changed_64m_gbps
   poll_unchanged_ns display_text_1m_gbps
 )
