@@ -806,6 +806,36 @@ def test_close_viewer_then_sigterm_loader(t):
           "key files reappeared after the loader ended")
 
 
+def attached_count(key):
+    """The segment's attach count from `sharedmemory-ctl info`, None when there is no segment."""
+    r = ctl("info", "--key", key)
+    for line in r.stdout.splitlines():
+        if line.startswith("attached: "):
+            return int(line.split()[1])
+    return None
+
+
+def test_loader_lets_go_after_picks(t):
+    """The loader keeps the segment only between quick picks: one second after the last one it
+    detaches, and a viewer closed while the loader held it leaves nothing behind."""
+    key = t.key()
+    viewer = t.viewer(key)
+    loader = t.loader(key)
+    names = combo_items(loader.combo)
+    t.pick(loader, names[0])
+    wait_text("the load", loader.status, lambda s: s.startswith("Loaded file"), 2.0)
+    wait_until("the loader to attach and stay (2 attached)", lambda: attached_count(key) == 2, 0.8)
+    wait_until("the loader to let go (1 attached)", lambda: attached_count(key) == 1, 3.0)
+
+    t.pick(loader, names[1 % len(names)])
+    wait_text("the second load", loader.status, lambda s: s.startswith(f"Loaded file {names[1 % len(names)]}"), 2.0)
+    ids = assert_resources_present(key)
+    close_window(viewer)
+    check(viewer.exit_code() == 0, f"viewer exit status {viewer.proc.returncode}")
+    assert_resources_gone(key, ids)   # the loader, last out, removed them
+    check(loader.proc.poll() is None, "the loader exited")
+
+
 def test_screenshot(t):
     """Both windows side by side with a multilingual file loaded, written as PNG."""
     key = t.key()
@@ -858,6 +888,7 @@ TESTS = [
     test_ctl_load_and_dump,
     test_close_loader_then_sigterm_viewer,
     test_close_viewer_then_sigterm_loader,
+    test_loader_lets_go_after_picks,
     test_screenshot,
 ]
 
