@@ -92,21 +92,11 @@ public final class FileLoader {
         let deadline = clock.now + lockTimeout
         defer { close(file.fd) }
         let memory: SharedMemory
-        var faultedIn = 0
-        if let kept, kept.memory.unreachableReason() == nil {
-            (memory, faultedIn) = kept
-            self.kept = nil   // taken back below only after a successful write
-        } else {
-            releaseSegment()   // removed or replaced behind our back: attach to what the key names now
-            memory = SharedMemory(key: key)
-            memory.setupLockTimeout = lockTimeout
-            do {
-                try memory.attach(access: .readWrite)
-            } catch let error as SharedMemoryError {
-                return error.code == .lockError ? Self.lockFailure(error) : Self.attachFailure(error)
-            } catch {
-                return "Unable to attach to shared memory: \(error)"
-            }
+        var faultedIn: Int
+        do {
+            (memory, faultedIn) = try attachedSegment()
+        } catch {
+            return error.status
         }
         var keep = false
         defer {
@@ -161,6 +151,29 @@ public final class FileLoader {
             return Self.lockFailure(error)
         }
     }
+
+    /// The kept segment while the key still names it (taken out of `kept`: the load puts it back
+    /// after a successful write), else a fresh attachment to what the key names now.
+    private func attachedSegment() throws(LoadFailure) -> (memory: SharedMemory, faultedIn: Int) {
+        if let kept, kept.memory.unreachableReason() == nil {
+            self.kept = nil
+            return kept
+        }
+        releaseSegment()   // removed or its key file replaced behind our back
+        let memory = SharedMemory(key: key)
+        memory.setupLockTimeout = lockTimeout
+        do {
+            try memory.attach(access: .readWrite)
+        } catch let error as SharedMemoryError {
+            throw LoadFailure(status: error.code == .lockError ? Self.lockFailure(error) : Self.attachFailure(error))
+        } catch {
+            throw LoadFailure(status: "Unable to attach to shared memory: \(error)")
+        }
+        return (memory, 0)
+    }
+
+    /// A load that ended early, with the status that says why.
+    private struct LoadFailure: Error { let status: String }
 
     /// Detaches the segment kept by `keepsSegmentAttached`, if any. The last process to detach
     /// removes the segment, as in Qt, so a viewer that closed meanwhile leaves nothing behind.
