@@ -27,8 +27,9 @@ BINARIES   := sharedmemory sharedmemory_loader sharedmemory-ctl
 
 BUILD_DEPS := libgtk-3-dev libglib2.0-dev pkg-config
 # The fonts only make the screenshot show every script of assets/files/multilingual.txt.
-# qtbase5-dev + g++ let the interop test build a real QSharedMemory peer (it skips without them).
-TEST_DEPS  := $(BUILD_DEPS) qtbase5-dev g++ xvfb xauth dbus dbus-x11 at-spi2-core gir1.2-atspi-2.0 python3-gi \
+# qtbase5-dev, qt6-base-dev + g++ let the interop tests build a real QSharedMemory peer against
+# each Qt (they skip without them; `make test` requires both, see unit-test).
+TEST_DEPS  := $(BUILD_DEPS) qtbase5-dev qt6-base-dev g++ xvfb xauth dbus dbus-x11 at-spi2-core gir1.2-atspi-2.0 python3-gi \
               imagemagick desktop-file-utils appstream procps util-linux \
               fonts-dejavu-core fonts-droid-fallback fonts-nanum fonts-lohit-deva fonts-noto-color-emoji
 
@@ -93,7 +94,7 @@ test: test-deps build
 	if (( $${#failed[@]} )); then echo "make test: FAILED: $${failed[*]}"; exit 1; fi
 
 unit-test:
-	$(SWIFT) test $(SWIFT_BUILD_FLAGS)
+	SHAREDMEMORY_QT_MAJORS="5 6" $(SWIFT) test $(SWIFT_BUILD_FLAGS)
 
 gui-test:
 	SHAREDMEMORY_BIN_DIR="$$($(SWIFT) build $(SWIFT_BUILD_FLAGS) --show-bin-path)" \

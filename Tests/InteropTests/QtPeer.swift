@@ -5,10 +5,18 @@ import Testing
 import Glibc
 #endif
 
-/// A tiny Qt program built from source when Qt's development files are installed (Debian
-/// qtbase5-dev, or Qt 6): an unmodified QSharedMemory on the other side of our segment.
-/// Without Qt the tests that need it are skipped, saying why.
-enum QtPeer {
+/// A tiny Qt program built from source against each Qt whose development files are installed
+/// (Debian qtbase5-dev, qt6-base-dev): an unmodified QSharedMemory on the other side of our
+/// segment. The interop tests run once per Qt found; without any they are skipped, saying why.
+struct QtPeer: Sendable, CustomTestStringConvertible {
+    /// The pkg-config module, `Qt5Core` or `Qt6Core`.
+    let module: String
+    /// `pkg-config --modversion`, e.g. 5.15.8.
+    let version: String
+    let flags: String
+
+    var testDescription: String { "Qt \(version)" }
+
     static func shell(_ command: String) -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
@@ -22,14 +30,16 @@ enum QtPeer {
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
-    /// pkg-config flags for QtCore, nil without Qt or a C++ compiler.
-    static let flags: String? = {
-        guard shell("command -v c++").status == 0 else { return nil }
-        for module in ["Qt5Core", "Qt6Core"] {
-            let result = shell("pkg-config --cflags --libs \(module)")
-            if result.status == 0 { return result.output.trimmingCharacters(in: .whitespacesAndNewlines) }
+    /// Every installed Qt (5 and 6), none without a C++ compiler.
+    static let installed: [QtPeer] = {
+        guard shell("command -v c++").status == 0 else { return [] }
+        return ["Qt5Core", "Qt6Core"].compactMap { module in
+            let flags = shell("pkg-config --cflags --libs \(module)")
+            let version = shell("pkg-config --modversion \(module)")
+            guard flags.status == 0, version.status == 0 else { return nil }
+            return QtPeer(module: module, version: version.output.trimmingCharacters(in: .whitespacesAndNewlines),
+                          flags: flags.output.trimmingCharacters(in: .whitespacesAndNewlines))
         }
-        return nil
     }()
 
     static let skipReason: Comment = "Qt development files (pkg-config Qt5Core/Qt6Core) or a C++ compiler are not installed"
@@ -99,32 +109,40 @@ enum QtPeer {
     }
     """#
 
-    /// The peer binary, built once per test process.
-    static let binary: Result<String, QtPeerError> = {
-        guard let flags else { return .failure(QtPeerError(message: "Qt is not installed")) }
+    /// The peer binaries, built once per Qt and test process.
+    private static let binaries: [String: Result<String, QtPeerError>] = {
+        var built: [String: Result<String, QtPeerError>] = [:]
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("smtest-qt-\(getpid())")
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let source = directory.appendingPathComponent("qtpeer.cpp").path
-        let binary = directory.appendingPathComponent("qtpeer").path
         do { try Self.source.write(toFile: source, atomically: true, encoding: .utf8) } catch {
-            return .failure(QtPeerError(message: "cannot write \(source): \(error)"))
+            return [:]
         }
-        let build = shell("c++ -std=c++17 -fPIC -o '\(binary)' '\(source)' \(flags) 2>&1")
-        guard build.status == 0 else { return .failure(QtPeerError(message: "building the Qt peer failed: \(build.output)")) }
-        return .success(binary)
+        for peer in installed {
+            let binary = directory.appendingPathComponent("qtpeer-\(peer.module)").path
+            let build = shell("c++ -std=c++17 -fPIC -o '\(binary)' '\(source)' \(peer.flags) 2>&1")
+            built[peer.module] = build.status == 0 ? .success(binary)
+                : .failure(QtPeerError(message: "building the Qt peer against \(peer.module) failed: \(build.output)"))
+        }
+        return built
     }()
 
+    /// This Qt's peer binary.
+    func binary() throws -> String {
+        guard let built = Self.binaries[module] else { throw QtPeerError(message: "no peer was built for \(module)") }
+        return try built.get()
+    }
+
     /// Runs the peer to completion and returns its exit status and stdout.
-    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let binary = try binary.get()
-        return shell(([binary] + arguments).map { "'\($0.replacingOccurrences(of: "'", with: "'\\''"))'" }
+    func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        Self.shell(([try binary()] + arguments).map { "'\($0.replacingOccurrences(of: "'", with: "'\\''"))'" }
             .joined(separator: " "))
     }
 
     /// Starts the peer with pipes on stdin and stdout, for the modes that stay.
-    static func start(_ arguments: [String]) throws -> (process: Process, input: FileHandle, output: FileHandle) {
+    func start(_ arguments: [String]) throws -> (process: Process, input: FileHandle, output: FileHandle) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try binary.get())
+        process.executableURL = URL(fileURLWithPath: try binary())
         process.arguments = arguments
         let input = Pipe(), output = Pipe()
         process.standardInput = input

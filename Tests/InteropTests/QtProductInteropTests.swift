@@ -18,8 +18,8 @@ struct QtProductInteropTests {
         return folder
     }
 
-    @Test(.enabled(if: QtPeer.flags != nil, QtPeer.skipReason))
-    func theQtExampleLoaderWritesIntoOurViewer() throws {
+    @Test(.enabled(if: !QtPeer.installed.isEmpty, QtPeer.skipReason), arguments: QtPeer.installed)
+    func theQtExampleLoaderWritesIntoOurViewer(qt: QtPeer) throws {
         let text = "Written by the Qt example's FileLoader – grüße"
         let folder = try assets(text)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -30,20 +30,20 @@ struct QtProductInteropTests {
         guard case .changed(let empty) = viewer.poll() else { Issue.record("no first snapshot"); return }
         #expect(empty.isEmpty)
 
-        let load = try QtPeer.run(["seedload", key, folder.appendingPathComponent("note.txt").path])
+        let load = try qt.run(["seedload", key, folder.appendingPathComponent("note.txt").path])
         #expect(load.status == 0)
         guard case .changed(let snapshot) = viewer.poll() else { Issue.record("the Qt load was not seen"); return }
         #expect(snapshot.format == .seed)
         #expect(DisplayText(snapshot: snapshot, key: key, segmentSize: viewer.segmentSize).text == text)
     }
 
-    @Test(.enabled(if: QtPeer.flags != nil, QtPeer.skipReason))
-    func ourLoaderWritesIntoTheQtExampleViewer() throws {
+    @Test(.enabled(if: !QtPeer.installed.isEmpty, QtPeer.skipReason), arguments: QtPeer.installed)
+    func ourLoaderWritesIntoTheQtExampleViewer(qt: QtPeer) throws {
         let text = "Written by sharedmemory_loader – grüße"
         let folder = try assets(text)
         defer { try? FileManager.default.removeItem(at: folder) }
         let key = uniqueKey("qtviewer")
-        let peer = try QtPeer.start(["serve", key, "10240"])
+        let peer = try qt.start(["serve", key, "10240"])
         defer {
             try? peer.input.close()
             peer.process.waitUntilExit()
