@@ -27,24 +27,22 @@ extension Micro {
             let ceiling = memcpy[size.label]
 
             // The whole load as the loader window runs it: file read, lock, copy, unlock, with the
-            // mapping kept between picks in quick succession (keepsSegmentAttached).
-            loader.keepsSegmentAttached = true
-            let load = try timeEach(repetitions: repetitions) {
-                loader.loadFile(name)
-                guard loader.status.hasPrefix("Loaded file") else { throw Child.Failure(description: loader.status) }
+            // mapping kept between picks in quick succession (keepsSegmentAttached); then a single
+            // pick after a pause (or the Qt example's way): attach, fault in, ..., detach every time.
+            func timeLoads(keepingSegment: Bool) throws -> [Double] {
+                loader.keepsSegmentAttached = keepingSegment
+                return try timeEach(repetitions: repetitions) {
+                    loader.loadFile(name)
+                    guard loader.status.hasPrefix("Loaded file") else { throw Child.Failure(description: loader.status) }
+                }
             }
+            let load = try timeLoads(keepingSegment: true)
             figures.append(Figure("load_\(size.label)_gbps",
                                   "FileLoader.loadFile of \(size.label), segment kept attached: file read + lock + copy + unlock",
                                   unit: "GB/s", samples: gigabytesPerSecond(bytes: size.bytes, nanoseconds: load))
                 .against(ceiling)
                 .ratioAtLeast(size.label == "64m" ? 0.5 : nil))
-
-            // A single pick after a pause (or the Qt example's way): attach, fault in, ..., detach.
-            loader.keepsSegmentAttached = false
-            let single = try timeEach(repetitions: repetitions) {
-                loader.loadFile(name)
-                guard loader.status.hasPrefix("Loaded file") else { throw Child.Failure(description: loader.status) }
-            }
+            let single = try timeLoads(keepingSegment: false)
             figures.append(Figure("load_single_\(size.label)_gbps",
                                   "FileLoader.loadFile of \(size.label), attached for this load only: + attach + page faults + detach",
                                   unit: "GB/s", samples: gigabytesPerSecond(bytes: size.bytes, nanoseconds: single))

@@ -16,6 +16,32 @@ import Glibc
         return assets
     }
 
+    /// A viewer that checks reachability on every poll, and a loader that keeps the segment after
+    /// loading a.txt; also the segment's id.
+    private func viewerAndKeepingLoaderAfterALoad(_ key: String) throws -> (SegmentReader, FileLoader, TempAssets, Int32) {
+        let files = try assets()
+        let reader = SegmentReader(key: key, size: 4096, reachabilityInterval: .zero)
+        try reader.open()
+        let loader = FileLoader(key: key, assetsDirectory: files.url)
+        loader.keepsSegmentAttached = true
+        loader.loadFile("a.txt")
+        let id = try #require(try SharedMemory.info(key: key).segment?.id)
+        return (reader, loader, files, id)
+    }
+
+    /// A viewer process (`sharedmemory-ctl create --stamp`), and a loader that keeps its segment
+    /// after loading a.txt.
+    private func viewerProcessAndKeepingLoaderAfterALoad(_ key: String) throws -> (CtlProcess, FileLoader, TempAssets) {
+        let files = try assets()
+        let loader = FileLoader(key: key, assetsDirectory: files.url)
+        loader.keepsSegmentAttached = true
+        let viewer = try CtlProcess(["create", "--key", key, "--size", "4096", "--stamp"])
+        loader.loadFile("a.txt")
+        #expect(loader.status == "Loaded file a.txt to shared memory")
+        #expect(loader.holdsSegment)
+        return (viewer, loader, files)
+    }
+
     private func attachedCount(_ key: String) throws -> Int? {
         try SharedMemory.info(key: key).segment?.attachedCount
     }
@@ -23,13 +49,9 @@ import Glibc
     @Test func theSegmentStaysAttachedUntilReleased() throws {
         let key = uniqueKey()
         defer { removeLeftovers(key) }
-        let files = try assets()
-        let reader = SegmentReader(key: key, size: 4096)
-        try reader.open()
+        let (reader, loader, files, _) = try viewerAndKeepingLoaderAfterALoad(key)
+        defer { withExtendedLifetime(files) {} }
         defer { reader.close() }
-        let loader = FileLoader(key: key, assetsDirectory: files.url)
-        loader.keepsSegmentAttached = true
-        loader.loadFile("a.txt")
         #expect(loader.status == "Loaded file a.txt to shared memory")
         #expect(loader.holdsSegment)
         #expect(try attachedCount(key) == 2)
@@ -73,12 +95,8 @@ import Glibc
     @Test func aClosedViewerLeavesNothingOnceTheLoaderLetsGo() throws {
         let key = uniqueKey()
         defer { removeLeftovers(key) }
-        let files = try assets()
-        let loader = FileLoader(key: key, assetsDirectory: files.url)
-        loader.keepsSegmentAttached = true
-        let viewer = try CtlProcess(["create", "--key", key, "--size", "4096", "--stamp"])
-        loader.loadFile("a.txt")
-        #expect(loader.status == "Loaded file a.txt to shared memory")
+        let (viewer, loader, files) = try viewerProcessAndKeepingLoaderAfterALoad(key)
+        defer { withExtendedLifetime(files) {} }
         kill(viewer.pid, SIGTERM)
         viewer.process.waitUntilExit()
         #expect(try attachedCount(key) == 1)   // only the loader's
@@ -91,13 +109,9 @@ import Glibc
     @Test func aKilledViewerIsNoticedAndARestartedOneIsFound() throws {
         let key = uniqueKey()
         defer { removeLeftovers(key) }
-        let files = try assets()
-        let loader = FileLoader(key: key, assetsDirectory: files.url)
-        loader.keepsSegmentAttached = true
-        let viewer = try CtlProcess(["create", "--key", key, "--size", "4096", "--stamp"])
+        let (viewer, loader, files) = try viewerProcessAndKeepingLoaderAfterALoad(key)
+        defer { withExtendedLifetime(files) {} }
         let pid = viewer.pid
-        loader.loadFile("a.txt")
-        #expect(loader.holdsSegment)
         viewer.kill9()
         loader.loadFile("b.txt")
         #expect(loader.status.contains("(pid \(pid)) is gone"))
@@ -118,14 +132,9 @@ import Glibc
     @Test func aRemovedSegmentIsLeftForTheOneTheKeyNamesNow() throws {
         let key = uniqueKey()
         defer { removeLeftovers(key) }
-        let files = try assets()
-        let reader = SegmentReader(key: key, size: 4096, reachabilityInterval: .zero)
-        try reader.open()
+        let (reader, loader, files, old) = try viewerAndKeepingLoaderAfterALoad(key)
+        defer { withExtendedLifetime(files) {} }
         defer { reader.close() }
-        let loader = FileLoader(key: key, assetsDirectory: files.url)
-        loader.keepsSegmentAttached = true
-        loader.loadFile("a.txt")
-        let old = try #require(try SharedMemory.info(key: key).segment?.id)
         #expect(try run("/usr/bin/ipcrm", ["-m", "\(old)"]).status == 0)
         guard case .changed(let fresh) = reader.poll() else { Issue.record("no recovery"); return }
         #expect(fresh.isEmpty)
@@ -143,14 +152,9 @@ import Glibc
     @Test func lettingGoOfAnOrphanKeepsTheNewKeyFile() throws {
         let key = uniqueKey()
         defer { removeLeftovers(key) }
-        let files = try assets()
-        let reader = SegmentReader(key: key, size: 4096, reachabilityInterval: .zero)
-        try reader.open()
+        let (reader, loader, files, old) = try viewerAndKeepingLoaderAfterALoad(key)
+        defer { withExtendedLifetime(files) {} }
         defer { reader.close() }
-        let loader = FileLoader(key: key, assetsDirectory: files.url)
-        loader.keepsSegmentAttached = true
-        loader.loadFile("a.txt")
-        let old = try #require(try SharedMemory.info(key: key).segment?.id)
         #expect(unlink(reader.nativeKey) == 0)
         // A file made now takes the freed inode, so the new key file gets another one (another key).
         let placeholder = reader.nativeKey + ".placeholder"
