@@ -85,9 +85,12 @@ final class LoaderWindow {
         monitor = FolderMonitor(assets) { [weak self] in self?.refreshList() }
     }
 
-    /// (Re)arms the timer that detaches the segment `releaseDelayMilliseconds` after the last load.
+    /// (Re)arms the timer that detaches the segment `releaseDelayMilliseconds` after the last load
+    /// (a failed load kept nothing, so there is nothing to time).
     private func scheduleRelease() {
         releaseTimer?.remove()
+        releaseTimer = nil
+        guard loader?.holdsSegment == true else { return }
         releaseTimer = MainLoop.addTimeout(milliseconds: Self.releaseDelayMilliseconds) { [weak self] in
             self?.releaseTimer = nil
             self?.loader?.releaseSegment()
