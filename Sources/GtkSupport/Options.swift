@@ -59,6 +59,25 @@ public struct OptionValues: Sendable {
     public func flag(_ name: String) -> Bool {
         if case .flag = values[name] { true } else { false }
     }
+
+    /// The value of a `.string` option that must not be empty (a key, a folder), nil when not given.
+    public func nonEmptyString(_ name: String) throws(InvalidOption) -> String? {
+        guard let value = string(name) else { return nil }
+        guard !value.isEmpty else { throw InvalidOption("--\(name) must not be empty") }
+        return value
+    }
+}
+
+/// A command-line value the program refuses, with the reason.
+public struct InvalidOption: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+
+    /// Prints the error and where to find the options on stderr; returns the exit status (2).
+    public static func report(_ error: Error, program: String) -> Int32 {
+        Console.error("\(program): \(error)\nRun \(program) --help for the options.")
+        return 2
+    }
 }
 
 /// GOptionEntry rows whose values GLib writes into storage owned here.

@@ -18,24 +18,10 @@ struct LoaderOptions {
                           argument: "DIR"),
     ]
 
-    struct Invalid: Error, CustomStringConvertible { let description: String }
-
     init() {}
 
     init(_ values: OptionValues) throws {
-        if let key = values.string("key") {
-            guard !key.isEmpty else { throw Invalid(description: "--key must not be empty") }
-            self.key = key
-        }
-        if let assets = values.string("assets") {
-            guard !assets.isEmpty else { throw Invalid(description: "--assets must not be empty") }
-            self.assets = assets
-        }
-    }
-
-    /// Reports an option error on stderr and gives the exit status.
-    static func fail(_ error: Error) -> Int32 {
-        Console.error("sharedmemory_loader: \(error)\nRun sharedmemory_loader --help for the options.")
-        return 2
+        key = try values.nonEmptyString("key") ?? SegmentKey.default
+        assets = try values.nonEmptyString("assets")
     }
 }

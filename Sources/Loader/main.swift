@@ -10,7 +10,7 @@ var options = LoaderOptions()
 var loader: LoaderWindow?
 
 app.onOptions { values in
-    do { options = try LoaderOptions(values) } catch { return LoaderOptions.fail(error) }
+    do { options = try LoaderOptions(values) } catch { return InvalidOption.report(error, program: "sharedmemory_loader") }
     return nil
 }
 app.onActivate {

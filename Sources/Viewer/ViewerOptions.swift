@@ -24,28 +24,17 @@ struct ViewerOptions {
                           description: "Print timing lines to stderr: each render, its first chunk on screen, main-loop gaps (see docs/PERFORMANCE.md)"),
     ]
 
-    struct Invalid: Error, CustomStringConvertible { let description: String }
-
     init() {}
 
     init(_ values: OptionValues) throws {
-        if let key = values.string("key") {
-            guard !key.isEmpty else { throw Invalid(description: "--key must not be empty") }
-            self.key = key
-        }
+        key = try values.nonEmptyString("key") ?? SegmentKey.default
         if let size = values.int64("size") {
-            guard size > 0 else { throw Invalid(description: "--size must be at least 1 byte, got \(size)") }
+            guard size > 0 else { throw InvalidOption("--size must be at least 1 byte, got \(size)") }
             guard size <= Self.maxSize else {
-                throw Invalid(description: "--size \(size) is larger than the allowed \(Self.maxSize) bytes (1 GiB)")
+                throw InvalidOption("--size \(size) is larger than the allowed \(Self.maxSize) bytes (1 GiB)")
             }
             self.size = Int(size)
         }
         trace = values.flag("trace")
-    }
-
-    /// Reports an option error on stderr and gives the exit status.
-    static func fail(_ error: Error) -> Int32 {
-        Console.error("sharedmemory: \(error)\nRun sharedmemory --help for the options.")
-        return 2
     }
 }

@@ -11,7 +11,7 @@ var options = ViewerOptions()
 var viewer: ViewerWindow?
 
 app.onOptions { values in
-    do { options = try ViewerOptions(values) } catch { return ViewerOptions.fail(error) }
+    do { options = try ViewerOptions(values) } catch { return InvalidOption.report(error, program: "sharedmemory") }
     return nil
 }
 app.onActivate {
