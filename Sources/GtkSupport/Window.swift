@@ -3,12 +3,19 @@ import CGtk
 /// A GtkApplicationWindow: a toplevel that belongs to an `Application` and keeps it running.
 @MainActor
 public final class Window: Widget {
-    /// Creates a window of `application` with a title, default size and icon name.
-    public init(application: Application, title: String, width: Int32, height: Int32, iconName: String? = nil) {
+    /// Creates a window of `application` with a title, default size and icon: `iconName` from the
+    /// icon theme (an installed copy), else the image at `iconFile` (a run from the source tree,
+    /// where the theme has no such icon and the title bar would show a generic one).
+    public init(application: Application, title: String, width: Int32, height: Int32,
+                iconName: String? = nil, iconFile: String? = nil) {
         super.init(gtk_application_window_new(application.gtkApplication))
         gtk_window_set_title(window, title)
         gtk_window_set_default_size(window, width, height)
-        if let iconName { gtk_window_set_icon_name(window, iconName) }
+        if let iconName, gtk_icon_theme_has_icon(gtk_icon_theme_get_default(), iconName) != 0 {
+            gtk_window_set_icon_name(window, iconName)
+        } else if let iconFile {
+            gtk_window_set_icon_from_file(window, iconFile, nil)   // an unreadable file: no icon, as before
+        }
     }
 
     private var window: UnsafeMutablePointer<GtkWindow> { cast() }

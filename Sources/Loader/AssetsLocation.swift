@@ -1,4 +1,5 @@
 import Foundation
+import SharedFile
 
 /// Where the loader finds its files when `--assets` is not given.
 enum AssetsLocation {
@@ -10,9 +11,7 @@ enum AssetsLocation {
             urls.append(URL(fileURLWithPath: executable).deletingLastPathComponent()
                 .appendingPathComponent("../share/sharedmemory-gtk/files").standardized)
         }
-        // Last resort for `swift run` from a checkout: this file is <tree>/Sources/Loader/AssetsLocation.swift.
-        urls.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("assets/files").standardized)
+        urls.append(SourceTree.root.appendingPathComponent("assets/files").standardized)   // `swift run` from a checkout
         return urls
     }
 

@@ -26,7 +26,7 @@ final class LoaderWindow {
 
     init(application: Application, options: LoaderOptions) {
         window = Window(application: application, title: "Shared Memory Loader", width: 480, height: 200,
-                        iconName: "org.sharedmemorygtk.Loader")
+                        iconName: "org.sharedmemorygtk.Loader", iconFile: SourceTree.iconFile)
 
         let heading = Label("File to load:")
         heading.setBold()

@@ -33,7 +33,7 @@ final class ViewerWindow {
         trace = options.trace ? ViewerTrace() : nil
         reader = SegmentReader(key: options.key, size: options.size)
         window = Window(application: application, title: "Shared Memory", width: 720, height: 520,
-                        iconName: "org.sharedmemorygtk.Viewer")
+                        iconName: "org.sharedmemorygtk.Viewer", iconFile: SourceTree.iconFile)
 
         info.setAccessibleName("Segment")
         info.setSelectable(true)

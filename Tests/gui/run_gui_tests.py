@@ -280,6 +280,26 @@ class X11:
                     stack.append(w)
         return found
 
+    def icon_sizes(self, window):
+        """The (width, height) of each image in the window's _NET_WM_ICON (what title bars and
+        task bars show); [] without one."""
+        actual, fmt = ctypes.c_ulong(), ctypes.c_int()
+        nitems, after, prop = ctypes.c_ulong(), ctypes.c_ulong(), ctypes.c_void_p()
+        ok = self.x.XGetWindowProperty(self.dpy, window, self.atom("_NET_WM_ICON"), 0, 1 << 20, 0, 6,
+                                       ctypes.byref(actual), ctypes.byref(fmt), ctypes.byref(nitems),
+                                       ctypes.byref(after), ctypes.byref(prop))
+        sizes = []
+        if ok == 0 and prop.value and fmt.value == 32:
+            data = ctypes.cast(prop, ctypes.POINTER(ctypes.c_ulong))  # format 32 arrives as longs
+            i = 0
+            while i + 2 <= nitems.value:
+                w, h = data[i], data[i + 1]
+                sizes.append((w, h))
+                i += 2 + w * h
+        if prop.value:
+            self.x.XFree(prop)
+        return sizes
+
     def request_close(self, window):
         ev = XEvent()
         ev.xclient.type = 33  # ClientMessage
@@ -836,6 +856,18 @@ def test_loader_lets_go_after_picks(t):
     check(loader.proc.poll() is None, "the loader exited")
 
 
+def test_window_icons(t):
+    """Both windows carry the application icon (_NET_WM_ICON), also when run from the source tree,
+    where the icon theme does not know it: a window manager would otherwise show a generic one."""
+    key = t.key()
+    viewer = t.viewer(key)
+    loader = t.loader(key)
+    for name, app in (("viewer", viewer), ("loader", loader)):
+        (window,) = x11().toplevels_of(app.pid)[:1]
+        sizes = x11().icon_sizes(window)
+        check(any(w >= 16 and h >= 16 for w, h in sizes), f"the {name} window has no usable icon: {sizes}")
+
+
 def test_screenshot(t):
     """Both windows side by side with a multilingual file loaded, written as PNG."""
     key = t.key()
@@ -889,6 +921,7 @@ TESTS = [
     test_close_loader_then_sigterm_viewer,
     test_close_viewer_then_sigterm_loader,
     test_loader_lets_go_after_picks,
+    test_window_icons,
     test_screenshot,
 ]
 
