@@ -107,7 +107,7 @@ public final class FileLoader {
                 memory.detach()
             }
         }
-        if let gone = Self.abandonedSegment(key: key) { return gone }
+        if let pid = memory.abandonedCreator() { return Self.abandonedFailure(key: key, creator: pid) }
         // Never more than the segment can hold: a huge file costs no more than the segment.
         let want = min(file.size, memory.size)
         let direct = switch readStrategy {
@@ -189,11 +189,9 @@ public final class FileLoader {
 
     /// A segment whose creator (the viewer) died and that only this loader is attached to: writing
     /// would show nothing, and detaching removes the leftover, so the next viewer starts clean.
-    static func abandonedSegment(key: String) -> String? {
-        guard let segment = try? SharedMemory.info(key: key).segment,
-              !segment.creatorIsAlive, segment.attachedCount <= 1 else { return nil }
-        return "Unable to attach to shared memory: the viewer that created the segment for key \"\(key)\" "
-            + "(pid \(segment.creatorPID)) is gone; the file was not loaded."
+    static func abandonedFailure(key: String, creator: pid_t) -> String {
+        "Unable to attach to shared memory: the viewer that created the segment for key \"\(key)\" "
+            + "(pid \(creator)) is gone; the file was not loaded."
             + "\nPlease start the sharedmemory viewer again, then pick the file again."
     }
 

@@ -35,3 +35,14 @@ extension SharedMemory {
         return nil
     }
 }
+
+extension SharedMemory {
+    /// The pid of the attached segment's creator when that process is gone and no process but this
+    /// one is attached: a viewer that died, so nobody will ever read what is written. nil otherwise,
+    /// and when nothing is attached. One IPC_STAT and a liveness check, no lock.
+    public func abandonedCreator() -> pid_t? {
+        guard isAttached, segmentID >= 0, let status = try? SystemVSegment.status(id: segmentID),
+              status.attachedCount <= 1, !ProcessState.isAlive(status.creatorPID) else { return nil }
+        return status.creatorPID
+    }
+}
