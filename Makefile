@@ -24,6 +24,9 @@ XVFB_SCREEN       ?= 1600x1000x24
 APP_VIEWER := org.sharedmemorygtk.Viewer
 APP_LOADER := org.sharedmemorygtk.Loader
 BINARIES   := sharedmemory sharedmemory_loader sharedmemory-ctl
+# PNG renditions of data/icons/sharedmemory-gtk.svg (made once with ImageMagick's convert and
+# committed): window icons come from them, so no process loads librsvg (~9 MiB) for its icon.
+ICON_SIZES := 48 128
 
 BUILD_DEPS := libgtk-3-dev libglib2.0-dev pkg-config
 # The fonts only make the screenshot show every script of assets/files/multilingual.txt.
@@ -135,8 +138,12 @@ install: release
 	install -m644 assets/files/* "$(SHAREDIR)/sharedmemory-gtk/files/"
 	install -Dm644 data/$(APP_VIEWER).desktop "$(SHAREDIR)/applications/$(APP_VIEWER).desktop"
 	install -Dm644 data/$(APP_LOADER).desktop "$(SHAREDIR)/applications/$(APP_LOADER).desktop"
-	install -Dm644 data/icons/sharedmemory-gtk.svg "$(SHAREDIR)/icons/hicolor/scalable/apps/$(APP_VIEWER).svg"
-	install -Dm644 data/icons/sharedmemory-gtk.svg "$(SHAREDIR)/icons/hicolor/scalable/apps/$(APP_LOADER).svg"
+	for app in $(APP_VIEWER) $(APP_LOADER); do
+	  install -Dm644 data/icons/sharedmemory-gtk.svg "$(SHAREDIR)/icons/hicolor/scalable/apps/$$app.svg"
+	  for size in $(ICON_SIZES); do
+	    install -Dm644 data/icons/sharedmemory-gtk-$$size.png "$(SHAREDIR)/icons/hicolor/$${size}x$$size/apps/$$app.png"
+	  done
+	done
 	install -Dm644 data/$(APP_VIEWER).metainfo.xml "$(SHAREDIR)/metainfo/$(APP_VIEWER).metainfo.xml"
 	if [ -z "$(DESTDIR)" ] && command -v gtk-update-icon-cache >/dev/null; then
 	  gtk-update-icon-cache -qtf "$(SHAREDIR)/icons/hicolor" || true
@@ -146,8 +153,10 @@ uninstall:
 	rm -f $(addprefix "$(BINDIR)/,$(addsuffix ",$(BINARIES)))
 	rm -rf "$(SHAREDIR)/sharedmemory-gtk"
 	rm -f "$(SHAREDIR)/applications/$(APP_VIEWER).desktop" "$(SHAREDIR)/applications/$(APP_LOADER).desktop"
-	rm -f "$(SHAREDIR)/icons/hicolor/scalable/apps/$(APP_VIEWER).svg" \
-	      "$(SHAREDIR)/icons/hicolor/scalable/apps/$(APP_LOADER).svg"
+	for app in $(APP_VIEWER) $(APP_LOADER); do
+	  rm -f "$(SHAREDIR)/icons/hicolor/scalable/apps/$$app.svg"
+	  for size in $(ICON_SIZES); do rm -f "$(SHAREDIR)/icons/hicolor/$${size}x$$size/apps/$$app.png"; done
+	done
 	rm -f "$(SHAREDIR)/metainfo/$(APP_VIEWER).metainfo.xml"
 
 clean:

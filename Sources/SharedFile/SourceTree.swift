@@ -8,9 +8,9 @@ public enum SourceTree {
         .deletingLastPathComponent().deletingLastPathComponent()
 
     /// The application icon of the checkout, nil when the checkout is gone (an installed copy finds
-    /// its icon through the icon theme instead).
+    /// its icon through the icon theme instead). A PNG: an SVG would load librsvg (~9 MiB) for it.
     public static var iconFile: String? {
-        let path = root.appendingPathComponent("data/icons/sharedmemory-gtk.svg").path
+        let path = root.appendingPathComponent("data/icons/sharedmemory-gtk-128.png").path
         return FileManager.default.fileExists(atPath: path) ? path : nil
     }
 }
