@@ -67,21 +67,40 @@ public final class SegmentReader {
     public var segmentSize: Int { memory.size }
 
     /// Creates the segment and stamps an empty framed header, or attaches to a live segment of the same
-    /// key (another viewer, or a Qt program) and shows what it holds. A stale one is recovered by `create`.
+    /// key (another viewer, or a Qt program) and shows what it holds. A stale one is recovered by `create`;
+    /// one whose creator died but that others still have attached (a loader between picks) is replaced.
     public func open() throws {
         try open(stampTimeout: .seconds(1))
     }
 
     private func open(stampTimeout: Duration) throws {
-        do {
+        func create() throws {
             try memory.create(size: requestedSize)
             created = true
             try memory.withLock(timeout: stampTimeout) { SegmentContent.stampEmpty($0) }
+        }
+        do {
+            try create()
         } catch let error as SharedMemoryError where error.code == .alreadyExists {
-            try memory.attach(access: .readWrite)
-            created = false
+            do {
+                // A dead viewer's segment that a loader still holds for a moment (it keeps the segment
+                // between picks) is not a live one to share: replace it, so that this viewer gets the
+                // size it was asked for. The loader finds the new segment on its next pick.
+                guard Self.isLeftByDeadCreator(key: key) else { throw error }
+                try? SharedMemory.remove(key: key, force: true)
+                try create()
+            } catch let error as SharedMemoryError where error.code == .alreadyExists {
+                try memory.attach(access: .readWrite)
+                created = false
+            }
         }
         detector.reset()
+    }
+
+    /// The segment of `key` exists, is ours, and the process that created it is gone.
+    private static func isLeftByDeadCreator(key: String) -> Bool {
+        guard let segment = try? SharedMemory.info(key: key).segment else { return false }
+        return !segment.creatorIsAlive && segment.ownerUID == geteuid()
     }
 
     /// Result of one poll.

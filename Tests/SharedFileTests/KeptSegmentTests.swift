@@ -127,6 +127,27 @@ import Glibc
         #expect(shown.payload == Array("second".utf8))
     }
 
+    /// A viewer restarted while the loader still holds the killed viewer's segment: that segment
+    /// is not a live one to share, so the new viewer makes its own, of the size it was asked for.
+    @Test func aRestartedViewerGetsItsOwnSegmentWhileTheLoaderHoldsTheOld() throws {
+        let key = uniqueKey()
+        defer { removeLeftovers(key) }
+        let (viewer, loader, files) = try viewerProcessAndKeepingLoaderAfterALoad(key)
+        defer { withExtendedLifetime(files) {} }
+        let old = try #require(try SharedMemory.info(key: key).segment?.id)
+        viewer.kill9()
+        let reader = SegmentReader(key: key, size: 100_000)
+        try reader.open()
+        defer { reader.close() }
+        #expect(reader.created && reader.segmentSize >= 100_000)
+        loader.loadFile("b.txt")
+        #expect(loader.status == "Loaded file b.txt to shared memory")
+        guard case .changed(let shown) = reader.poll() else { Issue.record("load not seen"); return }
+        #expect(shown.payload == Array("second".utf8))
+        var ds = shmid_ds()
+        #expect(shmctl(old, IPC_STAT, &ds) == -1)   // gone with the loader's mapping
+    }
+
     /// ipcrm behind everyone's back: the viewer makes a new segment, and the loader's next load
     /// goes to it, not to the removed one it still has mapped.
     @Test func aRemovedSegmentIsLeftForTheOneTheKeyNamesNow() throws {
