@@ -926,6 +926,32 @@ TESTS = [
 ]
 
 
+def run_cases(cases, expected=(TestFailure,)):
+    """Runs each (label, test_name, body) case in a fresh Test: `body(t)` may return a summary.
+    Prints `PASS label (Ns)[: summary]` or `FAIL label (Ns): why` with the apps' diagnostics (a
+    traceback when the exception is not one of `expected`), then `N passed, M failed`.
+    Returns the exit status."""
+    passed = failed = 0
+    for label, test_name, body in cases:
+        t = Test(test_name)
+        start = time.monotonic()
+        try:
+            summary = body(t)
+            passed += 1
+            print(f"PASS {label} ({time.monotonic() - start:.1f}s)" + (f": {summary}" if summary else ""), flush=True)
+        except Exception as e:
+            failed += 1
+            kind = "" if isinstance(e, expected) else f"{type(e).__name__}: "
+            print(f"FAIL {label} ({time.monotonic() - start:.1f}s): {kind}{e}", flush=True)
+            if not isinstance(e, expected):
+                traceback.print_exc()
+            print(t.diagnostics(), flush=True)
+        finally:
+            t.cleanup()
+    print(f"{passed} passed, {failed} failed")
+    return 0 if failed == 0 and passed > 0 else 1
+
+
 def main():
     for path in (VIEWER, LOADER, CTL):
         if not os.access(path, os.X_OK):
@@ -935,28 +961,8 @@ def main():
     print(f"GUI tests: binaries from {BIN}, DISPLAY={os.environ.get('DISPLAY')}")
     x11()  # waits until the X server accepts connections
     only = [n for n in os.environ.get("GUI_TESTS", "").split(",") if n]
-    passed = failed = 0
-    for fn in TESTS:
-        name = fn.__name__[len("test_"):]
-        if only and name not in only:
-            continue
-        t = Test(name)
-        start = time.monotonic()
-        try:
-            fn(t)
-            passed += 1
-            print(f"PASS {name} ({time.monotonic() - start:.1f}s)", flush=True)
-        except Exception as e:
-            failed += 1
-            kind = "" if isinstance(e, TestFailure) else f"{type(e).__name__}: "
-            print(f"FAIL {name} ({time.monotonic() - start:.1f}s): {kind}{e}", flush=True)
-            if not isinstance(e, TestFailure):
-                traceback.print_exc()
-            print(t.diagnostics(), flush=True)
-        finally:
-            t.cleanup()
-    print(f"{passed} passed, {failed} failed")
-    return 0 if failed == 0 and passed > 0 else 1
+    names = [(fn.__name__[len("test_"):], fn) for fn in TESTS]
+    return run_cases([(name, name, fn) for name, fn in names if not only or name in only])
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ import subprocess
 import sys
 import threading
 import time
-import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -237,27 +236,13 @@ def main():
     full = "--full" in sys.argv
     only = [n for n in os.environ.get("RELIABILITY_TESTS", "").split(",") if n]
     gui.x11()
-    passed = failed = 0
+    cases = []
     for fn, bounded, long in TESTS:
         name = fn.__name__[len("test_"):]
-        if only and name not in only:
-            continue
-        t = gui.Test("rel_" + name[:20])
-        start = time.monotonic()
-        try:
-            summary = fn(t, long if full else bounded)
-            passed += 1
-            print(f"PASS gui/{name} ({time.monotonic() - start:.1f}s): {summary}", flush=True)
-        except Exception as e:
-            failed += 1
-            print(f"FAIL gui/{name} ({time.monotonic() - start:.1f}s): {e}", flush=True)
-            if not isinstance(e, (Failure, gui.TestFailure)):
-                traceback.print_exc()
-            print(t.diagnostics(), flush=True)
-        finally:
-            t.cleanup()
-    print(f"{passed} passed, {failed} failed")
-    return 0 if failed == 0 and passed > 0 else 1
+        if not only or name in only:
+            runs = long if full else bounded
+            cases.append((f"gui/{name}", "rel_" + name[:20], lambda t, fn=fn, runs=runs: fn(t, runs)))
+    return gui.run_cases(cases, expected=(Failure, gui.TestFailure))
 
 
 if __name__ == "__main__":
