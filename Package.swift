@@ -35,8 +35,10 @@ let package = Package(
             "SharedMemory", "SharedFile", "CSysV",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "SharedMemoryTests", dependencies: ["SharedMemory"]),
-        .testTarget(name: "SharedFileTests", dependencies: ["SharedFile"]),
+        // Helpers the test targets share (running a process); not a test target itself.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "SharedMemoryTests", dependencies: ["SharedMemory", "TestSupport"]),
+        .testTarget(name: "SharedFileTests", dependencies: ["SharedFile", "TestSupport"]),
         // Against real QSharedMemory programs built from source when Qt is installed.
         .testTarget(name: "InteropTests", dependencies: ["SharedMemory", "SharedFile"]),
     ],

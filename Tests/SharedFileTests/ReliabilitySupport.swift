@@ -12,21 +12,6 @@ let reliabilityCtl: String = {
     return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? "sharedmemory-ctl-not-built"
 }()
 
-/// Runs a program to completion; returns its status and stdout+stderr.
-@discardableResult
-func run(_ path: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-}
-
 /// A started `sharedmemory-ctl` that printed its first line (create, hold-lock).
 final class CtlProcess {
     let process = Process()

@@ -1,6 +1,7 @@
 import Foundation
 import SharedMemory
 import Testing
+import TestSupport
 @testable import SharedFile
 
 /// The framed header's wake word (docs/PROTOCOL.md) and the viewer's waiter thread on it.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import SharedMemory
 #if canImport(Glibc)
 import Glibc
@@ -12,16 +13,7 @@ import Glibc
 struct CrossUserTests {
     /// Runs `arguments` as nobody; status and stdout+stderr.
     static func asNobody(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
-        process.arguments = ["-u", "nobody", "--"] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try run("/usr/sbin/runuser", ["-u", "nobody", "--"] + arguments)
     }
 
     /// shmget/shmat/IPC_STAT/IPC_RMID/semop as nobody, each printed as "call=errno name".
