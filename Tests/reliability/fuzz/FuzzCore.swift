@@ -35,19 +35,6 @@ final class GuardedRegion {
     }
 }
 
-/// SplitMix64: small, seedable, the same sequence everywhere.
-struct SplitMix64 {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { n <= 0 ? 0 : Int(next() % UInt64(n)) }
-    mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
-}
 
 struct FuzzFailure: Error, CustomStringConvertible { let description: String }
 
@@ -162,7 +149,7 @@ enum Fuzz {
         let segment = region.segment(size: size, atEnd: atEnd)
         let body = input.count - 3
         for i in 0..<size { segment[i] = body == 0 ? 0 : input[3 + i % body] }
-        var r = SplitMix64(state: UInt64(input.count) &* 31 &+ UInt64(input[2]))
+        var r = SplitMix64(seed: UInt64(input.count) &* 31 &+ UInt64(input[2]))
         try check(segment, &r, display: true)
     }
 }

@@ -15,7 +15,7 @@ enum FuzzLoop {
             }
         }
         let region = GuardedRegion(capacity: Fuzz.maxSegment)
-        var r = SplitMix64(state: seed)
+        var r = SplitMix64(seed: seed)
         let sizes = [0, 1, 7, 8, 9, 319, 320, 321, 576, 4096, Fuzz.maxSegment]
         let clock = ContinuousClock(), start = clock.now
         var framed = 0, damaged = 0, seedCount = 0

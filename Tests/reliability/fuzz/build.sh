@@ -8,6 +8,8 @@ root="$(cd "$here/../../.." && pwd)"
 out="${1:-$root/.build-fuzz}"
 mkdir -p "$out"
 model=("$root"/Sources/SharedFile/{FramedHeader,SegmentContent,Snapshot,DisplayText,ChangeDetector}.swift)
+# The seeded generator the unit tests use too.
+model+=("$root"/Tests/TestSupport/SplitMix64.swift)
 glib=()
 for flag in $(pkg-config --cflags glib-2.0); do glib+=(-Xcc "$flag"); done
 common=(-I "$root/Sources/CGLib" "${glib[@]}" -module-name FuzzModel -parse-as-library)
