@@ -7,15 +7,21 @@ import Glibc
 
 @Suite("The System V semaphore lock")
 struct LockTests {
+    /// A segment made by a `sharedmemory-ctl create` process, attached here, and locked by a
+    /// `sharedmemory-ctl hold-lock` process. Attached first: attach itself waits for the lock, as in Qt.
+    private func segmentLockedByAnotherProcess(_ key: String) throws -> (creator: Spawned, memory: SharedMemory, holder: Spawned) {
+        let creator = try Spawned(["create", "--key", key, "--size", "128"])
+        let memory = SharedMemory(key: key)
+        try memory.attach()
+        let holder = try Spawned(["hold-lock", "--key", key, "--seconds", "120"])
+        return (creator, memory, holder)
+    }
+
     @Test func holderKilledWithSIGKILLDoesNotBlockTheNextLocker() throws {
         let key = uniqueKey("killholder")
         defer { cleanUp(key) }
-        let creator = try Spawned(["create", "--key", key, "--size", "128"])
-        // Attach first: attach itself waits for the lock, as in Qt.
-        let memory = SharedMemory(key: key)
-        try memory.attach()
+        let (creator, memory, holder) = try segmentLockedByAnotherProcess(key)
         defer { memory.detach() }
-        let holder = try Spawned(["hold-lock", "--key", key, "--seconds", "120"])
         #expect(holder.firstLine == "locked by pid \(holder.pid)")
 
         #expect(try memory.tryLock() == false)
@@ -34,11 +40,8 @@ struct LockTests {
     @Test func timeoutsAndTheHolderPid() throws {
         let key = uniqueKey("timeout")
         defer { cleanUp(key) }
-        let creator = try Spawned(["create", "--key", key, "--size", "128"])
-        let memory = SharedMemory(key: key)
-        try memory.attach()
+        let (creator, memory, holder) = try segmentLockedByAnotherProcess(key)
         defer { memory.detach() }
-        let holder = try Spawned(["hold-lock", "--key", key, "--seconds", "120"])
 
         var locked = true
         let waited = try measure { locked = try memory.lock(timeout: .milliseconds(300)) }
