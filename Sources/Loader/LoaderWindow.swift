@@ -10,8 +10,8 @@ final class LoaderWindow {
     private let reload = Button(iconName: "view-refresh-symbolic")
     private let other = Button(label: "_Other File…")
     private let status = Label()
-    /// Owned here for clarity; the signal closures hold it too.
-    private let loader: FileLoader?
+    /// Loads on its own thread, so that a slow disk or a held lock never freezes the window.
+    private var loader: BackgroundLoader?
     /// Keeps the list in step with the folder; nil when the folder cannot be watched.
     private var monitor: FolderMonitor?
     /// True while the list is rebuilt: the combo's `changed` then means no pick by the user.
@@ -67,60 +67,69 @@ final class LoaderWindow {
             other.setSensitive(false)
             return   // the combo stays empty
         }
-        let loader = FileLoader(key: options.key, assetsDirectory: assets)
-        self.loader = loader
-        status.text = "Pick a file of \(assets.path) to load it into the shared memory segment \"\(options.key)\"."
-        loader.keepsSegmentAttached = true
-        loader.statusChanged = { [weak self, status] text in
-            status.text = text
-            self?.scheduleRelease()
+        loader = BackgroundLoader(key: options.key, assetsDirectory: assets) { [weak self] outcome in
+            MainLoop.wakeFromAnyThread { self?.show(outcome) }
         }
-        files.setItems(loader.availableFiles())   // an unreadable folder reports through statusChanged
+        status.text = "Pick a file of \(assets.path) to load it into the shared memory segment \"\(options.key)\"."
+        refreshList()
         files.onChanged { [weak self] in
             guard let self, !self.refreshing, let name = self.files.activeText else { return }
-            loader.loadFile(name)
+            self.load(name)
         }
         reload.onClicked { [weak self] in self?.reloadSelected() }
         other.onClicked { [weak self] in self?.chooseOtherFile() }
         monitor = FolderMonitor(assets) { [weak self] in self?.refreshList() }
     }
 
-    /// (Re)arms the timer that detaches the segment `releaseDelayMilliseconds` after the last load
-    /// (a failed load kept nothing, so there is nothing to time).
-    private func scheduleRelease() {
-        releaseTimer?.remove()
-        releaseTimer = nil
-        guard loader?.holdsSegment == true else { return }
+    /// Starts loading `name`; the status says so until the outcome arrives.
+    private func load(_ name: String) {
+        cancelRelease()   // the load keeps the segment again
+        status.text = "Loading \(name)…"
+        loader?.load(name)
+    }
+
+    /// A finished load: its status, and the release timer when it kept the segment.
+    private func show(_ outcome: BackgroundLoader.Outcome) {
+        status.text = outcome.status
+        cancelRelease()
+        guard outcome.holdsSegment else { return }   // a failed load kept nothing
         releaseTimer = MainLoop.addTimeout(milliseconds: Self.releaseDelayMilliseconds) { [weak self] in
             self?.releaseTimer = nil
-            self?.loader?.releaseSegment()
+            self?.loader?.release()
             return false
         }
     }
 
-    /// Detaches at once (on quit), so that the last process out removes the segment.
-    func releaseSegment() {
+    private func cancelRelease() {
         releaseTimer?.remove()
         releaseTimer = nil
-        loader?.releaseSegment()
+    }
+
+    /// Waits for a running load and detaches (on quit), so that the last process out removes the segment.
+    func finish() {
+        cancelRelease()
+        loader?.finish()
     }
 
     /// Loads the selected file again: picking the same entry does not emit `changed`.
     func reloadSelected() {
-        guard let loader else { return }
+        guard loader != nil else { return }
         guard let name = files.activeText else {
             status.text = "Pick a file first; Reload loads the picked file again."
             return
         }
-        loader.loadFile(name)
+        load(name)
     }
 
     /// A file the user picks explicitly in the desktop's file dialog, wherever it is.
     private func chooseOtherFile() {
         guard let loader else { return }
         FileChooser.chooseFile(parent: window, title: "Load a File into Shared Memory") { [weak self] url in
-            self?.files.activeIndex = nil   // the list no longer names what is loaded
-            loader.loadFile(at: url)
+            guard let self else { return }
+            self.files.activeIndex = nil   // the list no longer names what is loaded
+            self.cancelRelease()
+            self.status.text = "Loading \(url.lastPathComponent)…"
+            loader.load(at: url)
         }
     }
 
@@ -130,9 +139,10 @@ final class LoaderWindow {
         refreshing = true
         defer { refreshing = false }
         let picked = files.activeText
-        let names = loader.availableFiles()
-        files.setItems(names)
-        if let picked, let index = names.firstIndex(of: picked) { files.activeIndex = index }
+        let listing = loader.availableFiles()
+        if let problem = listing.problem { status.text = problem }
+        files.setItems(listing.names)
+        if let picked, let index = listing.names.firstIndex(of: picked) { files.activeIndex = index }
     }
 
     func present() {

@@ -21,7 +21,7 @@ app.onActivate {
     }
     loader?.present()
 }
-app.onShutdown { loader?.releaseSegment() }
+app.onShutdown { loader?.finish() }
 app.quitOnUnixSignals()
 
 let status = app.run()

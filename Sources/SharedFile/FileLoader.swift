@@ -60,11 +60,17 @@ public final class FileLoader {
 
     /// The files the combo offers. An unreadable folder gives none and says why in `status`.
     public func availableFiles() -> [String] {
+        let listing = Self.listFiles(of: assets)
+        if let problem = listing.problem { report(problem) }
+        return listing.names
+    }
+
+    /// The files of `folder`, or none and the status that says why.
+    static func listFiles(of folder: AssetsFolder) -> (names: [String], problem: String?) {
         do {
-            return try assets.fileNames()
+            return (try folder.fileNames(), nil)
         } catch {
-            report("Unable to list files: \(error)\nPass an existing folder with --assets DIR.")
-            return []
+            return ([], "Unable to list files: \(error)\nPass an existing folder with --assets DIR.")
         }
     }
 

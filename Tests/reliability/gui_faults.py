@@ -61,9 +61,10 @@ def kill_app(app):
 
 
 def test_stuck_writer_then_killed(t, trials):
-    """A writer holds the lock (hold-lock), then is SIGKILLed: each pick meanwhile returns in
-    under 1 s with a lock status naming the holder, the viewer says it cannot read and keeps
-    answering; after the kill the next pick loads and the viewer shows it."""
+    """A writer holds the lock (hold-lock), then is SIGKILLed: each pick meanwhile returns at once,
+    the loader says it is loading while the load waits, then gives a lock status naming the holder;
+    the viewer says it cannot read and keeps answering; after the kill the next pick loads and the
+    viewer shows it."""
     key = t.key()
     viewer = t.viewer(key)
     loader = t.loader(key)
@@ -74,6 +75,10 @@ def test_stuck_writer_then_killed(t, trials):
         try:
             name = names[(2 * n) % len(names)]
             timed_pick(t, loader, name)
+            # The load waits for the lock on its own thread (0.5 s): the window answers meanwhile.
+            waiting = gui.text_of(loader.status)
+            check(waiting == f"Loading {name}…",
+                  f"the loader's window did not answer while its load waited for the lock: status {waiting!r}")
             status = gui.wait_text("a lock status", loader.status,
                                    lambda s: s.startswith("Unable to lock shared memory: "), MAX_BLOCK)
             check(f"pid {holder.pid}" in status, f"the status does not name the holder: {status!r}")

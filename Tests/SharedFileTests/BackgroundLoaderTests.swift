@@ -1,0 +1,110 @@
+import Foundation
+import SharedMemory
+import Synchronization
+import Testing
+@testable import SharedFile
+
+/// `BackgroundLoader`: loads off the caller's thread, in order, picks coalesced while one runs.
+@Suite struct BackgroundLoaderTests {
+    /// Collects outcomes delivered on the loader's thread; waits for them with a deadline.
+    final class Outcomes: Sendable {
+        private let seen = Mutex<[BackgroundLoader.Outcome]>([])
+
+        func append(_ outcome: BackgroundLoader.Outcome) { seen.withLock { $0.append(outcome) } }
+
+        /// The outcomes once there are `count` of them, or what came within `limit`.
+        func wait(for count: Int, within limit: Duration = .seconds(5)) -> [BackgroundLoader.Outcome] {
+            let deadline = ContinuousClock.now + limit
+            while ContinuousClock.now < deadline {
+                let now = seen.withLock { $0 }
+                if now.count >= count { return now }
+                Thread.sleep(forTimeInterval: 0.005)
+            }
+            return seen.withLock { $0 }
+        }
+    }
+
+    private func setUp(_ key: String, lockTimeout: Duration = .milliseconds(500))
+        throws -> (SegmentReader, BackgroundLoader, Outcomes, TempAssets) {
+        let files = try TempAssets()
+        for (name, text) in [("a.txt", "first"), ("b.txt", "second"), ("c.txt", "third")] {
+            try files.add(name, Array(text.utf8))
+        }
+        let reader = SegmentReader(key: key, size: 4096)
+        try reader.open()
+        let outcomes = Outcomes()
+        let loader = BackgroundLoader(key: key, assetsDirectory: files.url, lockTimeout: lockTimeout) {
+            outcomes.append($0)
+        }
+        return (reader, loader, outcomes, files)
+    }
+
+    @Test func theCallerDoesNotWaitAndPicksWaitingBehindALoadAreCoalesced() throws {
+        let key = uniqueKey()
+        defer { removeLeftovers(key) }
+        let (reader, loader, outcomes, files) = try setUp(key, lockTimeout: .milliseconds(400))
+        defer { withExtendedLifetime(files) {} }
+        defer { reader.close() }
+        let holder = SharedMemory(key: key)
+        try holder.attach()
+        try holder.lock()   // the first load waits for it
+
+        let submitted = elapsed {
+            loader.load("a.txt")
+            Thread.sleep(forTimeInterval: 0.05)   // a.txt has started and waits for the lock
+            loader.load("b.txt")
+            loader.load("c.txt")   // replaces b.txt, which has not started
+        }
+        #expect(submitted < .milliseconds(200), "submitting took \(submitted): the caller waited for the load")
+        let first = outcomes.wait(for: 1)
+        try holder.unlock()
+        holder.detach()
+        let all = outcomes.wait(for: 2)
+        #expect(first.first?.status.hasPrefix("Unable to lock shared memory: ") == true)
+        #expect(all.count == 2)
+        #expect(all.last == BackgroundLoader.Outcome(status: "Loaded file c.txt to shared memory", holdsSegment: true))
+        #expect(outcomes.wait(for: 3, within: .milliseconds(300)).count == 2, "b.txt ran although c.txt replaced it")
+        guard case .changed(let shown) = reader.poll() else { Issue.record("load not seen"); return }
+        #expect(shown.payload == Array("third".utf8))
+        loader.finish()
+    }
+
+    @Test func releaseDetachesButNeverDropsAWaitingLoad() throws {
+        let key = uniqueKey()
+        defer { removeLeftovers(key) }
+        let (reader, loader, outcomes, files) = try setUp(key)
+        defer { withExtendedLifetime(files) {} }
+        defer { reader.close() }
+        loader.load("a.txt")
+        #expect(outcomes.wait(for: 1).last?.holdsSegment == true)
+        #expect(try SharedMemory.info(key: key).segment?.attachedCount == 2)
+        loader.release()
+        #expect(outcomes.wait(for: 2).last == BackgroundLoader.Outcome(
+            status: "Loaded file a.txt to shared memory", holdsSegment: false))
+        #expect(try SharedMemory.info(key: key).segment?.attachedCount == 1)
+
+        // A release behind a waiting load is dropped; the load still runs.
+        let holder = SharedMemory(key: key)
+        try holder.attach()
+        try holder.lock()
+        loader.load("a.txt")
+        Thread.sleep(forTimeInterval: 0.05)
+        loader.load("b.txt")
+        loader.release()
+        try holder.unlock()
+        holder.detach()
+        let all = outcomes.wait(for: 4)
+        #expect(all.count == 4)
+        #expect(all.last == BackgroundLoader.Outcome(status: "Loaded file b.txt to shared memory", holdsSegment: true))
+        #expect(outcomes.wait(for: 5, within: .milliseconds(300)).count == 4, "the release ran after the load")
+        loader.finish()
+        #expect(try SharedMemory.info(key: key).segment?.attachedCount == 1)
+    }
+
+    @Test func listingNamesTheProblem() throws {
+        let loader = BackgroundLoader(key: uniqueKey(), assetsDirectory: URL(fileURLWithPath: "/nonexistent-assets")) { _ in }
+        let listing = loader.availableFiles()
+        #expect(listing.names.isEmpty)
+        #expect(listing.problem?.hasPrefix("Unable to list files: ") == true)
+    }
+}
