@@ -369,8 +369,13 @@ def find(root, name, role):
 
 
 def text_of(acc):
-    n = Atspi.Text.get_character_count(acc)
-    return Atspi.Text.get_text(acc, 0, n) if n > 0 else ""
+    """The whole text of acc. The count and the text are two round trips: when the text changed in
+    between (a status set by a load finishing on its own thread), read again."""
+    while True:
+        n = Atspi.Text.get_character_count(acc)
+        text = Atspi.Text.get_text(acc, 0, n) if n > 0 else ""
+        if Atspi.Text.get_character_count(acc) == n:
+            return text
 
 
 def wait_text(what, acc, pred, timeout):
