@@ -74,24 +74,25 @@ final class LoaderWindow {
         refreshList()
         files.onChanged { [weak self] in
             guard let self, !self.refreshing, let name = self.files.activeText else { return }
-            self.load(name)
+            self.load(name) { $0.load(name) }
         }
         reload.onClicked { [weak self] in self?.reloadSelected() }
         other.onClicked { [weak self] in self?.chooseOtherFile() }
         monitor = FolderMonitor(assets) { [weak self] in self?.refreshList() }
     }
 
-    /// Starts loading `name`; the status says so until the outcome arrives.
-    private func load(_ name: String) {
+    /// Starts a load of `name` with `start`; the status says so until the outcome arrives.
+    private func load(_ name: String, start: (BackgroundLoader) -> Void) {
+        guard let loader else { return }
         cancelRelease()   // the load keeps the segment again
         status.text = "Loading \(name)…"
-        loader?.load(name)
+        start(loader)
     }
 
     /// A finished load: its status, and the release timer when it kept the segment.
     private func show(_ outcome: BackgroundLoader.Outcome) {
         status.text = outcome.status
-        cancelRelease()
+        cancelRelease()   // only the last load's timer counts
         guard outcome.holdsSegment else { return }   // a failed load kept nothing
         releaseTimer = MainLoop.addTimeout(milliseconds: Self.releaseDelayMilliseconds) { [weak self] in
             self?.releaseTimer = nil
@@ -118,18 +119,16 @@ final class LoaderWindow {
             status.text = "Pick a file first; Reload loads the picked file again."
             return
         }
-        load(name)
+        load(name) { $0.load(name) }
     }
 
     /// A file the user picks explicitly in the desktop's file dialog, wherever it is.
     private func chooseOtherFile() {
-        guard let loader else { return }
+        guard loader != nil else { return }
         FileChooser.chooseFile(parent: window, title: "Load a File into Shared Memory") { [weak self] url in
             guard let self else { return }
             self.files.activeIndex = nil   // the list no longer names what is loaded
-            self.cancelRelease()
-            self.status.text = "Loading \(url.lastPathComponent)…"
-            loader.load(at: url)
+            self.load(url.lastPathComponent) { $0.load(at: url) }
         }
     }
 

@@ -5,10 +5,10 @@ import Synchronization
 /// the loader's budget) never block the caller's thread: the loader window's GTK main loop.
 ///
 /// Requests run one at a time, in order. Picks made while a load runs are coalesced: only the newest
-/// one waiting runs next, since every load replaces what the segment holds anyway. Each outcome goes
-/// to `deliver`, on the loader's thread: hand it over to your own thread there.
+/// one waiting runs next, since every load replaces what the segment holds anyway. Each load's
+/// outcome goes to `deliver`, on the loader's thread: hand it over to your own thread there.
 public final class BackgroundLoader: Sendable {
-    /// What a finished load (or release) left: the status text and whether the segment is kept.
+    /// What a finished load left: the status text and whether the segment is kept.
     public struct Outcome: Sendable, Equatable {
         public let status: String
         public let holdsSegment: Bool
@@ -32,8 +32,8 @@ public final class BackgroundLoader: Sendable {
     private let state = Mutex(State())
     private let deliver: @Sendable (Outcome) -> Void
 
-    /// - Parameter deliver: called on the loader's thread after each load and each release that
-    ///   detached something.
+    /// - Parameter deliver: called on the loader's thread after each load (a release reports
+    ///   nothing: the status of the last load still holds).
     public init(key: String, assetsDirectory: URL, lockTimeout: Duration = .milliseconds(500),
                 keepsSegmentAttached: Bool = true, deliver: @escaping @Sendable (Outcome) -> Void) {
         let loader = FileLoader(key: key, assetsDirectory: assetsDirectory, lockTimeout: lockTimeout)
@@ -62,6 +62,11 @@ public final class BackgroundLoader: Sendable {
     public func finish() {
         state.withLock { $0.waiting = nil }
         queue.sync { loader.value.releaseSegment() }
+    }
+
+    /// Returns once every request made so far has run (tests).
+    func waitUntilIdle() {
+        queue.sync {}
     }
 
     private func submit(_ request: Request) {
@@ -94,9 +99,7 @@ public final class BackgroundLoader: Sendable {
         case .assets(let name): loader.loadFile(name)
         case .picked(let url): loader.loadFile(at: url)
         case .release:
-            guard loader.holdsSegment else { return }
             loader.releaseSegment()
-            deliver(Outcome(status: loader.status, holdsSegment: false))
             return
         }
         deliver(Outcome(status: loader.status, holdsSegment: loader.holdsSegment))
