@@ -15,26 +15,34 @@ enum KeyFile {
         var created: Bool
     }
 
-    /// The SysV key for `path`. With `create`, a missing file is made; without, nil is returned.
+    /// The SysV key for `path`, making the file when it is missing.
+    static func make(_ path: String) throws -> Resolved {
+        try resolve(path, create: true)!   // with `create`, resolve never gives nil
+    }
+
+    /// The SysV key for `path`. With `create`, a missing file is made (never nil); without, nil is
+    /// returned for a missing file.
     static func resolve(_ path: String, create: Bool) throws -> Resolved? {
         var created = false
         var fd: Int32 = -1
-        if create {
-            fd = open(path, O_CREAT | O_EXCL | O_RDWR | O_NOFOLLOW | O_CLOEXEC, 0o640)
-            if fd >= 0 {
-                created = true
-                // The umask must not change the mode Qt programs expect.
-                _ = fchmod(fd, 0o640)
-            } else if errno != EEXIST {
-                throw failure(errno, path, making: true)
+        while fd < 0 {
+            if create {
+                fd = open(path, O_CREAT | O_EXCL | O_RDWR | O_NOFOLLOW | O_CLOEXEC, 0o640)
+                if fd >= 0 {
+                    created = true
+                    // The umask must not change the mode Qt programs expect.
+                    _ = fchmod(fd, 0o640)
+                    break
+                } else if errno != EEXIST {
+                    throw failure(errno, path, making: true)
+                }
             }
-        }
-        if fd < 0 {
             // O_NONBLOCK: a FIFO planted at the path must not hang us.
             fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
             if fd < 0 {
                 let err = errno
-                if err == ENOENT { return nil }
+                // Gone since the exclusive create found it (its last user cleaned up): make it again.
+                if err == ENOENT { if create { continue } else { return nil } }
                 throw failure(err, path, making: false)
             }
         }
@@ -63,11 +71,6 @@ enum KeyFile {
             throw SharedMemoryError(.permissionDenied,
                 "key file \(path) is owned by uid \(st.st_uid), not by this user (uid \(geteuid())); refusing to use it")
         }
-    }
-
-    static func exists(_ path: String) -> Bool {
-        var st = stat()
-        return lstat(path, &st) == 0
     }
 
     /// Permission bits of the file at `path` (not following symlinks), nil when missing.

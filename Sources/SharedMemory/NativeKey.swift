@@ -6,7 +6,6 @@ import Glibc
 /// Qt's rule for turning a user key into a file path (QSharedMemoryPrivate::makePlatformSafeKey
 /// on Unix): temp dir + "/" + prefix + the ASCII letters of the key + SHA-1 hex of its UTF-8.
 enum NativeKey {
-    static let sharedMemoryPrefix = "qipc_sharedmemory_"
     static let semaphorePrefix = "qipc_systemsem_"
 
     static func make(for key: String, prefix: String, tempDirectory: String?) -> String {

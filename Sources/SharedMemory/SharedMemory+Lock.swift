@@ -66,9 +66,7 @@ extension SharedMemory {
     func semaphoreHandle() throws -> Int32 {
         if semaphoreID >= 0 { return semaphoreID }
         guard !key.isEmpty else { throw SharedMemoryError(.keyError, "lock: the key is empty; give a non-empty key") }
-        guard let file = try KeyFile.resolve(semaphoreNativeKey, create: true) else {
-            throw SharedMemoryError(.keyError, "lock: key file \(semaphoreNativeKey) vanished while it was being made")
-        }
+        let file = try KeyFile.make(semaphoreNativeKey)
         do throws(Errno) {
             let (id, created) = try SystemVSemaphore.open(sysvKey: file.sysvKey)
             if created {
@@ -183,12 +181,17 @@ extension SharedMemory {
 
     /// A semaphore this instance made goes away with it when no segment is left for the key
     /// (e.g. after a failed attach or a lock without a segment), so nothing is leaked.
+    /// Only while holding it, as `detach` does: a process inside its own create under this lock
+    /// (no segment yet) must not lose it. Held by someone else, it stays for them.
     func releaseOwnedSemaphoreIfUnused() {
-        guard createdSemaphore, semaphoreID >= 0, !lockedByMe, !isAttached else { return }
+        guard createdSemaphore, semaphoreID >= 0, !lockedByMe, !isAttached,
+              (try? SystemVSemaphore.change(id: semaphoreID, by: -1, timeout: .zero)) != nil else { return }
         if let file = try? KeyFile.resolve(nativeKey, create: false),
            (try? SystemVSegment.lookup(sysvKey: file.sysvKey)) != nil {
+            try? semaphoreRelease()
             return  // a segment uses this lock; whoever detaches last removes it
         }
+        // Removing it while we hold it wakes any waiter with EIDRM; it makes the lock again.
         KeyFile.remove(semaphoreNativeKey)
         try? SystemVSemaphore.remove(id: semaphoreID)
         semaphoreID = -1

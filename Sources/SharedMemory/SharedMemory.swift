@@ -93,9 +93,7 @@ public final class SharedMemory {
         try repairStaleSemaphore()
         do {
             try withSetupLock("create") {
-                guard let file = try KeyFile.resolve(nativeKey, create: true) else {
-                    throw SharedMemoryError(.keyError, "create: key file \(nativeKey) vanished while it was being made")
-                }
+                let file = try KeyFile.make(nativeKey)
                 let id: Int32
                 do {
                     id = try createSegment(sysvKey: file.sysvKey, size: size)

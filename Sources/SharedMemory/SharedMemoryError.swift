@@ -58,7 +58,6 @@ extension SharedMemoryError {
         case EEXIST: code = .alreadyExists
         case ENOENT: code = .notFound
         case ENOSPC, ENOMEM, EMFILE, ENFILE: code = .outOfResources
-        case EINVAL: code = .unknown
         default: code = .unknown
         }
         var message = "\(what): \(call) failed: \(errnoText(err))"

@@ -21,13 +21,19 @@ enum SystemVSemaphore {
     static let creationMode: Int32 = 0o600
 
     /// Qt's handle(): create exclusively, else open the existing set. `created` tells which.
+    ///
+    /// Unlike Qt, the existing set is opened without IPC_CREAT: a set removed between the two calls
+    /// (its last user detached) would otherwise be made again by a call that reports "not created",
+    /// so nobody would set it to 1 and every lock would wait forever. It is then made exclusively again.
     static func open(sysvKey: key_t) throws(Errno) -> (id: Int32, created: Bool) {
-        var id = semget(sysvKey, 1, creationMode | IPC_CREAT | IPC_EXCL)
-        if id >= 0 { return (id, true) }
-        guard errno == EEXIST else { throw .current }
-        id = semget(sysvKey, 1, creationMode | IPC_CREAT)
-        if id < 0 { throw .current }
-        return (id, false)
+        while true {
+            let made = semget(sysvKey, 1, creationMode | IPC_CREAT | IPC_EXCL)
+            if made >= 0 { return (made, true) }
+            guard errno == EEXIST else { throw .current }
+            let existing = semget(sysvKey, 1, 0)
+            if existing >= 0 { return (existing, false) }
+            guard errno == ENOENT else { throw .current }
+        }
     }
 
     /// The existing set for `sysvKey`, never creating one.
