@@ -80,9 +80,12 @@ final class ViewerWindow {
         schedulePolling()
     }
 
-    /// The fast period unless writers wake us; re-armed only when that changes.
+    /// The fast period unless writers wake us, or while the last poll failed (a writer holding the
+    /// lock costs each poll its 20 ms wait on this thread: at 25 ms that would be most of the time).
+    /// Re-armed only when the period changes.
     private func schedulePolling() {
-        let period = reader.isWokenByWriters ? Self.safetyPollMilliseconds : Self.fastPollMilliseconds
+        let slow = reader.isWokenByWriters || failure != nil
+        let period = slow ? Self.safetyPollMilliseconds : Self.fastPollMilliseconds
         guard period != timerPeriod, !closed else { return }
         timer?.remove()
         timerPeriod = period
