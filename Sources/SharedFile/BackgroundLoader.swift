@@ -6,7 +6,9 @@ import Synchronization
 ///
 /// Requests run one at a time, in order. Picks made while a load runs are coalesced: only the newest
 /// one waiting runs next, since every load replaces what the segment holds anyway. Each load's
-/// outcome goes to `deliver`, on the loader's thread: hand it over to your own thread there.
+/// outcome goes to `deliver`, on the loader's thread: hand it over to your own thread there. The
+/// outcome of a load that a newer one is already waiting behind is not delivered: it would replace
+/// the newer pick's "Loading…" with old news.
 public final class BackgroundLoader: Sendable {
     /// What a finished load left: the status text and whether the segment is kept.
     public struct Outcome: Sendable, Equatable {
@@ -102,7 +104,13 @@ public final class BackgroundLoader: Sendable {
             loader.releaseSegment()
             return
         }
-        deliver(Outcome(status: loader.status, holdsSegment: loader.holdsSegment))
+        let superseded = state.withLock { state in
+            switch state.waiting {
+            case .assets, .picked: true
+            case .release, nil: false
+            }
+        }
+        if !superseded { deliver(Outcome(status: loader.status, holdsSegment: loader.holdsSegment)) }
     }
 }
 
