@@ -37,7 +37,10 @@ public final class SegmentWaiter: @unchecked Sendable {
         defer { state.unlock() }
         guard !started else { return }
         started = true
-        let thread = Thread { [self] in run() }
+        // The starting value is read now, not on the new thread: a write between start() and the
+        // thread's first read would otherwise be taken as the start and never wake anyone.
+        let seen = word.value
+        let thread = Thread { [self] in run(from: seen) }
         thread.name = "segment-waiter"
         thread.start()
     }
@@ -57,8 +60,8 @@ public final class SegmentWaiter: @unchecked Sendable {
 
     private var isStopping: Bool { state.lock(); defer { state.unlock() }; return stopping }
 
-    private func run() {
-        var seen = word.value
+    private func run(from start: UInt32) {
+        var seen = start
         while !isStopping {
             guard case .changed(let now) = word.wait(whileEqualTo: seen, timeoutMilliseconds: timeoutMilliseconds) else {
                 continue
