@@ -23,6 +23,10 @@ app.onActivate {
 }
 app.onShutdown { loader?.finish() }
 app.quitOnUnixSignals()
+app.onDisplayLost {   // logout or a dead X server: GDK ends the process next, so let go of the segment now
+    Console.error("sharedmemory_loader: lost the connection to the display; detaching from the segment")
+    loader?.finish()
+}
 
 let status = app.run()
 exit(status != 0 ? status : loader?.exitStatus ?? 0)

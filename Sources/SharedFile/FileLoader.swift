@@ -2,7 +2,8 @@ import Foundation
 import SharedMemory
 
 /// Loads a file of the assets folder into the segment, as the seed's FileLoader does, and reports
-/// what happened in `status`. GTK-free: the loader window binds its status label to `statusChanged`.
+/// what happened in `status` and `statusChanged`. GTK-free: the loader window runs it through a
+/// `BackgroundLoader`, which hands each status to the window's label.
 ///
 /// Each load attaches, locks with a timeout, writes, unlocks and detaches, so a viewer restarted
 /// between two loads is found again (and a closed viewer's segment is not kept alive by us), and a
@@ -121,12 +122,13 @@ public final class FileLoader {
         case .buffered: false
         case .automatic: want >= Self.directReadMinimum && AssetsFolder.isCached(fd: file.fd, length: want)
         }
+        defer { if buffer.capacity > Self.keptBufferLimit { buffer = ReadBuffer() } }
         var count = 0
         if !direct {
             do {
                 count = try AssetsFolder.read(fd: file.fd, into: buffer.bytes(want), name: name)
             } catch {
-                return "Unable to open file: \(error)"
+                return "Unable to read file \(error)\nThe segment was not changed; check the file and pick it again."
             }
         }
         let span = FramedHeader.size + want
@@ -134,7 +136,6 @@ public final class FileLoader {
             // Pages stay mapped while the segment is kept: fault each in once, not once per load.
             if memory.prefault(byteCount: span) { faultedIn = span }
         }
-        defer { if buffer.capacity > Self.keptBufferLimit { buffer = ReadBuffer() } }
         do {
             var readError: String?
             let report = try memory.withLock(timeout: max(deadline - clock.now, .zero)) { segment in

@@ -87,7 +87,8 @@ public final class SegmentReader {
                 // between picks) is not a live one to share: replace it, so that this viewer gets the
                 // size it was asked for. The loader finds the new segment on its next pick.
                 guard Self.isLeftByDeadCreator(key: key) else { throw error }
-                try? SharedMemory.remove(key: key, force: true)
+                // Waits for the lock no longer than this open may (200 ms during a recovery).
+                try? SharedMemory.remove(key: key, force: true, lockTimeout: memory.setupLockTimeout)
                 try create()
             } catch let error as SharedMemoryError where error.code == .alreadyExists {
                 try memory.attach(access: .readWrite)

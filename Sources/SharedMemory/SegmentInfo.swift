@@ -86,9 +86,9 @@ extension SharedMemory {
 
     /// Removes what is left for `key`: the segment, its key file, the semaphore and its key
     /// file. Refuses (`permissionDenied`) while processes are attached, unless `force`: then the
-    /// segment is marked for removal and disappears when they detach. Waits up to 2 s for the
-    /// lock so as not to pull the segment from under a writer; `force` goes on without it.
-    public static func remove(key: String, force: Bool) throws {
+    /// segment is marked for removal and disappears when they detach. Waits up to `lockTimeout`
+    /// for the lock so as not to pull the segment from under a writer; `force` goes on without it.
+    public static func remove(key: String, force: Bool, lockTimeout: Duration = .seconds(2)) throws {
         let info = try info(key: key)
         if let segment = info.segment, segment.attachedCount > 0, !force {
             throw SharedMemoryError(.permissionDenied,
@@ -99,7 +99,7 @@ extension SharedMemory {
         }
         var holding = false
         if let semaphore = info.semaphore {
-            holding = (try? SystemVSemaphore.change(id: semaphore.id, by: -1, timeout: .seconds(2))) != nil
+            holding = (try? SystemVSemaphore.change(id: semaphore.id, by: -1, timeout: lockTimeout)) != nil
             if !holding && !force {
                 let holder = semaphore.value == 0 && semaphore.lastPID > 0
                     ? "pid \(semaphore.lastPID) (\(semaphore.lastPIDIsAlive ? "running" : "gone"))" : "an unknown process"
