@@ -41,12 +41,6 @@ enum CtlMain {
 
     static func printError(_ text: String) {
         fflush(nil)
-        let line = Array((text.hasSuffix("\n") ? text : text + "\n").utf8)
-        var offset = 0
-        while offset < line.count {
-            let count = line.withUnsafeBytes { write(2, $0.baseAddress! + offset, $0.count - offset) }
-            if count <= 0 && errno != EINTR { return }
-            offset += max(count, 0)
-        }
+        try? writeAll(Array((text.hasSuffix("\n") ? text : text + "\n").utf8), to: 2)
     }
 }

@@ -60,14 +60,15 @@ func readFile(_ path: String) throws -> [UInt8] {
     }
 }
 
-/// Writes every byte to stdout, nothing added.
-func writeAll(_ bytes: [UInt8]) throws {
+/// Writes every byte to `fd` (stdout unless told), nothing added.
+func writeAll(_ bytes: [UInt8], to fd: Int32 = 1) throws {
     var offset = 0
     while offset < bytes.count {
-        let count = bytes.withUnsafeBytes { write(1, $0.baseAddress! + offset, $0.count - offset) }
+        let count = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
         if count < 0 {
             if errno == EINTR { continue }
-            throw RuntimeFailure("cannot write to standard output: \(String(cString: strerror(errno)))")
+            let name = fd == 1 ? "standard output" : "file descriptor \(fd)"
+            throw RuntimeFailure("cannot write to \(name): \(String(cString: strerror(errno)))")
         }
         offset += count
     }

@@ -71,14 +71,13 @@ private let swappedTrampoline: @convention(c) (gpointer?) -> Void = { data in
     let box = CallbackBox<VoidAction>.from(data)
     MainActor.assumeIsolated { box.action() }
 }
-private let swappedNotify: GClosureNotify = { data, _ in CallbackBox<VoidAction>.release(data) }
 
 /// Connects a void signal of any arity to `action`, ignoring the signal's arguments.
 @MainActor @discardableResult
 func connectVoidSignalIgnoringArguments(_ instance: gpointer, _ name: String,
                                         _ action: @escaping VoidAction) -> gulong {
     g_signal_connect_data(instance, name, unsafeBitCast(swappedTrampoline, to: GCallback.self),
-                          CallbackBox(action).retainedPointer(), swappedNotify, G_CONNECT_SWAPPED)
+                          CallbackBox(action).retainedPointer(), closureNotify, G_CONNECT_SWAPPED)
 }
 
 private let closureNotify: GClosureNotify = { data, _ in CallbackBox<VoidAction>.release(data) }

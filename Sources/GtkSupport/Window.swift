@@ -20,12 +20,6 @@ public final class Window: Widget {
 
     private var window: UnsafeMutablePointer<GtkWindow> { cast() }
 
-    /// The window title.
-    public var title: String {
-        get { gtk_window_get_title(window).map { String(cString: $0) } ?? "" }
-        set { gtk_window_set_title(window, newValue) }
-    }
-
     /// Sets the single child of the window.
     public func setChild(_ child: Widget) { gtk_container_add(cast(GtkContainer.self), child.widget) }
 
@@ -38,7 +32,4 @@ public final class Window: Widget {
         gtk_widget_show(widget)
         gtk_window_present(window)
     }
-
-    /// Closes the window as if the user clicked the close button.
-    public func close() { gtk_window_close(window) }
 }
