@@ -20,6 +20,8 @@ SWIFT_BUILD_FLAGS ?=
 PYTHON            ?= /usr/bin/python3
 KEY               ?= fileloader_shm_key
 XVFB_SCREEN       ?= 1600x1000x24
+# `make gui-test XVFB_RUN="xvfb-run -n 91"` pins a display number, so two runs at once cannot race for one.
+XVFB_RUN          ?= xvfb-run -a
 
 APP_VIEWER := org.sharedmemorygtk.Viewer
 APP_LOADER := org.sharedmemorygtk.Loader
@@ -103,7 +105,7 @@ gui-test:
 	SHAREDMEMORY_BIN_DIR="$$($(SWIFT) build $(SWIFT_BUILD_FLAGS) --show-bin-path)" \
 	SHAREDMEMORY_ASSETS="$(CURDIR)/assets/files" \
 	SHAREDMEMORY_SCREENSHOTS="$(CURDIR)/out/screenshot.png" \
-	xvfb-run -a -s "-screen 0 $(XVFB_SCREEN)" dbus-run-session -- $(PYTHON) Tests/gui/run_gui_tests.py
+	$(XVFB_RUN) -s "-screen 0 $(XVFB_SCREEN)" dbus-run-session -- $(PYTHON) Tests/gui/run_gui_tests.py
 
 # The bounded reliability suite (faults, load, bad input, security, fuzzing; under 5 minutes);
 # `make reliability` runs the long variant with more trials (docs/RELIABILITY.md).

@@ -14,6 +14,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         // semctl is variadic, so Swift cannot call it: tiny C wrappers.
@@ -22,7 +23,9 @@ let package = Package(
                        providers: [.apt(["libglib2.0-dev"])]),
         .systemLibrary(name: "CGtk", pkgConfig: "gtk+-3.0",
                        providers: [.apt(["libgtk-3-dev"])]),
-        .target(name: "SharedMemory", dependencies: ["CSysV", "CGLib"]),
+        .target(name: "SharedMemory", dependencies: [
+            "CSysV", "CGLib", .product(name: "SystemPackage", package: "swift-system"),
+        ]),
         .target(name: "SharedFile", dependencies: ["SharedMemory", "CGLib"]),
         .target(name: "GtkSupport", dependencies: ["CGtk"]),
         .executableTarget(name: "Viewer", dependencies: ["SharedFile", "GtkSupport"]),

@@ -1,3 +1,4 @@
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -42,12 +43,8 @@ public struct SharedMemoryError: Error, Equatable, Sendable, CustomStringConvert
 }
 
 extension SharedMemoryError {
-    /// The `strerror` text for an errno value, e.g. "No such file or directory (ENOENT)".
-    static func errnoText(_ code: Int32) -> String {
-        let text = String(cString: strerror(code))
-        if let name = errnoNames[code] { return "\(text) (\(name))" }
-        return "\(text) (errno \(code))"
-    }
+    /// The text for an errno value, e.g. "No such file or directory (ENOENT)" (`Errno.explanation`).
+    static func errnoText(_ code: Int32) -> String { SystemPackage.Errno(rawValue: code).explanation }
 
     /// Maps the errno of a failed System V call to an error, Qt style:
     /// `call` is e.g. "shmget", `what` says what was being done, for whom.
@@ -64,11 +61,4 @@ extension SharedMemoryError {
         if let hint { message += ". " + hint }
         return SharedMemoryError(code, message)
     }
-
-    private static let errnoNames: [Int32: String] = [
-        EPERM: "EPERM", ENOENT: "ENOENT", EINTR: "EINTR", EACCES: "EACCES", EEXIST: "EEXIST",
-        EINVAL: "EINVAL", ENOSPC: "ENOSPC", ENOMEM: "ENOMEM", EIDRM: "EIDRM", EAGAIN: "EAGAIN",
-        ELOOP: "ELOOP", EMFILE: "EMFILE", ENFILE: "ENFILE", ENOTDIR: "ENOTDIR", EROFS: "EROFS",
-        ERANGE: "ERANGE", E2BIG: "E2BIG", EFBIG: "EFBIG", ESRCH: "ESRCH",
-    ]
 }
