@@ -35,7 +35,7 @@ BUILD_DEPS := libgtk-3-dev libglib2.0-dev pkg-config
 # qtbase5-dev, qt6-base-dev + g++ let the interop tests build a real QSharedMemory peer against
 # each Qt (they skip without them; `make test` requires both, see unit-test).
 TEST_DEPS  := $(BUILD_DEPS) qtbase5-dev qt6-base-dev g++ xvfb xauth dbus dbus-x11 at-spi2-core gir1.2-atspi-2.0 python3-gi \
-              imagemagick desktop-file-utils appstream procps util-linux \
+              imagemagick desktop-file-utils appstream procps util-linux mandoc man-db \
               fonts-dejavu-core fonts-droid-fallback fonts-nanum fonts-lohit-deva fonts-noto-color-emoji
 
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
@@ -43,7 +43,7 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 BINDIR   := $(DESTDIR)$(PREFIX)/bin
 SHAREDIR := $(DESTDIR)$(PREFIX)/share
 
-.PHONY: deps test-deps build release run test unit-test gui-test reliability-test reliability bench-check screenshot validate install uninstall clean
+.PHONY: deps test-deps build release run test unit-test gui-test reliability-test reliability bench-check man-check screenshot validate install uninstall clean
 
 # Install the Debian packages of $(1) that are missing; apt-get update only when something is.
 define apt_install
@@ -95,6 +95,7 @@ test: test-deps build
 	$(MAKE) --no-print-directory validate  || failed+=(validate)
 	$(MAKE) --no-print-directory reliability-test || failed+=(reliability-test)
 	$(MAKE) --no-print-directory bench-check || failed+=(bench-check)
+	$(MAKE) --no-print-directory man-check || failed+=(man-check)
 	$(MAKE) --no-print-directory gui-test  || failed+=(gui-test)
 	if (( $${#failed[@]} )); then echo "make test: FAILED: $${failed[*]}"; exit 1; fi
 
@@ -123,6 +124,11 @@ reliability: test-deps build
 bench-check:
 	Tests/bench/check_bench.sh "$$($(SWIFT) build $(SWIFT_BUILD_FLAGS) --show-bin-path)"
 
+# The manual pages: mandoc lint without warnings, `man -l` renders them, every option of the
+# programs' --help is described.
+man-check:
+	$(PYTHON) Tests/man/check_man.py "$$($(SWIFT) build $(SWIFT_BUILD_FLAGS) --show-bin-path)"
+
 # The README's picture: refreshed on purpose, so that `make test` leaves the tree clean.
 screenshot: gui-test
 	cp out/screenshot.png docs/screenshot.png
@@ -147,6 +153,7 @@ install: release
 	  done
 	done
 	install -Dm644 data/$(APP_VIEWER).metainfo.xml "$(SHAREDIR)/metainfo/$(APP_VIEWER).metainfo.xml"
+	for b in $(BINARIES); do install -Dm644 "data/man/$$b.1" "$(SHAREDIR)/man/man1/$$b.1"; done
 	if [ -z "$(DESTDIR)" ] && command -v gtk-update-icon-cache >/dev/null; then
 	  gtk-update-icon-cache -qtf "$(SHAREDIR)/icons/hicolor" || true
 	fi
@@ -160,6 +167,7 @@ uninstall:
 	  for size in $(ICON_SIZES); do rm -f "$(SHAREDIR)/icons/hicolor/$${size}x$$size/apps/$$app.png"; done
 	done
 	rm -f "$(SHAREDIR)/metainfo/$(APP_VIEWER).metainfo.xml"
+	rm -f $(addprefix "$(SHAREDIR)/man/man1/,$(addsuffix .1",$(BINARIES)))
 
 clean:
 	rm -rf .build .build-fuzz out
