@@ -30,20 +30,28 @@ BINARIES   := sharedmemory sharedmemory_loader sharedmemory-ctl
 # committed): window icons come from them, so no process loads librsvg (~9 MiB) for its icon.
 ICON_SIZES := 48 128
 
-BUILD_DEPS := libgtk-3-dev libglib2.0-dev pkg-config
+BUILD_DEPS := libgtk-3-dev libglib2.0-dev pkg-config gettext
 # The fonts only make the screenshot show every script of assets/files/multilingual.txt.
 # qtbase5-dev, qt6-base-dev + g++ let the interop tests build a real QSharedMemory peer against
 # each Qt (they skip without them; `make test` requires both, see unit-test).
 TEST_DEPS  := $(BUILD_DEPS) qtbase5-dev qt6-base-dev g++ xvfb xauth dbus dbus-x11 at-spi2-core gir1.2-atspi-2.0 python3-gi \
-              imagemagick desktop-file-utils appstream procps util-linux mandoc man-db \
+              imagemagick desktop-file-utils appstream procps util-linux mandoc man-db locales \
               fonts-dejavu-core fonts-droid-fallback fonts-nanum fonts-lohit-deva fonts-noto-color-emoji
 
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
+# Translations: po/LINGUAS lists the languages; catalogs and translated data files are built into
+# LOCALE_DIR, where the programs find them when run from the source tree (Localization.swift).
+LOCALE_DIR := .build-locale
+LINGUAS    := $(shell cat po/LINGUAS)
+DATA_FILES := $(APP_VIEWER).desktop $(APP_LOADER).desktop $(APP_VIEWER).metainfo.xml
+# Bench output is for developers, in English; everything users read is extracted.
+POT_SOURCES = $(shell find Sources -name '*.swift' -not -path 'Sources/Bench/*' | LC_ALL=C sort)
+
 BINDIR   := $(DESTDIR)$(PREFIX)/bin
 SHAREDIR := $(DESTDIR)$(PREFIX)/share
 
-.PHONY: deps test-deps build release run test unit-test gui-test reliability-test reliability bench-check man-check screenshot validate install uninstall clean
+.PHONY: pot catalogs deps test-deps build release run test unit-test gui-test reliability-test reliability bench-check man-check screenshot validate install uninstall clean
 
 # Install the Debian packages of $(1) that are missing; apt-get update only when something is.
 define apt_install
@@ -66,9 +74,38 @@ deps:
 
 test-deps:
 	@$(call apt_install,$(TEST_DEPS))
+	# The German run of the GUI tests needs the locale.
+	if ! locale -a 2>/dev/null | grep -qix 'de_DE.utf8'; then
+	  $(SUDO) sed -i 's/^# *de_DE.UTF-8 UTF-8/de_DE.UTF-8 UTF-8/' /etc/locale.gen
+	  grep -q '^de_DE.UTF-8 UTF-8' /etc/locale.gen || echo 'de_DE.UTF-8 UTF-8' | $(SUDO) tee -a /etc/locale.gen >/dev/null
+	  $(SUDO) locale-gen
+	fi
 
-build:
+build: catalogs
 	$(SWIFT) build $(SWIFT_BUILD_FLAGS)
+
+# The template from the sources (tr/trn calls), the desktop files and the metainfo; then each
+# translation is merged with it. Run after changing user-visible text, then translate.
+pot:
+	xgettext --from-code=UTF-8 --language=C --keyword= --keyword=tr --keyword=trn:1,2 \
+	  --add-comments=TRANSLATORS: --package-name=sharedmemory-gtk --sort-by-file --force-po \
+	  -o po/sharedmemory-gtk.pot $(POT_SOURCES)
+	xgettext --join-existing --language=Desktop -o po/sharedmemory-gtk.pot $(addprefix data/,$(filter %.desktop,$(DATA_FILES)))
+	xgettext --join-existing -o po/sharedmemory-gtk.pot $(addprefix data/,$(filter %.xml,$(DATA_FILES)))
+	for lang in $(LINGUAS); do msgmerge --quiet --update --backup=none --no-fuzzy-matching po/$$lang.po po/sharedmemory-gtk.pot; done
+
+# Compiled catalogs and the translated desktop files and metainfo (checked: a fuzzy or
+# untranslated entry, or a format mismatch, fails the build).
+catalogs:
+	@for lang in $(LINGUAS); do
+	  mkdir -p $(LOCALE_DIR)/$$lang/LC_MESSAGES
+	  stats=$$(msgfmt --check --statistics -o $(LOCALE_DIR)/$$lang/LC_MESSAGES/sharedmemory-gtk.mo po/$$lang.po 2>&1)
+	  echo "po/$$lang.po: $$stats"
+	  case "$$stats" in *untranslated*|*fuzzy*) echo "po/$$lang.po is incomplete"; exit 1;; esac
+	done
+	mkdir -p $(LOCALE_DIR)/data
+	for file in $(filter %.desktop,$(DATA_FILES)); do msgfmt --desktop --template data/$$file -d po -o $(LOCALE_DIR)/data/$$file; done
+	for file in $(filter %.xml,$(DATA_FILES)); do msgfmt --xml --template data/$$file -d po -o $(LOCALE_DIR)/data/$$file; done
 
 release:
 	$(SWIFT) build -c release $(SWIFT_BUILD_FLAGS)
@@ -133,26 +170,31 @@ man-check:
 screenshot: gui-test
 	cp out/screenshot.png docs/screenshot.png
 
-validate:
+validate: catalogs
 	desktop-file-validate data/$(APP_VIEWER).desktop data/$(APP_LOADER).desktop
+	desktop-file-validate $(LOCALE_DIR)/data/$(APP_VIEWER).desktop $(LOCALE_DIR)/data/$(APP_LOADER).desktop
 	appstreamcli validate --no-net data/$(APP_VIEWER).metainfo.xml
+	appstreamcli validate --no-net $(LOCALE_DIR)/data/$(APP_VIEWER).metainfo.xml
 	$(PYTHON) -c 'import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])' data/icons/sharedmemory-gtk.svg
 	echo "data files are valid"
 
-install: release
+install: catalogs release
 	@bin="$$($(SWIFT) build -c release $(SWIFT_BUILD_FLAGS) --show-bin-path)"
 	for b in $(BINARIES); do install -Dm755 "$$bin/$$b" "$(BINDIR)/$$b"; done
 	install -d "$(SHAREDIR)/sharedmemory-gtk/files"
 	install -m644 assets/files/* "$(SHAREDIR)/sharedmemory-gtk/files/"
-	install -Dm644 data/$(APP_VIEWER).desktop "$(SHAREDIR)/applications/$(APP_VIEWER).desktop"
-	install -Dm644 data/$(APP_LOADER).desktop "$(SHAREDIR)/applications/$(APP_LOADER).desktop"
+	install -Dm644 $(LOCALE_DIR)/data/$(APP_VIEWER).desktop "$(SHAREDIR)/applications/$(APP_VIEWER).desktop"
+	install -Dm644 $(LOCALE_DIR)/data/$(APP_LOADER).desktop "$(SHAREDIR)/applications/$(APP_LOADER).desktop"
 	for app in $(APP_VIEWER) $(APP_LOADER); do
 	  install -Dm644 data/icons/sharedmemory-gtk.svg "$(SHAREDIR)/icons/hicolor/scalable/apps/$$app.svg"
 	  for size in $(ICON_SIZES); do
 	    install -Dm644 data/icons/sharedmemory-gtk-$$size.png "$(SHAREDIR)/icons/hicolor/$${size}x$$size/apps/$$app.png"
 	  done
 	done
-	install -Dm644 data/$(APP_VIEWER).metainfo.xml "$(SHAREDIR)/metainfo/$(APP_VIEWER).metainfo.xml"
+	install -Dm644 $(LOCALE_DIR)/data/$(APP_VIEWER).metainfo.xml "$(SHAREDIR)/metainfo/$(APP_VIEWER).metainfo.xml"
+	for lang in $(LINGUAS); do
+	  install -Dm644 $(LOCALE_DIR)/$$lang/LC_MESSAGES/sharedmemory-gtk.mo "$(SHAREDIR)/locale/$$lang/LC_MESSAGES/sharedmemory-gtk.mo"
+	done
 	for b in $(BINARIES); do install -Dm644 "data/man/$$b.1" "$(SHAREDIR)/man/man1/$$b.1"; done
 	if [ -z "$(DESTDIR)" ] && command -v gtk-update-icon-cache >/dev/null; then
 	  gtk-update-icon-cache -qtf "$(SHAREDIR)/icons/hicolor" || true
@@ -168,6 +210,7 @@ uninstall:
 	done
 	rm -f "$(SHAREDIR)/metainfo/$(APP_VIEWER).metainfo.xml"
 	rm -f $(addprefix "$(SHAREDIR)/man/man1/,$(addsuffix .1",$(BINARIES)))
+	for lang in $(LINGUAS); do rm -f "$(SHAREDIR)/locale/$$lang/LC_MESSAGES/sharedmemory-gtk.mo"; done
 
 clean:
-	rm -rf .build .build-fuzz out
+	rm -rf .build .build-fuzz $(LOCALE_DIR) out

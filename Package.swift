@@ -23,11 +23,14 @@ let package = Package(
                        providers: [.apt(["libglib2.0-dev"])]),
         .systemLibrary(name: "CGtk", pkgConfig: "gtk+-3.0",
                        providers: [.apt(["libgtk-3-dev"])]),
+        // gettext: glibc's libintl, which the Glibc module does not export.
+        .systemLibrary(name: "CIntl"),
+        .target(name: "Localization", dependencies: ["CIntl"]),
         .target(name: "SharedMemory", dependencies: [
-            "CSysV", "CGLib", .product(name: "SystemPackage", package: "swift-system"),
+            "CSysV", "CGLib", "Localization", .product(name: "SystemPackage", package: "swift-system"),
         ]),
         .target(name: "SharedFile", dependencies: ["SharedMemory", "CGLib"]),
-        .target(name: "GtkSupport", dependencies: ["CGtk"]),
+        .target(name: "GtkSupport", dependencies: ["CGtk", "Localization"]),
         .executableTarget(name: "Viewer", dependencies: ["SharedFile", "GtkSupport"]),
         .executableTarget(name: "Loader", dependencies: ["SharedFile", "GtkSupport"]),
         .executableTarget(name: "Ctl", dependencies: [
@@ -40,6 +43,7 @@ let package = Package(
         ]),
         // Helpers the test targets share (running a process); not a test target itself.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "LocalizationTests", dependencies: ["Localization"]),
         .testTarget(name: "SharedMemoryTests", dependencies: ["SharedMemory", "TestSupport"]),
         .testTarget(name: "SharedFileTests", dependencies: ["SharedFile", "TestSupport"]),
         // Against real QSharedMemory programs built from source when Qt is installed.
