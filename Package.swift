@@ -45,13 +45,13 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Helpers the test targets share (running a process); not a test target itself.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["SharedMemory"], path: "Tests/TestSupport"),
         .testTarget(name: "SharedMemoryTests", dependencies: ["SharedMemory", "TestSupport"]),
         .testTarget(name: "SharedFileTests", dependencies: [
             "SharedFile", "Messages", "TestSupport", .product(name: "SystemPackage", package: "swift-system"),
         ]),
         // Against real QSharedMemory programs built from source when Qt is installed.
-        .testTarget(name: "InteropTests", dependencies: ["SharedMemory", "SharedFile"]),
+        .testTarget(name: "InteropTests", dependencies: ["SharedMemory", "SharedFile", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -2,6 +2,7 @@ import Foundation
 import SharedFile
 import SharedMemory
 import Testing
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,6 +1,7 @@
 import Foundation
 import SystemPackage
 import Testing
+import TestSupport
 @testable import SharedFile
 
 /// A temporary assets folder with every kind of awkward entry.

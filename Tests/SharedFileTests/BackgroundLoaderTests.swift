@@ -3,6 +3,7 @@ import SharedMemory
 import Synchronization
 import SystemPackage
 import Testing
+import TestSupport
 @testable import SharedFile
 
 /// `BackgroundLoader`: loads off the caller's thread, in order, picks coalesced while one runs.

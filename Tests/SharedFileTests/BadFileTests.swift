@@ -3,6 +3,7 @@ import SharedMemory
 import Messages
 import SystemPackage
 import Testing
+import TestSupport
 @testable import SharedFile
 #if canImport(Glibc)
 import Glibc

@@ -1,6 +1,7 @@
 import Foundation
 import SharedMemory
 import Testing
+import TestSupport
 @testable import SharedFile
 
 /// What the viewer copies out of the segment (at most what it shows) and keeps between polls, and

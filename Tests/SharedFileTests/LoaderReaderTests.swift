@@ -1,12 +1,8 @@
 import Foundation
 import SharedMemory
 import Testing
+import TestSupport
 @testable import SharedFile
-
-/// A key no other test (or test run) uses.
-func uniqueKey(_ name: String = #function) -> String {
-    "smtest_\(getpid())_\(UUID().uuidString.prefix(8))_\(name.prefix(20))"
-}
 
 @Suite struct LoaderReaderTests {
     @Test func loaderWithoutViewerAsksToStartIt() throws {
