@@ -122,9 +122,9 @@ public final class BackgroundLoader: Sendable {
     }
 }
 
-/// A value that only one serial queue touches (the `FileLoader` of a `BackgroundLoader`), which the
-/// compiler cannot see: hence unchecked.
-private final class Confined<Value>: @unchecked Sendable {
+/// A value that only one serial queue touches (the `FileLoader` of a `BackgroundLoader`, the
+/// `SegmentReader` of a `BackgroundReader`), which the compiler cannot see: hence unchecked.
+final class Confined<Value>: @unchecked Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }
 }
