@@ -33,6 +33,9 @@ public final class SegmentReader {
     public private(set) var lastRecovery: String?
     /// How many times `poll()` made the segment again.
     public private(set) var recoveryCount = 0
+    /// Why the last recovery was needed, while it failed (the lock was held, say): the next poll
+    /// tries again. Detached meanwhile, so the reachability check alone would never see it.
+    private var failedRecovery: String?
 
     /// The waits of a recovery: short, so that a poll stays short and quitting is not held up;
     /// a recovery that did not get the lock is retried on the next poll.
@@ -118,6 +121,7 @@ public final class SegmentReader {
     /// calls) that loaders can still find the segment by its key; if not, makes it again and returns
     /// its empty snapshot as `.changed`, with the reason in `lastRecovery`.
     public func poll() -> Poll {
+        if let reason = failedRecovery { return recover(reason) }
         let now = ContinuousClock.now
         if lastReachabilityCheck.map({ now - $0 >= reachabilityInterval }) ?? true {
             lastReachabilityCheck = now
@@ -178,6 +182,7 @@ public final class SegmentReader {
     public func close() {
         stopWaiter()
         onWriterWake = nil
+        failedRecovery = nil
         memory.detach()
         detector.reset()
     }
@@ -193,9 +198,11 @@ public final class SegmentReader {
             try open(stampTimeout: Self.recoveryLockTimeout)
             runWaiter()
         } catch {
+            failedRecovery = reason
             return .failed("The segment for key \"\(key)\" is unreachable: \(reason); "
                            + "making it again failed (retrying): \(error)")
         }
+        failedRecovery = nil
         lastRecovery = reason
         recoveryCount += 1
         switch readLocked() {
