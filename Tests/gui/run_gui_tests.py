@@ -52,34 +52,15 @@ EXIT_DEADLINE = 5.0
 
 # --------------------------------------------------------------------------- configuration
 
-def bin_dir():
-    d = os.environ.get("SHAREDMEMORY_BIN_DIR")
-    if not d:
-        d = subprocess.run(["swift", "build", "--show-bin-path"], cwd=ROOT, check=True,
-                           capture_output=True, text=True).stdout.strip()
-    return d
-
-
-BIN = bin_dir()
-VIEWER = os.path.join(BIN, "sharedmemory")
-LOADER = os.path.join(BIN, "sharedmemory_loader")
-CTL = os.path.join(BIN, "sharedmemory-ctl")
+sys.path.insert(0, os.path.join(ROOT, "Tests", "pysupport"))
+from harness import BIN, CTL, LOADER, VIEWER, TestFailure, check, ctl  # noqa: E402,F401
 ASSETS = os.environ.get("SHAREDMEMORY_ASSETS", os.path.join(ROOT, "assets", "files"))
 SCREENSHOTS = os.environ.get("SHAREDMEMORY_SCREENSHOTS",
                              os.path.join(ROOT, "out", "screenshot.png")).split()
 
 
-class TestFailure(AssertionError):
-    pass
-
-
 class Fatal(TestFailure):
     """A failure that no amount of waiting fixes (a process exited): wait_until re-raises it."""
-
-
-def check(cond, message):
-    if not cond:
-        raise TestFailure(message)
 
 
 def short(value, limit=300):
@@ -135,10 +116,6 @@ def ipcs_keys(kind):
     """Numeric keys listed by `ipcs -m` (kind 'm') or `ipcs -s` (kind 's')."""
     out = subprocess.run(["ipcs", "-" + kind], capture_output=True, text=True, check=True).stdout
     return {int(m.group(1), 16) for m in re.finditer(r"^(0x[0-9a-fA-F]+)\s", out, re.M)}
-
-
-def ctl(*args):
-    return subprocess.run([CTL, *args], capture_output=True, text=True, timeout=20)
 
 
 def segment_live(key):
