@@ -5,7 +5,7 @@ import SharedFile
 
 /// The loader window: pick a file of the assets folder, it is written to the segment at once.
 @MainActor
-final class LoaderWindow {
+final class LoaderWindow: AppWindow {
     private let window: Window
     private let files = ComboBoxText()
     private let reload = Button(iconName: "view-refresh-symbolic")

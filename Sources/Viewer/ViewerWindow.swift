@@ -4,7 +4,7 @@ import SharedFile
 /// The viewer window: an info line and the segment's content, refreshed when a writer wakes the
 /// viewer (framed segments) and by a polling timeout.
 @MainActor
-final class ViewerWindow {
+final class ViewerWindow: AppWindow {
     /// Poll period while nothing wakes us (a seed-format segment: Qt writers never do): well under
     /// the 50 ms budget; an unchanged segment costs a lock and a compare, no copy and no redraw.
     static let fastPollMilliseconds: UInt32 = 25
@@ -57,7 +57,7 @@ final class ViewerWindow {
     func present() { window.present(focus: content) }
 
     /// Stops polling and detaches; the last user removes the segment and its key file.
-    func close() {
+    func finish() {
         closed = true
         timer?.remove()
         timer = nil
