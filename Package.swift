@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Layers, bottom up: C shims -> SharedMemory (IPC, no GTK) -> SharedFile (model, no GTK)
-// -> GtkSupport (the only place that touches GTK pointers) -> small executables.
+// -> Messages (the words users read, no GTK) -> small executables. GtkSupport (the only place that
+// touches GTK pointers) stands beside the model, not above it: the windows join the two.
 let package = Package(
     name: "sharedmemory-gtk",
     products: [
@@ -29,25 +30,32 @@ let package = Package(
         .target(name: "SharedMemory", dependencies: [
             "CSysV", "CGLib", "Localization", .product(name: "SystemPackage", package: "swift-system"),
         ]),
-        .target(name: "SharedFile", dependencies: ["SharedMemory", "CGLib"]),
+        .target(name: "SharedFile", dependencies: [
+            "SharedMemory", "CGLib", .product(name: "SystemPackage", package: "swift-system"),
+        ]),
+        .target(name: "Messages", dependencies: [
+            "SharedFile", "SharedMemory", "Localization", .product(name: "SystemPackage", package: "swift-system"),
+        ]),
         .target(name: "GtkSupport", dependencies: ["CGtk", "Localization"]),
         .executableTarget(name: "Viewer", dependencies: ["SharedFile", "GtkSupport"]),
-        .executableTarget(name: "Loader", dependencies: ["SharedFile", "GtkSupport"]),
+        .executableTarget(name: "Loader", dependencies: ["SharedFile", "Messages", "GtkSupport"]),
         .executableTarget(name: "Ctl", dependencies: [
-            "SharedMemory", "SharedFile",
+            "SharedMemory", "SharedFile", "Messages", .product(name: "SystemPackage", package: "swift-system"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "Bench", dependencies: [
-            "SharedMemory", "SharedFile", "CSysV",
+            "SharedMemory", "SharedFile", "Messages", "CSysV",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Helpers the test targets share (running a process); not a test target itself.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["SharedMemory"], path: "Tests/TestSupport"),
         .testTarget(name: "LocalizationTests", dependencies: ["Localization"]),
         .testTarget(name: "SharedMemoryTests", dependencies: ["SharedMemory", "TestSupport"]),
-        .testTarget(name: "SharedFileTests", dependencies: ["SharedFile", "TestSupport"]),
+        .testTarget(name: "SharedFileTests", dependencies: [
+            "SharedFile", "Messages", "TestSupport", .product(name: "SystemPackage", package: "swift-system"),
+        ]),
         // Against real QSharedMemory programs built from source when Qt is installed.
-        .testTarget(name: "InteropTests", dependencies: ["SharedMemory", "SharedFile"]),
+        .testTarget(name: "InteropTests", dependencies: ["SharedMemory", "SharedFile", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -33,7 +33,7 @@ extension Micro {
                 loader.keepsSegmentAttached = keepingSegment
                 return try timeEach(repetitions: repetitions) {
                     loader.loadFile(name)
-                    guard loader.status.hasPrefix("Loaded file") else { throw Child.Failure(description: loader.status) }
+                    try loader.checkLoaded()
                 }
             }
             let load = try timeLoads(keepingSegment: true)
@@ -54,8 +54,7 @@ extension Micro {
             defer { buffer.deallocate() }
             let read = try timeEach(repetitions: repetitions) {
                 let file = try assets.open(name)
-                defer { close(file.fd) }
-                _ = try AssetsFolder.read(fd: file.fd, into: buffer, name: name)
+                if let error = AssetsFolder.read(file.descriptor, into: buffer).error { throw error }
             }
             figures.append(Figure("file_read_\(size.label)_gbps", "part of load: AssetsFolder open + read of \(size.label) into a kept buffer",
                                   unit: "GB/s", samples: gigabytesPerSecond(bytes: size.bytes, nanoseconds: read))

@@ -66,7 +66,7 @@ struct ViewerLatency {
             sleepMilliseconds(Double.random(in: 0...(2 * viewerPollMilliseconds)))
             loader.loadFile(name)
             let end = monotonicNanoseconds()
-            guard loader.status.hasPrefix("Loaded file") else { throw Child.Failure(description: loader.status) }
+            try loader.checkLoaded()
             guard let shown = poller.waitForRender(generation, timeout: 10) else {
                 throw Child.Failure(description: "baseline poller missed generation \(generation)")
             }

@@ -66,7 +66,7 @@ final class ViewerSession {
     func load(_ name: String) throws -> Int64 {
         loader.loadFile(name)
         let end = monotonicNanoseconds()
-        guard loader.status.hasPrefix("Loaded file") else { throw Failure(description: loader.status) }
+        try loader.checkLoaded()
         generation &+= 1
         return end
     }

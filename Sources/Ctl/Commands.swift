@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import Messages
 import SharedFile
 import SharedMemory
 #if canImport(Glibc)
@@ -52,29 +54,34 @@ struct Create: ParsableCommand {
 
 struct Load: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Attach, lock, write FILE into the segment in the content format, unlock, detach.")
+        abstract: "Load FILE (or standard input: -) into the segment, as the loader window does.",
+        discussion: """
+            Runs the loader's own code: FILE must be a regular file (a FIFO, folder or device is refused), \
+            it is read to its end but never beyond what the segment holds, a segment whose viewer died is \
+            left alone, and one deadline (--timeout) bounds every wait for the lock. Standard input is read \
+            until it ends or the segment is full; a longer input is reported as truncated.
+            """)
     @OptionGroup var options: KeyOption
-    @Argument(help: "The file to load.") var file: String
-    @Option(help: "Seconds to wait for the lock.") var timeout: Double = 5
+    @Argument(help: "The file to load, or - for standard input.") var file: String
+    @Option(help: "Seconds to wait for the lock, in all (attach, write and detach).") var timeout: Double = 5
 
     func validate() throws {
         guard timeout >= 0 else { throw ValidationError("--timeout must not be negative") }
     }
 
     func run() throws {
-        let bytes = try readFile(file)
-        let memory = SharedMemory(key: options.key)
-        memory.setupLockTimeout = lockDuration(timeout)   // attach/detach lock too: same bound
-        try memory.attach(access: .readWrite)
-        defer { memory.detach() }
-        let name = file.split(separator: "/").last.map(String.init) ?? file
-        let report = try memory.withLock(timeout: lockDuration(timeout)) { segment in
-            bytes.withUnsafeBytes { SegmentContent.write($0, name: name, into: segment) }
+        // Only picked paths and standard input are loaded: the assets folder is never used here.
+        let loader = FileLoader(key: options.key, assetsDirectory: URL(fileURLWithPath: "."),
+                                lockTimeout: lockDuration(timeout))
+        if file == "-" {
+            loader.loadStream(.standardInput, name: "stdin")
+        } else {
+            loader.loadFile(at: URL(fileURLWithPath: file))
         }
-        var line = "loaded \(report.written) of \(report.total) bytes of \(name) (\(report.format) format)"
-        if report.isTruncated { line += ", truncated to fit the segment" }
-        if report.stoppedAtNUL { line += ", stopped at a NUL byte (the seed format is text only)" }
-        print(line)
+        guard let outcome = loader.outcome else { return }
+        let text = Messages.status(outcome)
+        guard outcome.isLoaded else { throw RuntimeFailure(text) }
+        print(text)
     }
 }
 

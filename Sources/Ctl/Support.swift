@@ -1,4 +1,5 @@
 import SharedMemory
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -42,35 +43,13 @@ struct TerminationSignals {
     }
 }
 
-/// The whole file, read with plain read(2) so errors carry errno text.
-func readFile(_ path: String) throws -> [UInt8] {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { throw RuntimeFailure("cannot open \(path): \(String(cString: strerror(errno)))") }
-    defer { close(fd) }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-        let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if count == 0 { return bytes }
-        if count < 0 {
-            if errno == EINTR { continue }
-            throw RuntimeFailure("cannot read \(path): \(String(cString: strerror(errno)))")
-        }
-        bytes.append(contentsOf: chunk[0..<count])
-    }
-}
-
 /// Writes every byte to `fd` (stdout unless told), nothing added.
 func writeAll(_ bytes: [UInt8], to fd: Int32 = 1) throws {
-    var offset = 0
-    while offset < bytes.count {
-        let count = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
-        if count < 0 {
-            if errno == EINTR { continue }
-            let name = fd == 1 ? "standard output" : "file descriptor \(fd)"
-            throw RuntimeFailure("cannot write to \(name): \(String(cString: strerror(errno)))")
-        }
-        offset += count
+    do {
+        _ = try FileDescriptor(rawValue: fd).writeAll(bytes)
+    } catch {
+        let name = fd == 1 ? "standard output" : "file descriptor \(fd)"
+        throw RuntimeFailure("cannot write to \(name): \((error as? Errno)?.explanation ?? "\(error)")")
     }
 }
 

@@ -3,7 +3,7 @@ import GtkSupport
 import SharedFile
 
 /// The loader's command line, parsed by GLib and checked here.
-struct LoaderOptions {
+struct LoaderOptions: AppOptions {
     var key = SegmentKey.default
     /// nil: found by `AssetsLocation`.
     var assets: String?

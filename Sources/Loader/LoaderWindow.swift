@@ -1,10 +1,11 @@
 import Foundation
 import GtkSupport
+import Messages
 import SharedFile
 
 /// The loader window: pick a file of the assets folder, it is written to the segment at once.
 @MainActor
-final class LoaderWindow {
+final class LoaderWindow: AppWindow {
     private let window: Window
     private let files = ComboBoxText()
     private let reload = Button(iconName: "view-refresh-symbolic")
@@ -67,10 +68,11 @@ final class LoaderWindow {
             other.setSensitive(false)
             return   // the combo stays empty
         }
+        // The label is bound to the loader's statusChanged, handed over from the loader's thread.
         loader = BackgroundLoader(key: options.key, assetsDirectory: assets) { [weak self] outcome in
             MainLoop.wakeFromAnyThread { self?.show(outcome) }
         }
-        status.text = "Pick a file of \(assets.path) to load it into the shared memory segment \"\(options.key)\"."
+        status.text = Messages.pickPrompt(folder: assets.path, key: options.key)
         refreshList()
         files.onChanged { [weak self] in
             guard let self, !self.refreshing, let name = self.files.activeText else { return }
@@ -85,15 +87,15 @@ final class LoaderWindow {
     private func load(_ name: String, start: (BackgroundLoader) -> Void) {
         guard let loader else { return }
         cancelRelease()   // the load keeps the segment again
-        status.text = "Loading \(name)…"
+        status.text = Messages.loading(name)
         start(loader)
     }
 
     /// A finished load: its status, and the release timer when it kept the segment.
-    private func show(_ outcome: BackgroundLoader.Outcome) {
-        status.text = outcome.status
+    private func show(_ outcome: LoadOutcome) {
+        status.text = Messages.status(outcome)
         cancelRelease()   // only the last load's timer counts
-        guard outcome.holdsSegment else { return }   // a failed load kept nothing
+        guard outcome.isLoaded else { return }   // a failed load kept nothing
         releaseTimer = MainLoop.addTimeout(milliseconds: Self.releaseDelayMilliseconds) { [weak self] in
             self?.releaseTimer = nil
             self?.loader?.release()
@@ -106,7 +108,8 @@ final class LoaderWindow {
         releaseTimer = nil
     }
 
-    /// Waits for a running load and detaches (on quit), so that the last process out removes the segment.
+    /// Waits for a running load (a second at most) and detaches (on quit), so that the last process
+    /// out removes the segment.
     func finish() {
         cancelRelease()
         loader?.finish()
@@ -116,7 +119,7 @@ final class LoaderWindow {
     func reloadSelected() {
         guard loader != nil else { return }
         guard let name = files.activeText else {
-            status.text = "Pick a file first; Reload loads the picked file again."
+            status.text = Messages.pickFirst
             return
         }
         load(name) { $0.load(name) }
@@ -132,16 +135,27 @@ final class LoaderWindow {
         }
     }
 
-    /// Rebuilds the list after the folder changed, keeping the picked entry (without loading it again).
+    /// Lists the folder off the main loop (a stat and a realpath per file), then shows the list.
     private func refreshList() {
-        guard let loader else { return }
+        loader?.listFiles { [weak self] listing in
+            MainLoop.wakeFromAnyThread { self?.showList(listing) }
+        }
+    }
+
+    /// Rebuilds the list after the folder changed, keeping the picked entry (without loading it again).
+    private func showList(_ listing: Result<[String], FileProblem>) {
         refreshing = true
         defer { refreshing = false }
         let picked = files.activeText
-        let listing = loader.availableFiles()
-        if let problem = listing.problem { status.text = problem }
-        files.setItems(listing.names)
-        if let picked, let index = listing.names.firstIndex(of: picked) { files.activeIndex = index }
+        let names: [String]
+        switch listing {
+        case .success(let found): names = found
+        case .failure(let problem):
+            names = []
+            status.text = Messages.listing(problem)
+        }
+        files.setItems(names)
+        if let picked, let index = names.firstIndex(of: picked) { files.activeIndex = index }
     }
 
     func present() {

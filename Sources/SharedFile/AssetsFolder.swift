@@ -1,4 +1,5 @@
 import Foundation
+public import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,123 +12,108 @@ public struct AssetsFolder: Sendable {
 
     public init(_ url: URL) { self.url = url }
 
-    /// Why a file could not be read, in words for the status line.
-    public struct ReadError: Error, Equatable, CustomStringConvertible {
-        public let reason: String
-        public var description: String { reason }
-    }
-
     /// The names of the regular files (or symlinks to regular files inside the folder) in the folder,
     /// sorted; hidden files and links leading outside left out (the loader never offers what it would refuse).
-    public func fileNames() throws -> [String] {
+    public func fileNames() throws(FileProblem) -> [String] {
+        // Opened first for the errno: Foundation's listing error does not carry it on Linux.
+        do {
+            try FileDescriptor.open(FilePath(url.path), .readOnly, options: [.directory, .closeOnExec]).close()
+        } catch {
+            throw .folderUnusable(path: url.path, error as? Errno ?? .ioError)
+        }
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: url.path)
         } catch {
-            throw ReadError(reason: "cannot list the assets folder \(url.path): \(Self.errnoText(for: error))")
+            throw .folderUnusable(path: url.path, Self.posixError(of: error))
         }
         let folder = Self.realPath(url.path)
         return names.filter { name in
             guard !name.hasPrefix(".") else { return false }
             let path = url.appendingPathComponent(name).path
-            var info = stat()
-            guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return false }
+            guard (try? FilePath(path).stat())?.type == .regular else { return false }
             guard let folder, let target = Self.realPath(path) else { return false }
             return target.hasPrefix(folder + "/")
         }.sorted { $0.localizedStandardCompare($1) == .orderedAscending }
     }
 
-    /// Opens `name` inside the folder, checks it, and returns its size and an open descriptor.
-    /// The caller reads and closes it.
-    public func open(_ name: String) throws -> (fd: Int32, size: Int) {
+    /// Opens `name` inside the folder and checks it.
+    public func open(_ name: String) throws(FileProblem) -> OpenedFile {
         guard !name.isEmpty, name != ".", name != "..", !name.contains("/"), !name.contains("\0") else {
-            throw ReadError(reason: "\"\(name)\" is not a file name inside the assets folder")
+            throw .notAName
         }
         guard let folder = Self.realPath(url.path) else {
-            throw ReadError(reason: "the assets folder \(url.path) does not exist (\(String(cString: strerror(errno))))")
+            throw .folderUnusable(path: url.path, Errno(rawValue: errno))
         }
         let candidate = folder + "/" + name
-        guard let target = Self.realPath(candidate) else {
-            throw ReadError(reason: "\(name): \(String(cString: strerror(errno)))")
-        }
-        guard target.hasPrefix(folder + "/") else {
-            throw ReadError(reason: "\(name) is a link to \(target), outside the assets folder; it is not read")
-        }
-        let (fd, size) = try Self.openRegularFile(target, name: name, followLinks: false)
+        guard let target = Self.realPath(candidate) else { throw .system(Errno(rawValue: errno)) }
+        guard target.hasPrefix(folder + "/") else { throw .outsideFolder(resolved: target) }
+        let file = try Self.openRegularFile(target, followLinks: false)
         // A folder on the way swapped for a link between realpath and open would escape the check
         // above: ask the kernel what was really opened.
-        if let opened = Self.linkTarget("/proc/self/fd/\(fd)"), !opened.hasPrefix(folder + "/") {
-            close(fd)
-            throw ReadError(reason: "\(name) resolved to \(opened), outside the assets folder; it is not read")
+        if let opened = Self.linkTarget("/proc/self/fd/\(file.descriptor.rawValue)"), !opened.hasPrefix(folder + "/") {
+            throw .outsideFolder(resolved: opened)
         }
-        return (fd, size)
+        return file
     }
 
-    /// Opens a file the user picked explicitly (in a file dialog), wherever it is: not confined to
-    /// the folder, but checked and opened the same way (a regular file, opened without blocking).
-    public static func openPicked(_ url: URL) throws -> (fd: Int32, size: Int) {
-        try openRegularFile(url.path, name: url.lastPathComponent, followLinks: true)
+    /// Opens a file the user picked explicitly (a file dialog, `sharedmemory-ctl load PATH`),
+    /// wherever it is: not confined to the folder, but checked and opened the same way.
+    public static func openPicked(_ path: String) throws(FileProblem) -> OpenedFile {
+        try openRegularFile(path, followLinks: true)
     }
 
     /// Opens `path` for reading and checks that it is a regular file. O_NONBLOCK: opening a FIFO
     /// must not wait for a writer. Without `followLinks`, O_NOFOLLOW: the path was resolved already.
-    private static func openRegularFile(_ path: String, name: String, followLinks: Bool) throws -> (fd: Int32, size: Int) {
-        let fd = Glibc.open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | (followLinks ? 0 : O_NOFOLLOW))
-        guard fd >= 0 else { throw ReadError(reason: "\(name): \(String(cString: strerror(errno)))") }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else {
-            let text = String(cString: strerror(errno))
-            close(fd)
-            throw ReadError(reason: "\(name): \(text)")
+    private static func openRegularFile(_ path: String, followLinks: Bool) throws(FileProblem) -> OpenedFile {
+        let descriptor: FileDescriptor
+        do {
+            descriptor = try FileDescriptor.open(FilePath(path), .readOnly,
+                                                 options: followLinks ? [.nonBlocking, .closeOnExec]
+                                                     : [.nonBlocking, .closeOnExec, .noFollow])
+        } catch let error as Errno {
+            throw .system(error)
+        } catch {
+            throw .system(.ioError)   // FileDescriptor.open throws nothing but Errno
         }
-        guard (info.st_mode & S_IFMT) == S_IFREG else {
-            close(fd)
-            throw ReadError(reason: "\(name) is \(kind(info.st_mode)), not a regular file")
-        }
-        return (fd, Int(info.st_size))
+        let file = OpenedFile(descriptor)
+        let info: Stat
+        do { info = try descriptor.stat() } catch { throw .system(error) }
+        guard info.type == .regular else { throw .notRegularFile(FileProblem.FileKind(info.type)) }
+        file.sizeHint = Int(info.size)
+        return file
     }
 
-    /// Reads up to `limit` bytes from `fd` and closes it. Returns the bytes and the file's full size
-    /// (the larger of what fstat said and what was read, for files whose size grows or lies).
-    public static func read(fd: Int32, size: Int, limit: Int, name: String) throws -> (bytes: [UInt8], total: Int) {
-        defer { close(fd) }
-        let want = min(size, limit)
-        var bytes = [UInt8](repeating: 0, count: want)
-        let count = try bytes.withUnsafeMutableBytes { try read(fd: fd, into: $0, name: name) }
-        bytes.removeSubrange(count...)
-        return (bytes, max(size, count))
-    }
-
-    /// Reads from `fd` (left open) until `buffer` is full or the file ends; returns the byte count.
-    public static func read(fd: Int32, into buffer: UnsafeMutableRawBufferPointer, name: String) throws -> Int {
-        let result = readAvailable(fd: fd, into: buffer)
-        if let error = result.error { throw ReadError(reason: "\(name): \(error)") }
-        return result.count
-    }
-
-    /// Like `read(fd:into:name:)`, but keeps what was read before an error: the byte count, and the
-    /// error in words (nil when the file simply ended or the buffer is full).
-    static func readAvailable(fd: Int32, into buffer: UnsafeMutableRawBufferPointer) -> (count: Int, error: String?) {
-        guard let base = buffer.baseAddress else { return (0, nil) }
+    /// Reads until `buffer` is full, the file ends (`ended`) or a read fails (`error`, with the
+    /// count read before it). Never trusts a size from `stat`: /proc files say 0, /sys files 4096.
+    public static func read(_ descriptor: FileDescriptor, into buffer: UnsafeMutableRawBufferPointer)
+        -> (count: Int, ended: Bool, error: Errno?) {
         var count = 0
         while count < buffer.count {
-            let n = Glibc.read(fd, base + count, buffer.count - count)
-            if n < 0 {
-                if errno == EINTR { continue }
-                return (count, String(cString: strerror(errno)))
+            let n: Int
+            do {
+                n = try descriptor.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[count...]))
+            } catch {
+                return (count, false, error as? Errno ?? .ioError)
             }
-            if n == 0 { break }
+            if n == 0 { return (count, true, nil) }
             count += n
         }
-        return (count, nil)
+        return (count, false, nil)
+    }
+
+    /// After a read that filled its buffer: whether the file has more (reads and drops one byte).
+    static func hasMore(_ descriptor: FileDescriptor) -> Bool {
+        var byte: UInt8 = 0
+        return ((try? withUnsafeMutableBytes(of: &byte) { try descriptor.read(into: $0) }) ?? 0) > 0
     }
 
     /// True when the first `length` bytes of the file are all in the page cache, so that reading them
     /// is one copy with no disk wait. `mincore` on a mapping of the file that is never touched (no
     /// SIGBUS if the file shrinks meanwhile). False when it cannot tell.
-    public static func isCached(fd: Int32, length: Int) -> Bool {
+    public static func isCached(_ descriptor: FileDescriptor, length: Int) -> Bool {
         guard length > 0 else { return true }
-        guard let map = mmap(nil, length, PROT_READ, MAP_SHARED, fd, 0), map != MAP_FAILED else { return false }
+        guard let map = mmap(nil, length, PROT_READ, MAP_SHARED, descriptor.rawValue, 0), map != MAP_FAILED else { return false }
         defer { munmap(map, length) }
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
         var resident = [UInt8](repeating: 0, count: (length + page - 1) / page)
@@ -148,21 +134,29 @@ public struct AssetsFolder: Sendable {
         return String(cString: resolved)
     }
 
-    private static func kind(_ mode: mode_t) -> String {
-        switch mode & S_IFMT {
-        case S_IFDIR: return "a folder"
-        case S_IFIFO: return "a FIFO (named pipe)"
-        case S_IFSOCK: return "a socket"
-        case S_IFCHR, S_IFBLK: return "a device"
-        default: return "a special file"
-        }
-    }
-
-    private static func errnoText(for error: Error) -> String {
+    /// The errno under a Foundation error (FileManager wraps it), EIO when there is none.
+    private static func posixError(of error: Error) -> Errno {
         if let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError,
            underlying.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(underlying.code)))
+            return Errno(rawValue: Int32(underlying.code))
         }
-        return error.localizedDescription
+        return .ioError
     }
+}
+
+/// An open file to load, with the size `fstat` gave (a hint only). Owns the descriptor: closed when
+/// the value goes away, by whoever holds it last.
+public final class OpenedFile {
+    public let descriptor: FileDescriptor
+    /// `st_size`: 0 for /proc files, 4096 for /sys ones; the loader reads to the end regardless.
+    public internal(set) var sizeHint = 0
+    private let closes: Bool
+
+    /// - Parameter closes: false for a descriptor someone else owns (standard input).
+    public init(_ descriptor: FileDescriptor, closes: Bool = true) {
+        self.descriptor = descriptor
+        self.closes = closes
+    }
+
+    deinit { if closes { try? descriptor.close() } }
 }

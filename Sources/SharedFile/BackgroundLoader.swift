@@ -5,17 +5,11 @@ import Synchronization
 /// the loader's budget) never block the caller's thread: the loader window's GTK main loop.
 ///
 /// Requests run one at a time, in order. Picks made while a load runs are coalesced: only the newest
-/// one waiting runs next, since every load replaces what the segment holds anyway. Each load's
-/// outcome goes to `deliver`, on the loader's thread: hand it over to your own thread there. The
-/// outcome of a load that a newer one is already waiting behind is not delivered: it would replace
-/// the newer pick's "Loading…" with old news.
+/// one waiting runs next, since every load replaces what the segment holds anyway. The loader's
+/// `statusChanged` goes to `statusChanged`, on the loader's thread: hand it over to your own thread
+/// there. The outcome of a load that a newer one is already waiting behind is not passed on: it
+/// would replace the newer pick's "Loading…" with old news.
 public final class BackgroundLoader: Sendable {
-    /// What a finished load left: the status text and whether the segment is kept.
-    public struct Outcome: Sendable, Equatable {
-        public let status: String
-        public let holdsSegment: Bool
-    }
-
     private enum Request: Sendable {
         case assets(String)
         case picked(URL)
@@ -27,27 +21,40 @@ public final class BackgroundLoader: Sendable {
         var draining = false
     }
 
-    /// The assets folder, for listing on the caller's thread.
+    /// The assets folder the loads read from.
     public let assets: AssetsFolder
     private let loader: Confined<FileLoader>
     private let queue = DispatchQueue(label: "org.sharedmemorygtk.Loader.load")
+    /// Listing a folder (a stat and realpath per file) waits for no load, and no load for it.
+    private let listing = DispatchQueue(label: "org.sharedmemorygtk.Loader.list")
     private let state = Mutex(State())
-    private let deliver: @Sendable (Outcome) -> Void
 
-    /// - Parameter deliver: called on the loader's thread after each load (a release reports
-    ///   nothing: the status of the last load still holds).
+    /// - Parameter statusChanged: the loader's `statusChanged`, called on the loader's thread after
+    ///   each load (a release reports nothing: the status of the last load still holds). With
+    ///   `keepsSegmentAttached`, a `.loaded` outcome means the segment is kept until `release()`.
     public init(key: String, assetsDirectory: URL, lockTimeout: Duration = .milliseconds(500),
-                keepsSegmentAttached: Bool = true, deliver: @escaping @Sendable (Outcome) -> Void) {
+                keepsSegmentAttached: Bool = true, statusChanged: @escaping @Sendable (LoadOutcome) -> Void) {
         let loader = FileLoader(key: key, assetsDirectory: assetsDirectory, lockTimeout: lockTimeout)
         loader.keepsSegmentAttached = keepsSegmentAttached
         self.loader = Confined(loader)
         self.assets = loader.assets
-        self.deliver = deliver
+        loader.statusChanged = { [weak self] outcome in
+            guard let self else { return }
+            let superseded = self.state.withLock { state in
+                switch state.waiting {
+                case .assets, .picked: true
+                case .release, nil: false
+                }
+            }
+            if !superseded { statusChanged(outcome) }
+        }
     }
 
-    /// The files of the assets folder, or the reason there are none (callable from any thread).
-    public func availableFiles() -> (names: [String], problem: String?) {
-        FileLoader.listFiles(of: assets)
+    /// Lists the assets folder on a thread of its own and calls `done` there with the names, or
+    /// with why there are none.
+    public func listFiles(_ done: @escaping @Sendable (Result<[String], FileProblem>) -> Void) {
+        let assets = assets
+        listing.async { done(Result { () throws(FileProblem) in try assets.fileNames() }) }
     }
 
     /// Loads `name` of the assets folder (see `FileLoader.loadFile(_:)`).
@@ -60,10 +67,20 @@ public final class BackgroundLoader: Sendable {
     /// it pointless (that load keeps the segment again), so it is then dropped.
     public func release() { submit(.release) }
 
-    /// Waits for the load that is running, drops those waiting, and detaches: for quitting.
-    public func finish() {
+    /// For quitting: drops the loads waiting, and detaches once the running one is done, waiting for
+    /// that at most `limit` (a file read from a hung disk never ends). False when it did not finish:
+    /// the process then ends attached, and the kernel detaches it (a segment left by a viewer that
+    /// also ended is then stale, and the next viewer's create clears it).
+    @discardableResult
+    public func finish(within limit: Duration = .seconds(1)) -> Bool {
         state.withLock { $0.waiting = nil }
-        queue.sync { loader.value.releaseSegment() }
+        let done = DispatchSemaphore(value: 0)
+        queue.async { [loader] in
+            loader.value.releaseSegment()
+            done.signal()
+        }
+        let nanoseconds = limit.components.seconds * 1_000_000_000 + limit.components.attoseconds / 1_000_000_000
+        return done.wait(timeout: .now() + .nanoseconds(Int(nanoseconds))) == .success
     }
 
     /// Returns once every request made so far has run (tests).
@@ -100,23 +117,14 @@ public final class BackgroundLoader: Sendable {
         switch request {
         case .assets(let name): loader.loadFile(name)
         case .picked(let url): loader.loadFile(at: url)
-        case .release:
-            loader.releaseSegment()
-            return
+        case .release: loader.releaseSegment()
         }
-        let superseded = state.withLock { state in
-            switch state.waiting {
-            case .assets, .picked: true
-            case .release, nil: false
-            }
-        }
-        if !superseded { deliver(Outcome(status: loader.status, holdsSegment: loader.holdsSegment)) }
     }
 }
 
-/// A value that only one serial queue touches (the `FileLoader` of a `BackgroundLoader`), which the
-/// compiler cannot see: hence unchecked.
-private final class Confined<Value>: @unchecked Sendable {
+/// A value that only one serial queue touches (the `FileLoader` of a `BackgroundLoader`, the
+/// `SegmentReader` of a `BackgroundReader`), which the compiler cannot see: hence unchecked.
+final class Confined<Value>: @unchecked Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }
 }

@@ -1,9 +1,11 @@
 import Foundation
 import SharedMemory
+public import SystemPackage
 
-/// Loads a file of the assets folder into the segment, as the seed's FileLoader does, and reports
-/// what happened in `status` and `statusChanged`. GTK-free: the loader window runs it through a
-/// `BackgroundLoader`, which hands each status to the window's label.
+/// Loads a file into the segment, as the seed's FileLoader does, and reports what happened as a
+/// `LoadOutcome` in `outcome` and `statusChanged`. GTK-free: the loader window runs it through a
+/// `BackgroundLoader`, which hands each outcome to the window's label; `sharedmemory-ctl load` runs
+/// it directly. A file is read to its end whatever `stat` says, never beyond what the segment holds.
 ///
 /// Each load attaches, locks with a timeout, writes, unlocks and detaches, so a viewer restarted
 /// between two loads is found again (and a closed viewer's segment is not kept alive by us), and a
@@ -48,10 +50,11 @@ public final class FileLoader {
     /// A read buffer larger than this is freed after the load instead of kept.
     static let keptBufferLimit = 8 << 20
 
-    /// The last outcome, in words for the status line.
-    public private(set) var status = ""
-    /// Called once per `loadFile`, with the new status.
-    public var statusChanged: ((String) -> Void)?
+    /// The last load's outcome, nil before the first.
+    public private(set) var outcome: LoadOutcome?
+    /// Called once per load, with its outcome, on the loading thread. The loader window binds its
+    /// status label to it (through `BackgroundLoader`, which hands it to the GTK thread).
+    public var statusChanged: ((LoadOutcome) -> Void)?
 
     public init(key: String, assetsDirectory: URL, lockTimeout: Duration = .milliseconds(500)) {
         self.key = key
@@ -59,51 +62,37 @@ public final class FileLoader {
         self.lockTimeout = lockTimeout
     }
 
-    /// The files the combo offers. An unreadable folder gives none and says why in `status`.
-    public func availableFiles() -> [String] {
-        let listing = Self.listFiles(of: assets)
-        if let problem = listing.problem { report(problem) }
-        return listing.names
-    }
-
-    /// The files of `folder`, or none and the status that says why.
-    static func listFiles(of folder: AssetsFolder) -> (names: [String], problem: String?) {
-        do {
-            return (try folder.fileNames(), nil)
-        } catch {
-            return ([], "Unable to list files: \(error)\nPass an existing folder with --assets DIR.")
-        }
-    }
-
-    /// Loads `name` of the assets folder and reports the outcome through `status` and `statusChanged`.
+    /// Loads `name` of the assets folder and reports the outcome through `outcome` and `statusChanged`.
     public func loadFile(_ name: String) {
-        report(load(name) { try assets.open(name) })
+        report(load(name) { () throws(FileProblem) in try assets.open(name) })
     }
 
-    /// Loads a file the user picked explicitly (a file dialog), from anywhere: the only way this
-    /// loader reads outside its assets folder. Reports like `loadFile(_:)`.
+    /// Loads a file the user picked explicitly (a file dialog, `sharedmemory-ctl load PATH`), from
+    /// anywhere: the only way this loader reads outside its assets folder. Reports like `loadFile(_:)`.
     public func loadFile(at url: URL) {
-        report(load(url.lastPathComponent) { try AssetsFolder.openPicked(url) })
+        report(load(url.lastPathComponent) { () throws(FileProblem) in try AssetsFolder.openPicked(url.path) })
     }
 
-    private func load(_ name: String, open: () throws -> (fd: Int32, size: Int)) -> String {
-        let file: (fd: Int32, size: Int)
-        do {
-            file = try open()
-        } catch {
-            return "Unable to open file: \(error)"
-        }
-        // One budget for the whole load (attach, write, detach all take the lock): a stuck writer
-        // costs the window at most about `lockTimeout`, however it behaves between the steps.
+    /// Loads what `descriptor` (standard input, say) gives until its end, named `name`; at most what
+    /// the segment holds. Read before the lock is taken: a slow writer never holds the lock.
+    public func loadStream(_ descriptor: FileDescriptor, name: String) {
+        report(load(name, strategy: .buffered) { () throws(FileProblem) in OpenedFile(descriptor, closes: false) })
+    }
+
+    private func load(_ name: String, strategy: ReadStrategy? = nil,
+                      open: () throws(FileProblem) -> OpenedFile) -> LoadOutcome {
+        // One deadline for the whole load (attach, write, detach all take the lock): a stuck writer
+        // costs the caller at most about `lockTimeout`, however it behaves between the steps.
         let clock = ContinuousClock()
         let deadline = clock.now + lockTimeout
-        defer { close(file.fd) }
+        let file: OpenedFile
+        do { file = try open() } catch { return .fileProblem(name: name, error) }
         let memory: SharedMemory
         var faultedIn: Int
         do {
-            (memory, faultedIn) = try attachedSegment()
+            (memory, faultedIn) = try attachedSegment(deadline: deadline)
         } catch {
-            return error.status
+            return error.outcome
         }
         var keep = false
         defer {
@@ -114,73 +103,97 @@ public final class FileLoader {
                 memory.detach()
             }
         }
-        if let pid = memory.abandonedCreator() { return Self.abandonedFailure(key: key, creator: pid) }
-        // Never more than the segment can hold: a huge file costs no more than the segment.
-        let want = min(file.size, memory.size)
-        let direct = switch readStrategy {
+        if let pid = memory.abandonedCreator() { return .viewerGone(key: key, creator: pid) }
+        // Never more than the segment can hold: a huge file or an endless stream costs no more than the segment.
+        let limit = memory.size
+        let direct = switch strategy ?? readStrategy {
         case .direct: true
         case .buffered: false
-        case .automatic: want >= Self.directReadMinimum && AssetsFolder.isCached(fd: file.fd, length: want)
+        case .automatic:
+            min(file.sizeHint, limit) >= Self.directReadMinimum
+                && AssetsFolder.isCached(file.descriptor, length: min(file.sizeHint, limit))
         }
         defer { if buffer.capacity > Self.keptBufferLimit { buffer = ReadBuffer() } }
-        var count = 0
+        var read = (count: 0, total: 0, lowerBound: false)
         if !direct {
-            do {
-                count = try AssetsFolder.read(fd: file.fd, into: buffer.bytes(want), name: name)
-            } catch {
-                return "Unable to read file \(error)\nThe segment was not changed; check the file and pick it again."
+            switch buffer.fill(from: file.descriptor, sizeHint: file.sizeHint, limit: limit) {
+            case .success(let result): read = result
+            case .failure(let error): return .readFailed(name: name, error, stored: nil)
             }
         }
-        let span = FramedHeader.size + want
-        if want >= Self.prefaultMinimum && span > faultedIn {
+        let span = FramedHeader.size + min(max(file.sizeHint, read.count), limit)
+        if span - FramedHeader.size >= Self.prefaultMinimum && span > faultedIn {
             // Pages stay mapped while the segment is kept: fault each in once, not once per load.
             if memory.prefault(byteCount: span) { faultedIn = span }
         }
         do {
-            var readError: String?
-            let report = try memory.withLock(timeout: max(deadline - clock.now, .zero)) { segment in
-                if direct {
-                    return SegmentContent.write(name: name, fileSize: file.size, into: segment) { room in
-                        let result = AssetsFolder.readAvailable(fd: file.fd, into: room)
-                        readError = result.error
-                        return result.count
+            var readError: Errno?
+            var report = try memory.withLock(timeout: max(deadline - clock.now, .zero)) { segment in
+                SegmentContent.write(name: name, into: segment) { room in
+                    guard direct else {
+                        let count = min(read.count, room.count)
+                        room.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer.bytes(count)[0..<count]))
+                        return (count, read.total)
                     }
+                    let result = AssetsFolder.read(file.descriptor, into: room)
+                    readError = result.error
+                    let total = Self.total(read: result.count, ended: result.ended || result.error != nil,
+                                           descriptor: file.descriptor, sizeHint: file.sizeHint)
+                    read.lowerBound = total.lowerBound
+                    return (result.count, total.total)
                 }
-                let bytes = UnsafeRawBufferPointer(rebasing: buffer.bytes(count)[0..<count])
-                return SegmentContent.write(bytes, name: name, fileSize: max(file.size, count), into: segment)
             }
-            if let readError {
-                return "Unable to read file \(name): \(readError)\nThe segment holds only its first \(report.written) bytes."
-            }
+            if let readError { return .readFailed(name: name, readError, stored: report.written) }
+            report.totalIsLowerBound = read.lowerBound
             keep = true
-            return Self.success(name, report: report)
+            return .loaded(name: name, report: report)
+        } catch let error as SharedMemoryError {
+            return .lockBusy(error)
         } catch {
-            return Self.lockFailure(error)
+            return .lockBusy(SharedMemoryError(.unknown, "\(error)"))   // withLock throws only SharedMemoryError
         }
+    }
+
+    /// The file's whole size after `read` bytes: those if it ended there, else its `stat` size when
+    /// that is larger, else at least one byte more (found by reading it: `lowerBound`).
+    static func total(read: Int, ended: Bool, descriptor: FileDescriptor, sizeHint: Int)
+        -> (total: Int, lowerBound: Bool) {
+        if ended || !AssetsFolder.hasMore(descriptor) { return (read, false) }
+        return sizeHint > read ? (sizeHint, false) : (read + 1, true)
     }
 
     /// The kept segment while the key still names it (taken out of `kept`: the load puts it back
     /// after a successful write), else a fresh attachment to what the key names now.
-    private func attachedSegment() throws(LoadFailure) -> (memory: SharedMemory, faultedIn: Int) {
+    private func attachedSegment(deadline: ContinuousClock.Instant) throws(AttachFailure)
+        -> (memory: SharedMemory, faultedIn: Int) {
         if let kept, kept.memory.unreachableReason() == nil {
             self.kept = nil
             return kept
         }
         releaseSegment()   // removed or its key file replaced behind our back
         let memory = SharedMemory(key: key)
-        memory.setupLockTimeout = lockTimeout
+        memory.setupLockTimeout = max(deadline - .now, .zero)
         do {
             try memory.attach(access: .readWrite)
         } catch let error as SharedMemoryError {
-            throw LoadFailure(status: error.code == .lockError ? Self.lockFailure(error) : Self.attachFailure(error))
+            throw AttachFailure(error: error)
         } catch {
-            throw LoadFailure(status: "Unable to attach to shared memory: \(error)")
+            throw AttachFailure(error: SharedMemoryError(.unknown, "\(error)"))
         }
         return (memory, 0)
     }
 
-    /// A load that ended early, with the status that says why.
-    private struct LoadFailure: Error { let status: String }
+    /// An attach that failed, and the outcome it makes.
+    private struct AttachFailure: Error {
+        let error: SharedMemoryError
+        var outcome: LoadOutcome {
+            switch error.code {
+            case .lockError: .lockBusy(error)
+            case .notFound: .noViewer(error)
+            default: .attachFailed(error)
+            }
+        }
+    }
 
     /// Detaches the segment kept by `keepsSegmentAttached`, if any. The last process to detach
     /// removes the segment, as in Qt, so a viewer that closed meanwhile leaves nothing behind.
@@ -194,42 +207,9 @@ public final class FileLoader {
     /// Detach waits at least this long for the lock, so that the last one out can still clean up.
     static let minimumDetachWait: Duration = .milliseconds(20)
 
-    /// A segment whose creator (the viewer) died and that only this loader is attached to: writing
-    /// would show nothing, and detaching removes the leftover, so the next viewer starts clean.
-    static func abandonedFailure(key: String, creator: pid_t) -> String {
-        "Unable to attach to shared memory: the viewer that created the segment for key \"\(key)\" "
-            + "(pid \(creator)) is gone; the file was not loaded."
-            + "\nPlease start the sharedmemory viewer again, then pick the file again."
-    }
-
-    static func success(_ name: String, report: WriteReport) -> String {
-        var text = "Loaded file \(name) to shared memory"
-        if report.isTruncated {
-            text += " (truncated: \(report.written) of \(report.total) bytes)"
-            text += report.stoppedAtNUL
-                ? "\nThe segment uses the Qt example's text format, which ends at the file's first NUL byte."
-                : "\nThe segment is too small; start the viewer with a larger --size to load it whole."
-        }
-        return text
-    }
-
-    static func lockFailure(_ error: Error) -> String {
-        "Unable to lock shared memory: \(error)\nThe file was not loaded; try again when the writer is done."
-    }
-
-    static func attachFailure(_ error: SharedMemoryError) -> String {
-        var text = "Unable to attach to shared memory: \(error.message)"
-        switch error.code {
-        case .notFound: text += "\nPlease start the sharedmemory viewer first, then pick the file again."
-        case .permissionDenied: text += "\nThe segment belongs to another user; start your own viewer."
-        default: break
-        }
-        return text
-    }
-
-    private func report(_ text: String) {
-        status = text
-        statusChanged?(text)
+    private func report(_ outcome: LoadOutcome) {
+        self.outcome = outcome
+        statusChanged?(outcome)
     }
 }
 
@@ -246,6 +226,36 @@ private final class ReadBuffer {
             storage = .allocate(byteCount: count, alignment: 64)
         }
         return UnsafeMutableRawBufferPointer(rebasing: storage[0..<count])
+    }
+
+    /// Reads `descriptor` to its end, but at most `limit` bytes, growing from `sizeHint` (which
+    /// may be wrong). The bytes are `bytes(count)`; `total` as in `FileLoader.total`.
+    func fill(from descriptor: FileDescriptor, sizeHint: Int, limit: Int)
+        -> Result<(count: Int, total: Int, lowerBound: Bool), Errno> {
+        // One byte more than the hint: a right hint then ends with one read that returns 0.
+        var size = min(limit, sizeHint > 0 ? sizeHint + 1 : 64 << 10)
+        var count = 0
+        while true {
+            grow(to: size, keeping: count)
+            let room = UnsafeMutableRawBufferPointer(rebasing: storage[count..<size])
+            let result = AssetsFolder.read(descriptor, into: room)
+            count += result.count
+            if let error = result.error { return .failure(error) }
+            if result.ended { return .success((count, count, false)) }
+            guard size < limit else {
+                let total = FileLoader.total(read: count, ended: false, descriptor: descriptor, sizeHint: sizeHint)
+                return .success((count, total.total, total.lowerBound))
+            }
+            size = min(limit, size * 2)
+        }
+    }
+
+    private func grow(to count: Int, keeping kept: Int) {
+        guard storage.count < count else { return }
+        let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: count, alignment: 64)
+        if kept > 0 { larger.copyMemory(from: UnsafeRawBufferPointer(rebasing: storage[0..<kept])) }
+        storage.deallocate()
+        storage = larger
     }
 
     deinit { storage.deallocate() }

@@ -15,23 +15,23 @@ public enum SegmentContent {
     ///   more than the segment holds); defaults to `bytes.count`.
     public static func write(_ bytes: UnsafeRawBufferPointer, name: String, fileSize: Int? = nil,
                              into segment: UnsafeMutableRawBufferPointer, now: Date = Date()) -> WriteReport {
-        write(name: name, fileSize: max(fileSize ?? bytes.count, bytes.count), into: segment, now: now) { target in
+        write(name: name, into: segment, now: now) { target in
             let count = min(bytes.count, target.count)
             target.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[0..<count]))
-            return count
+            return (count, max(fileSize ?? bytes.count, bytes.count))
         }
     }
 
     /// The same, but `fill` puts the bytes in place itself (e.g. `read()` from the file straight into
-    /// the segment: one copy instead of two). It gets the room the format leaves for a file of
-    /// `fileSize` bytes, and returns how many bytes it stored at its start.
-    public static func write(name: String, fileSize: Int, into segment: UnsafeMutableRawBufferPointer,
-                             now: Date = Date(), fill: (UnsafeMutableRawBufferPointer) -> Int) -> WriteReport {
+    /// the segment: one copy instead of two). It gets all the room the format leaves, and returns
+    /// how many bytes it stored at its start and the file's whole size as far as it knows.
+    public static func write(name: String, into segment: UnsafeMutableRawBufferPointer, now: Date = Date(),
+                             fill: (UnsafeMutableRawBufferPointer) -> (stored: Int, total: Int)) -> WriteReport {
         if case .framed(let old) = FramedHeader.decode(UnsafeRawBufferPointer(segment), segmentSize: segment.count) {
-            let capacity = segment.count - FramedHeader.size
-            let room = UnsafeMutableRawBufferPointer(rebasing: segment[FramedHeader.size..<(FramedHeader.size + min(fileSize, capacity))])
-            let count = min(max(fill(room), 0), room.count)
-            let total = max(fileSize, count)
+            let room = UnsafeMutableRawBufferPointer(rebasing: segment[FramedHeader.size...])
+            let filled = fill(room)
+            let count = min(max(filled.stored, 0), room.count)
+            let total = max(filled.total, count)
             var generation = old.generation &+ 1
             if generation == 0 { generation = 1 }  // 0 means "nothing loaded yet"
             FramedHeader(generation: generation, payloadLength: UInt64(count), originalSize: UInt64(total),
@@ -43,13 +43,14 @@ public enum SegmentContent {
             return WriteReport(format: .framed, written: count, total: total)
         }
         // Seed: what strncpy(data, content, size - 1) leaves, plus the terminating NUL it may not write.
-        guard segment.count > 0 else { return WriteReport(format: .seed, written: 0, total: fileSize) }
-        let room = UnsafeMutableRawBufferPointer(rebasing: segment[0..<min(fileSize, segment.count - 1)])
-        let filled = min(max(fill(room), 0), room.count)
+        guard segment.count > 0 else { return WriteReport(format: .seed, written: 0, total: fill(.init(start: nil, count: 0)).total) }
+        let room = UnsafeMutableRawBufferPointer(rebasing: segment[0..<(segment.count - 1)])
+        let result = fill(room)
+        let filled = min(max(result.stored, 0), room.count)
         let nul = filled > 0 ? memchr(room.baseAddress!, 0, filled) : nil
         let count = nul.map { room.baseAddress!.distance(to: $0) } ?? filled
         segment[count] = 0
-        return WriteReport(format: .seed, written: count, total: max(fileSize, filled), stoppedAtNUL: nul != nil)
+        return WriteReport(format: .seed, written: count, total: max(result.total, filled), stoppedAtNUL: nul != nil)
     }
 
     #if canImport(SharedMemory)

@@ -14,7 +14,8 @@ import SharedMemory
 ///
 /// A segment removed behind the viewer's back (`ipcrm`) or whose key file was deleted can no longer be
 /// found by loaders; `poll()` notices, makes a fresh segment, and reports it (see `lastRecovery`).
-/// Not thread-safe: use it from one thread (the GTK main thread).
+/// Not thread-safe: use it from one thread. The viewer runs it on `BackgroundReader`'s thread, so
+/// that none of its waits (open, the lock of a poll, a recovery) falls on the GTK main loop.
 public final class SegmentReader {
     public let key: String
     private let requestedSize: Int
@@ -32,8 +33,12 @@ public final class SegmentReader {
     public private(set) var lastRecovery: String?
     /// How many times `poll()` made the segment again.
     public private(set) var recoveryCount = 0
+    /// Why the last recovery was needed, while it failed (the lock was held, say): the next poll
+    /// tries again. Detached meanwhile, so the reachability check alone would never see it.
+    private var failedRecovery: String?
 
-    /// The waits of a recovery, which runs on the GTK main thread: short, and retried on the next poll.
+    /// The waits of a recovery: short, so that a poll stays short and quitting is not held up;
+    /// a recovery that did not get the lock is retried on the next poll.
     static let recoveryLockTimeout: Duration = .milliseconds(200)
 
     /// - Parameters:
@@ -51,7 +56,7 @@ public final class SegmentReader {
         self.copyLimit = copyLimit > Int.max - 4 ? Int.max : max(copyLimit, 0) + 4
         self.reachabilityInterval = reachabilityInterval
         self.memory = SharedMemory(key: key)
-        // create/attach/detach wait for the lock too; a stuck writer must not hold the window for long.
+        // create/attach/detach wait for the lock too; a stuck writer must not hold the viewer for long.
         memory.setupLockTimeout = .seconds(1)
     }
 
@@ -116,6 +121,7 @@ public final class SegmentReader {
     /// calls) that loaders can still find the segment by its key; if not, makes it again and returns
     /// its empty snapshot as `.changed`, with the reason in `lastRecovery`.
     public func poll() -> Poll {
+        if let reason = failedRecovery { return recover(reason) }
         let now = ContinuousClock.now
         if lastReachabilityCheck.map({ now - $0 >= reachabilityInterval }) ?? true {
             lastReachabilityCheck = now
@@ -176,6 +182,7 @@ public final class SegmentReader {
     public func close() {
         stopWaiter()
         onWriterWake = nil
+        failedRecovery = nil
         memory.detach()
         detector.reset()
     }
@@ -191,9 +198,11 @@ public final class SegmentReader {
             try open(stampTimeout: Self.recoveryLockTimeout)
             runWaiter()
         } catch {
+            failedRecovery = reason
             return .failed("The segment for key \"\(key)\" is unreachable: \(reason); "
                            + "making it again failed (retrying): \(error)")
         }
+        failedRecovery = nil
         lastRecovery = reason
         recoveryCount += 1
         switch readLocked() {

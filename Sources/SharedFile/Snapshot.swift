@@ -62,16 +62,21 @@ public struct WriteReport: Sendable, Equatable {
     public var format: ContentFormat
     /// Payload bytes stored.
     public var written: Int
-    /// The file's size.
+    /// The file's size; with `totalIsLowerBound`, only how much it has at least (a stream, or a file
+    /// whose `stat` size is wrong, that was longer than the segment: it is not read to its end).
     public var total: Int
     /// The seed format stopped at a NUL byte inside the file (it cannot carry binary data).
     public var stoppedAtNUL: Bool
+    /// `total` is a lower bound (see there).
+    public var totalIsLowerBound: Bool
 
-    public init(format: ContentFormat, written: Int, total: Int, stoppedAtNUL: Bool = false) {
+    public init(format: ContentFormat, written: Int, total: Int, stoppedAtNUL: Bool = false,
+                totalIsLowerBound: Bool = false) {
         self.format = format
         self.written = written
         self.total = total
         self.stoppedAtNUL = stoppedAtNUL
+        self.totalIsLowerBound = totalIsLowerBound
     }
 
     public var isTruncated: Bool { written < total }

@@ -2,7 +2,7 @@ import GtkSupport
 import SharedFile
 
 /// The viewer's command line, parsed by GLib and checked here.
-struct ViewerOptions {
+struct ViewerOptions: AppOptions {
     var key = SegmentKey.default
     var size = 1 << 20
     var trace = false

@@ -4,7 +4,7 @@ import SharedFile
 /// The viewer window: an info line and the segment's content, refreshed when a writer wakes the
 /// viewer (framed segments) and by a polling timeout.
 @MainActor
-final class ViewerWindow {
+final class ViewerWindow: AppWindow {
     /// Poll period while nothing wakes us (a seed-format segment: Qt writers never do): well under
     /// the 50 ms budget; an unchanged segment costs a lock and a compare, no copy and no redraw.
     static let fastPollMilliseconds: UInt32 = 25
@@ -15,15 +15,15 @@ final class ViewerWindow {
     private let window: Window
     private let info = Label()
     private let content = TextView(monospace: true)
-    private let reader: SegmentReader
+    /// The segment, read on a thread of its own: nothing here waits for its lock.
+    private let reader: BackgroundReader<DisplayText>
+    private var isWokenByWriters = false
     private let options: ViewerOptions
     private var timer: MainLoop.Source?
     private var timerPeriod: UInt32 = 0
     private var closed = false
     private var shownInfo = ""
     private var failure: String?
-    /// Recoveries already reported: the segment was removed behind our back and made again.
-    private var reportedRecoveries = 0
     private let trace: ViewerTrace?
     /// Non-zero when the segment could not be opened.
     private(set) var exitStatus: Int32 = 0
@@ -31,7 +31,10 @@ final class ViewerWindow {
     init(application: Application, options: ViewerOptions) {
         self.options = options
         trace = options.trace ? ViewerTrace() : nil
-        reader = SegmentReader(key: options.key, size: options.size)
+        let key = options.key
+        reader = BackgroundReader(key: key, size: options.size) { snapshot, segmentSize in
+            Self.display(snapshot, key: key, segmentSize: segmentSize)
+        }
         window = Window(application: application, title: "Shared Memory", width: 720, height: 520,
                         iconName: "org.sharedmemorygtk.Viewer", iconFile: SourceTree.iconFile)
 
@@ -54,72 +57,80 @@ final class ViewerWindow {
     func present() { window.present(focus: content) }
 
     /// Stops polling and detaches; the last user removes the segment and its key file.
-    func close() {
+    func finish() {
         closed = true
         timer?.remove()
         timer = nil
-        reader.close()   // stops and joins the waiter thread before detaching
+        // Stops and joins the waiter thread, then detaches; a running open or poll is waited for
+        // a few seconds at most.
+        reader.close()
     }
 
+    /// Opens on the reader's thread: creating or attaching may wait for the lock. Results come back
+    /// through the main loop.
     private func open() {
-        do {
-            try reader.open()
-        } catch {
+        info.text = "Key \(options.key) · opening the segment…"
+        reader.open({ [weak self] opened in
+            MainLoop.wakeFromAnyThread { self?.opened(opened) }
+        }, updated: { [weak self] update in
+            MainLoop.wakeFromAnyThread { self?.show(update) }
+        })
+    }
+
+    private func opened(_ opened: BackgroundReader<DisplayText>.Opened) {
+        guard !closed else { return }
+        switch opened {
+        case .failed(let error):
             let message = "Unable to create or attach to the shared memory segment \"\(options.key)\":\n\(error)"
             Console.error("sharedmemory: \(message)")
             info.text = "Key \(options.key) · not attached"
             content.setText(message)
             exitStatus = 1
-            return
+        case .opened(let size):
+            shownInfo = "Key \(options.key) · segment \(size) bytes"
+            if info.text.hasSuffix("opening the segment…") { info.text = shownInfo }
+            schedulePolling()
         }
-        info.text = "Key \(options.key) · segment \(reader.segmentSize) bytes"
-        content.setText(DisplayText.emptyMessage)
-        // The waiter thread only hands over: the poll itself runs here, on the GTK thread.
-        let waker = MainLoopWaker { [weak self] in self?.poll() }
-        reader.startWaiter { waker.wake() }
-        schedulePolling()
     }
 
-    /// The fast period unless writers wake us, or while the last poll failed (a writer holding the
-    /// lock costs each poll its 20 ms wait on this thread: at 25 ms that would be most of the time).
-    /// Re-armed only when the period changes.
+    /// The fast period unless writers wake us, or while the last poll failed. Re-armed only when
+    /// the period changes. A tick only asks the reader's thread for a poll: it never waits.
     private func schedulePolling() {
-        let slow = reader.isWokenByWriters || failure != nil
+        let slow = isWokenByWriters || failure != nil
         let period = slow ? Self.safetyPollMilliseconds : Self.fastPollMilliseconds
         guard period != timerPeriod, !closed else { return }
         timer?.remove()
         timerPeriod = period
         timer = MainLoop.addTimeout(milliseconds: period) { [weak self] in
-            self?.poll()
+            self?.reader.requestPoll()
             return self != nil
         }
     }
 
-    private func poll() {
-        guard !closed else { return }   // a wake queued before close()
+    /// A poll's result, computed on the reader's thread.
+    private func show(_ update: BackgroundReader<DisplayText>.Update) {
+        guard !closed else { return }   // handed over before close()
+        isWokenByWriters = update.isWokenByWriters
         defer { schedulePolling() }
-        let started = MainLoop.monotonicMicroseconds
-        switch reader.poll() {
+        switch update.change {
         case .unchanged:
             clearFailure()
-        case .changed(let snapshot):
+        case .changed(let display, let generation, let storedLength):
             failure = nil
-            render(snapshot, started: started)
-            reportRecovery()
+            render(display, generation: generation, storedLength: storedLength, started: update.started)
         case .failed(let message):
             guard message != failure else { return }
             failure = message
             Console.error("sharedmemory: \(message)")
             info.text = shownInfo + "\nCannot read the segment: " + message
         }
+        if let recovery = update.recovery { reportRecovery(recovery) }
     }
 
-    /// Says so when `poll()` had to make the segment again (ipcrm, a deleted key file): what was
+    /// Says so when a poll had to make the segment again (ipcrm, a deleted key file): what was
     /// shown is gone, and loaders now write to the new segment.
-    private func reportRecovery() {
-        guard reader.recoveryCount != reportedRecoveries else { return }
-        reportedRecoveries = reader.recoveryCount
-        let note = "segment made again (\(reader.lastRecovery ?? "it was removed"))"
+    private func reportRecovery(_ reason: String) {
+        let note = "segment made again (\(reason))"
         Console.error("sharedmemory: \(note)")
         shownInfo += " · " + note
         info.text = shownInfo
@@ -131,16 +142,20 @@ final class ViewerWindow {
         info.text = shownInfo
     }
 
-    /// Decoding happens here, after poll() has unlocked, on the private copy. The closures keep
-    /// only small values: the snapshot's payload is freed as soon as the text is decoded.
-    private func render(_ snapshot: Snapshot, started: Int64) {
-        let display = DisplayText(snapshot: snapshot, key: options.key, segmentSize: reader.segmentSize)
+    /// The display value of a snapshot: made on the reader's thread, after the poll unlocked, from
+    /// its private copy, whose payload is freed as soon as the text is decoded.
+    nonisolated static func display(_ snapshot: Snapshot, key: String, segmentSize: Int) -> DisplayText {
+        DisplayText(snapshot: snapshot, key: key, segmentSize: segmentSize)
+    }
+
+    /// Shows a display value made on the reader's thread. The closures keep only small values.
+    private func render(_ display: DisplayText, generation: UInt64?, storedLength: Int, started: Int64) {
         shownInfo = display.info
         info.text = display.info
         guard let trace else { return content.setText(display.text) }
 
-        let generation = snapshot.generation.map(String.init) ?? "seed"
-        let bytes = snapshot.storedLength
+        let generation = generation.map(String.init) ?? "seed"
+        let bytes = storedLength
         let shown = display.text.utf8.count
         trace.renderStarted(generation: generation, at: started)
         let content = content

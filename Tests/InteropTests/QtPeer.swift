@@ -1,6 +1,7 @@
 import Foundation
 import SharedMemory
 import Testing
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -155,11 +156,6 @@ struct QtPeer: Sendable, CustomTestStringConvertible {
 struct QtPeerError: Error, CustomStringConvertible {
     let message: String
     var description: String { message }
-}
-
-/// A key no other test (or test run) uses.
-func uniqueKey(_ name: String) -> String {
-    "smtest \(name) \(getpid()) \(UUID().uuidString.prefix(8))"
 }
 
 /// Reads one line from `handle` (blocking; the peer answers at once or exits).

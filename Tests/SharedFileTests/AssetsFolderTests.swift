@@ -1,5 +1,7 @@
 import Foundation
+import SystemPackage
 import Testing
+import TestSupport
 @testable import SharedFile
 
 /// A temporary assets folder with every kind of awkward entry.
@@ -35,7 +37,7 @@ final class TempAssets {
     @Test(arguments: ["../secret.txt", "..", ".", "", "sub/x", "/etc/passwd"])
     func namesThatLeaveTheFolderAreRefused(name: String) throws {
         let assets = try TempAssets()
-        #expect(throws: AssetsFolder.ReadError.self) { try AssetsFolder(assets.url).open(name) }
+        #expect(throws: FileProblem.self) { try AssetsFolder(assets.url).open(name) }
     }
 
     @Test func symlinkOutsideIsRefusedInsideIsRead() throws {
@@ -44,11 +46,11 @@ final class TempAssets {
         try FileManager.default.createSymbolicLink(atPath: assets.path("out"), withDestinationPath: assets.outside.path)
         try FileManager.default.createSymbolicLink(atPath: assets.path("in"), withDestinationPath: "real.txt")
         let folder = AssetsFolder(assets.url)
-        let error = #expect(throws: AssetsFolder.ReadError.self) { try folder.open("out") }
-        #expect(error?.reason.contains("outside the assets folder") == true)
+        #expect(throws: FileProblem.outsideFolder(resolved: assets.outside.path)) { try folder.open("out") }
         let file = try folder.open("in")
-        let read = try AssetsFolder.read(fd: file.fd, size: file.size, limit: 100, name: "in")
-        #expect(read.bytes == Array("inside".utf8))
+        var bytes = [UInt8](repeating: 0, count: 100)
+        let read = bytes.withUnsafeMutableBytes { AssetsFolder.read(file.descriptor, into: $0) }
+        #expect(read.ended && read.error == nil && bytes[0..<read.count] == Array("inside".utf8)[...])
     }
 
     @Test func fifoAndFolderAreRefusedWithoutBlocking() throws {
@@ -56,26 +58,28 @@ final class TempAssets {
         #expect(mkfifo(assets.path("pipe"), 0o600) == 0)
         try FileManager.default.createDirectory(atPath: assets.path("dir"), withIntermediateDirectories: false)
         let folder = AssetsFolder(assets.url)
-        let fifo = #expect(throws: AssetsFolder.ReadError.self) { try folder.open("pipe") }
-        #expect(fifo?.reason.contains("FIFO") == true)
-        let dir = #expect(throws: AssetsFolder.ReadError.self) { try folder.open("dir") }
-        #expect(dir?.reason.contains("folder") == true)
+        #expect(throws: FileProblem.notRegularFile(.fifo)) { try folder.open("pipe") }
+        #expect(throws: FileProblem.notRegularFile(.directory)) { try folder.open("dir") }
     }
 
     @Test func readStopsAtTheLimitButKnowsTheWholeSize() throws {
         let assets = try TempAssets()
         try assets.add("big", Array(repeating: 7, count: 5000))
         let file = try AssetsFolder(assets.url).open("big")
-        let read = try AssetsFolder.read(fd: file.fd, size: file.size, limit: 1000, name: "big")
-        #expect(read.bytes.count == 1000 && read.total == 5000)
+        var bytes = [UInt8](repeating: 0, count: 1000)
+        let read = bytes.withUnsafeMutableBytes { AssetsFolder.read(file.descriptor, into: $0) }
+        #expect(read.count == 1000 && !read.ended && file.sizeHint == 5000)
+        #expect(FileLoader.total(read: read.count, ended: read.ended, descriptor: file.descriptor,
+                                 sizeHint: file.sizeHint) == (5000, false))
     }
 
     @Test func missingFileAndFolderSayWhy() throws {
         let assets = try TempAssets()
-        let missing = #expect(throws: AssetsFolder.ReadError.self) { try AssetsFolder(assets.url).open("nope") }
-        #expect(missing?.reason.contains("No such file") == true)
-        let noFolder = AssetsFolder(assets.url.appendingPathComponent("absent"))
-        #expect(throws: AssetsFolder.ReadError.self) { try noFolder.fileNames() }
+        #expect(throws: FileProblem.system(.noSuchFileOrDirectory)) { try AssetsFolder(assets.url).open("nope") }
+        let absent = assets.url.appendingPathComponent("absent")
+        #expect(throws: FileProblem.folderUnusable(path: absent.path, .noSuchFileOrDirectory)) {
+            try AssetsFolder(absent).fileNames()
+        }
     }
 }
 
@@ -89,11 +93,12 @@ final class TempAssets {
         let loader = FileLoader(key: key, assetsDirectory: assets.url)
         loader.loadFile(at: assets.outside)   // secret.txt lies beside the folder, not in it
         #expect(loader.status == "Loaded file secret.txt to shared memory")
+        #expect(loader.outcome == .loaded(name: "secret.txt", report: WriteReport(format: .framed, written: 6, total: 6)))
         guard case .changed(let snapshot) = reader.poll() else { Issue.record("load not seen"); return }
         #expect(snapshot.payload == Array("secret".utf8) && snapshot.fileName == "secret.txt")
         // The same file by name is still refused: only an explicit pick leaves the folder.
         loader.loadFile("../secret.txt")
-        #expect(loader.status.hasPrefix("Unable to open file: "))
+        #expect(loader.outcome == .fileProblem(name: "../secret.txt", .notAName))
     }
 
     @Test func aPickedFifoOrFolderIsRefusedWithoutBlocking() throws {
@@ -101,8 +106,10 @@ final class TempAssets {
         #expect(mkfifo(assets.path("pipe"), 0o600) == 0)
         let loader = FileLoader(key: uniqueKey(), assetsDirectory: assets.url)
         loader.loadFile(at: assets.url.appendingPathComponent("pipe"))
+        #expect(loader.outcome == .fileProblem(name: "pipe", .notRegularFile(.fifo)))
         #expect(loader.status == "Unable to open file: pipe is a FIFO (named pipe), not a regular file")
         loader.loadFile(at: assets.url)
+        #expect(loader.outcome == .fileProblem(name: "files", .notRegularFile(.directory)))
         #expect(loader.status == "Unable to open file: files is a folder, not a regular file")
     }
 }

@@ -1,19 +1,21 @@
 import Foundation
 import SharedMemory
 import Synchronization
+import SystemPackage
 import Testing
+import TestSupport
 @testable import SharedFile
 
 /// `BackgroundLoader`: loads off the caller's thread, in order, picks coalesced while one runs.
 @Suite struct BackgroundLoaderTests {
     /// Collects outcomes delivered on the loader's thread; waits for them with a deadline.
     final class Outcomes: Sendable {
-        private let seen = Mutex<[BackgroundLoader.Outcome]>([])
+        private let seen = Mutex<[LoadOutcome]>([])
 
-        func append(_ outcome: BackgroundLoader.Outcome) { seen.withLock { $0.append(outcome) } }
+        func append(_ outcome: LoadOutcome) { seen.withLock { $0.append(outcome) } }
 
         /// The outcomes once there are `count` of them, or what came within `limit`.
-        func wait(for count: Int, within limit: Duration = .seconds(5)) -> [BackgroundLoader.Outcome] {
+        func wait(for count: Int, within limit: Duration = .seconds(5)) -> [LoadOutcome] {
             let deadline = ContinuousClock.now + limit
             while ContinuousClock.now < deadline {
                 let now = seen.withLock { $0 }
@@ -60,7 +62,7 @@ import Testing
         try holder.unlock()   // a.txt gets the lock within its budget and loads
         holder.detach()
         let all = outcomes.wait(for: 1)
-        #expect(all == [BackgroundLoader.Outcome(status: "Loaded file c.txt to shared memory", holdsSegment: true)],
+        #expect(all == [.loaded(name: "c.txt", report: WriteReport(format: .framed, written: 5, total: 5))],
                 "a.txt's outcome, old news once c.txt waited, was delivered")
         #expect(outcomes.wait(for: 2, within: .milliseconds(300)).count == 1)
         guard case .changed(let shown) = reader.poll() else { Issue.record("load not seen"); return }
@@ -76,7 +78,7 @@ import Testing
         defer { withExtendedLifetime(files) {} }
         defer { reader.close() }
         loader.load("a.txt")
-        #expect(outcomes.wait(for: 1).last?.holdsSegment == true)
+        #expect(outcomes.wait(for: 1).last?.isLoaded == true)
         #expect(try SharedMemory.info(key: key).segment?.attachedCount == 2)
         loader.release()
         loader.waitUntilIdle()
@@ -95,7 +97,7 @@ import Testing
         holder.detach()
         let all = outcomes.wait(for: 2)   // a.txt's outcome is not delivered: b.txt waited behind it
         #expect(all.count == 2)
-        #expect(all.last == BackgroundLoader.Outcome(status: "Loaded file b.txt to shared memory", holdsSegment: true))
+        #expect(all.last == .loaded(name: "b.txt", report: WriteReport(format: .framed, written: 6, total: 6)))
         loader.waitUntilIdle()
         #expect(try SharedMemory.info(key: key).segment?.attachedCount == 2, "the release ran after the load")
         loader.finish()
@@ -104,8 +106,14 @@ import Testing
 
     @Test func listingNamesTheProblem() throws {
         let loader = BackgroundLoader(key: uniqueKey(), assetsDirectory: URL(fileURLWithPath: "/nonexistent-assets")) { _ in }
-        let listing = loader.availableFiles()
-        #expect(listing.names.isEmpty)
-        #expect(listing.problem?.hasPrefix("Unable to list files: ") == true)
+        let listed = DispatchSemaphore(value: 0)
+        final class Seen: Sendable { let listing = Mutex<Result<[String], FileProblem>?>(nil) }
+        let seen = Seen()
+        loader.listFiles { result in
+            seen.listing.withLock { $0 = result }
+            listed.signal()
+        }
+        #expect(listed.wait(timeout: .now() + 5) == .success)
+        #expect(seen.listing.withLock { $0 } == .failure(.folderUnusable(path: "/nonexistent-assets", .noSuchFileOrDirectory)))
     }
 }

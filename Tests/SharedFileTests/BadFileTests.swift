@@ -1,6 +1,9 @@
 import Foundation
 import SharedMemory
+import Messages
+import SystemPackage
 import Testing
+import TestSupport
 @testable import SharedFile
 #if canImport(Glibc)
 import Glibc
@@ -43,7 +46,7 @@ import Glibc
     func loadsExactlyAndDisplaysValidText(name: String, bytes: [UInt8]) throws {
         let rig = try Rig()
         try rig.assets.add(name, bytes)
-        #expect(rig.loader.availableFiles().contains(name))
+        #expect((try rig.loader.assets.fileNames()).contains(name))
         let result = rig.load(name)
         #expect(result.status == "Loaded file \(name) to shared memory")
         let shown = try #require(result.shown)
@@ -74,7 +77,7 @@ import Glibc
         _ = rig.load("kept.txt")
         #expect(mkfifo(rig.assets.path("pipe"), 0o644) == 0)
         try FileManager.default.createDirectory(atPath: rig.assets.path("dir"), withIntermediateDirectories: false)
-        #expect(rig.loader.availableFiles() == ["kept.txt"])
+        #expect((try rig.loader.assets.fileNames()) == ["kept.txt"])
         for (name, words) in [("pipe", "FIFO"), ("dir", "folder"), ("gone.txt", "No such file"),
                               ("../secret.txt", "not a file name inside"), ("/etc/passwd", "not a file name inside")] {
             let result = rig.load(name)
@@ -82,9 +85,12 @@ import Glibc
             #expect(result.took < .milliseconds(500))
             #expect(result.shown == nil)   // the segment kept its content
         }
-        let noFolder = FileLoader(key: rig.key, assetsDirectory: rig.assets.url.appendingPathComponent("absent"))
-        #expect(noFolder.availableFiles().isEmpty)
-        #expect(noFolder.status.hasPrefix("Unable to list files: ") && noFolder.status.contains("--assets"))
+        let absent = rig.assets.url.appendingPathComponent("absent")
+        let problem = #expect(throws: FileProblem.folderUnusable(path: absent.path, .noSuchFileOrDirectory)) {
+            try AssetsFolder(absent).fileNames()
+        }
+        let listing = problem.map(Messages.listing) ?? ""
+        #expect(listing.hasPrefix("Unable to list files: ") && listing.contains("--assets"), "\(listing)")
     }
 
     @Test func linksLeadingOutsideAreNeitherListedNorRead() throws {
@@ -94,7 +100,7 @@ import Glibc
         try fm.createSymbolicLink(atPath: rig.assets.path("out"), withDestinationPath: rig.assets.outside.path)
         try fm.createSymbolicLink(atPath: rig.assets.path("up"), withDestinationPath: "../secret.txt")
         try fm.createSymbolicLink(atPath: rig.assets.path("in"), withDestinationPath: "real.txt")
-        #expect(rig.loader.availableFiles() == ["in", "real.txt"])
+        #expect((try rig.loader.assets.fileNames()) == ["in", "real.txt"])
         for name in ["out", "up"] {
             let result = rig.load(name)
             #expect(result.status.contains("outside the assets folder"), "\(result.status)")
@@ -113,11 +119,12 @@ import Glibc
         let loader = rig.loader
         let statuses = asFilesystemUser(65534) {
             loader.loadFile("private.txt")
-            let denied = loader.status
+            let denied = loader.outcome
             loader.loadFile("public.txt")
-            return [denied, loader.status]
+            return [denied, loader.outcome]
         }
-        #expect(statuses[0] == "Unable to open file: private.txt: Permission denied", "\(statuses[0])")
-        #expect(statuses[1] == "Loaded file public.txt to shared memory")
+        #expect(statuses[0] == .fileProblem(name: "private.txt", .system(.permissionDenied)))
+        #expect(statuses[0].map(Messages.status) == "Unable to open file: private.txt: Permission denied (EACCES)")
+        #expect(statuses[1]?.isLoaded == true)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import SharedMemory
 import Testing
+import TestSupport
 @testable import SharedFile
 
 /// Four writers (own FileLoader each, so own SharedMemory and semaphore handle, as separate

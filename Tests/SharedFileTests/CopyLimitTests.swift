@@ -1,6 +1,7 @@
 import Foundation
 import SharedMemory
 import Testing
+import TestSupport
 @testable import SharedFile
 
 /// What the viewer copies out of the segment (at most what it shows) and keeps between polls, and
@@ -114,8 +115,7 @@ import Testing
         let assets = try TempAssets()
         try assets.add("f.bin", [UInt8](repeating: 7, count: 100_000))
         let file = try AssetsFolder(assets.url).open("f.bin")
-        defer { close(file.fd) }
-        #expect(AssetsFolder.isCached(fd: file.fd, length: file.size))
+        #expect(AssetsFolder.isCached(file.descriptor, length: file.sizeHint))
 
         let key = uniqueKey()
         defer { removeLeftovers(key) }

@@ -1,22 +1,20 @@
 import Foundation
 import SharedMemory
 import Testing
+import TestSupport
 @testable import SharedFile
-
-/// A key no other test (or test run) uses.
-func uniqueKey(_ name: String = #function) -> String {
-    "smtest_\(getpid())_\(UUID().uuidString.prefix(8))_\(name.prefix(20))"
-}
 
 @Suite struct LoaderReaderTests {
     @Test func loaderWithoutViewerAsksToStartIt() throws {
         let assets = try TempAssets()
         try assets.add("a.txt", Array("hello".utf8))
         let loader = FileLoader(key: uniqueKey(), assetsDirectory: assets.url)
-        var seen: [String] = []
+        var seen: [LoadOutcome] = []
         loader.statusChanged = { seen.append($0) }
         loader.loadFile("a.txt")
         #expect(seen.count == 1)
+        guard case .noViewer(let error) = seen.first else { Issue.record("not .noViewer: \(seen)"); return }
+        #expect(error.code == .notFound)
         #expect(loader.status.hasPrefix("Unable to attach to shared memory: "))
         #expect(loader.status.contains("\nPlease start the sharedmemory viewer first"))
     }

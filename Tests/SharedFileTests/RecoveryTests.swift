@@ -48,6 +48,28 @@ import Glibc
         #expect(reader.poll() == .unchanged)
     }
 
+    /// A recovery that cannot get the lock (a writer holds it) fails, and the following polls try
+    /// again until it works: detached meanwhile, the reachability check alone would never notice.
+    @Test func aRecoveryThatFailedIsRetriedOnTheNextPolls() throws {
+        let key = uniqueKey()
+        defer { removeLeftovers(key) }
+        let (reader, _, assets) = try viewerAndLoader(key)
+        defer { withExtendedLifetime(assets) {} }
+        defer { reader.close() }
+        let holder = SharedMemory(key: key)
+        try holder.attach()
+        try holder.lock()
+        let old = try #require(try SharedMemory.info(key: key).segment?.id)
+        #expect(try run("/usr/bin/ipcrm", ["-m", "\(old)"]).status == 0)
+        guard case .failed(let first) = reader.poll() else { Issue.record("recovered under a held lock"); return }
+        #expect(first.contains("making it again failed (retrying)"), "\(first)")
+        guard case .failed = reader.poll() else { Issue.record("the retry did not wait for the lock"); return }
+        try holder.unlock()
+        holder.detach()
+        guard case .changed(let fresh) = reader.poll() else { Issue.record("never retried"); return }
+        #expect(fresh.isEmpty && reader.recoveryCount == 1)
+    }
+
     @Test func deletedKeyFileIsMadeAgainAndTheOldSegmentIsNotLeaked() throws {
         let key = uniqueKey()
         defer { removeLeftovers(key) }

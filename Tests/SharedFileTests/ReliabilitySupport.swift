@@ -1,16 +1,9 @@
 import Foundation
 import SharedMemory
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// The built `sharedmemory-ctl`, next to this test bundle (same products directory).
-let reliabilityCtl: String = {
-    let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
-    let candidates = [Bundle.main.bundleURL, exe, exe.deletingLastPathComponent()]
-        .map { $0.appendingPathComponent("sharedmemory-ctl").path }
-    return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? "sharedmemory-ctl-not-built"
-}()
 
 /// A started `sharedmemory-ctl` that printed its first line (create, hold-lock).
 final class CtlProcess {
@@ -18,7 +11,7 @@ final class CtlProcess {
     private let out = Pipe()
 
     init(_ arguments: [String]) throws {
-        process.executableURL = URL(fileURLWithPath: reliabilityCtl)
+        process.executableURL = URL(fileURLWithPath: ctlPath)
         process.arguments = arguments
         process.standardOutput = out
         try process.run()
@@ -40,19 +33,6 @@ final class CtlProcess {
 struct CtlProcessError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
-}
-
-/// Removes what a test left for `key`.
-func removeLeftovers(_ key: String) {
-    try? SharedMemory.remove(key: key, force: true)
-}
-
-/// Time taken by `body`.
-func elapsed(_ body: () throws -> Void) rethrows -> Duration {
-    let clock = ContinuousClock()
-    let start = clock.now
-    try body()
-    return clock.now - start
 }
 
 /// Runs `body` on a fresh thread whose filesystem uid is `uid`: the kernel then drops root's

@@ -93,7 +93,7 @@ import TestSupport
         defer { reader.close() }
         let wakes = Wakes()
         reader.startWaiter { wakes.signal() }
-        let result = try run(reliabilityCtl, ["load", "--key", key, assets.path("c.txt")])
+        let result = try run(ctlPath, ["load", "--key", key, assets.path("c.txt")])
         #expect(result.status == 0, "\(result.output)")
         #expect(wakes.next(within: 5))
         guard case .changed(let shown) = reader.poll() else { Issue.record("load not seen"); return }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import SharedMemory
 #if canImport(Glibc)
 import Glibc
@@ -9,7 +10,7 @@ import Glibc
 struct CrossProcessTests {
     @Test func writeHereReadThere() throws {
         let key = uniqueKey("cross")
-        defer { cleanUp(key) }
+        defer { removeLeftovers(key) }
         let creator = try Spawned(["create", "--key", key, "--size", "4096"])
         let memory = SharedMemory(key: key)
         try memory.attach()
@@ -29,7 +30,7 @@ struct CrossProcessTests {
 
     @Test func loadThereReadHereAndDumpExactly() throws {
         let key = uniqueKey("load")
-        defer { cleanUp(key) }
+        defer { removeLeftovers(key) }
         let creator = try Spawned(["create", "--key", key, "--size", "1024"])
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("smtest-load-\(getpid())-\(UUID()).txt")
         let text = Array("Hello from a file, pid \(getpid()) ✓\n".utf8)
@@ -53,7 +54,7 @@ struct CrossProcessTests {
 
     @Test func binaryRoundTripThroughTheFramedFormat() throws {
         let key = uniqueKey("framed")
-        defer { cleanUp(key) }
+        defer { removeLeftovers(key) }
         let creator = try Spawned(["create", "--key", key, "--size", "65536", "--stamp"])
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("smtest-bin-\(getpid())-\(UUID()).bin")
         let bytes = (0..<5000).map { UInt8(truncatingIfNeeded: $0 &* 7) }  // contains NULs
@@ -70,7 +71,7 @@ struct CrossProcessTests {
     /// with EFAULT (rather than crashing the test), and /proc/self/maps shows no 'w'.
     @Test func readOnlyAttachMapsReadOnly() throws {
         let key = uniqueKey("readonly")
-        defer { cleanUp(key) }
+        defer { removeLeftovers(key) }
         let creator = try Spawned(["create", "--key", key, "--size", "4096"])
         let reader = SharedMemory(key: key)
         try reader.attach(access: .readOnly)

@@ -40,7 +40,7 @@ struct CrossUserTests {
 
     @Test func anotherUserCannotAttachReadWriteOrRemove() throws {
         let key = uniqueKey("otheruser")
-        defer { cleanUp(key) }
+        defer { removeLeftovers(key) }
         let memory = SharedMemory(key: key)
         try memory.create(size: 256)
         defer { memory.detach() }
@@ -82,7 +82,7 @@ struct CrossUserTests {
     @Test(arguments: ["symlink", "file"], [false, true])
     func keyPathsPlantedByAnotherUserAreRefused(kind: String, atSemaphorePath: Bool) throws {
         let key = uniqueKey("planted")
-        defer { cleanUp(key) }
+        defer { removeLeftovers(key) }
         let memory = SharedMemory(key: key)
         let path = atSemaphorePath ? memory.semaphoreNativeKey : memory.nativeKey
         let victim = "/tmp/smtest-victim-\(getpid())-\(UUID().uuidString.prefix(6))"

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import SharedMemory
 #if canImport(Glibc)
 import Glibc
@@ -9,7 +10,7 @@ import Glibc
 struct ErrorTests {
     @Test func attachToAMissingKey() throws {
         let key = uniqueKey("missing")
-        defer { cleanUp(key) }
+        defer { removeLeftovers(key) }
         let memory = SharedMemory(key: key)
         let error = #expect(throws: SharedMemoryError.self) { try memory.attach() }
         #expect(error?.code == .notFound)
@@ -28,7 +29,7 @@ struct ErrorTests {
     @Test(arguments: [0, -1, Int.min])
     func invalidSizes(size: Int) throws {
         let key = uniqueKey("size")
-        defer { cleanUp(key) }
+        defer { removeLeftovers(key) }
         let memory = SharedMemory(key: key)
         let error = #expect(throws: SharedMemoryError.self) { try memory.create(size: size) }
         #expect(error?.code == .invalidSize)
@@ -53,7 +54,7 @@ struct ErrorTests {
 
     @Test func createTwiceInOneInstance() throws {
         let key = uniqueKey("twice")
-        defer { cleanUp(key) }
+        defer { removeLeftovers(key) }
         let memory = SharedMemory(key: key)
         try memory.create(size: 10)
         defer { memory.detach() }
@@ -63,7 +64,7 @@ struct ErrorTests {
 
     @Test func aSymlinkAtTheKeyPathIsNeverFollowed() throws {
         let key = uniqueKey("symlink")
-        defer { cleanUp(key) }
+        defer { removeLeftovers(key) }
         let memory = SharedMemory(key: key)
         let target = memory.nativeKey + ".target"
         #expect(symlink(target, memory.nativeKey) == 0)
@@ -77,7 +78,7 @@ struct ErrorTests {
 
     @Test func aKeyFileThatIsNotOursIsRefused() throws {
         let key = uniqueKey("notours")
-        defer { cleanUp(key) }
+        defer { removeLeftovers(key) }
         let memory = SharedMemory(key: key)
         let fd = open(memory.nativeKey, O_CREAT | O_EXCL | O_WRONLY, 0o640)
         #expect(fd >= 0)
@@ -94,7 +95,7 @@ struct ErrorTests {
 
     @Test func aDirectoryAtTheKeyPathIsRefused() throws {
         let key = uniqueKey("dir")
-        defer { cleanUp(key) }
+        defer { removeLeftovers(key) }
         let memory = SharedMemory(key: key)
         #expect(mkdir(memory.nativeKey, 0o700) == 0)
         defer { rmdir(memory.nativeKey) }

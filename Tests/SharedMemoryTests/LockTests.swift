@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import SharedMemory
 #if canImport(Glibc)
 import Glibc
@@ -19,7 +20,7 @@ struct LockTests {
 
     @Test func holderKilledWithSIGKILLDoesNotBlockTheNextLocker() throws {
         let key = uniqueKey("killholder")
-        defer { cleanUp(key) }
+        defer { removeLeftovers(key) }
         let (creator, memory, holder) = try segmentLockedByAnotherProcess(key)
         defer { memory.detach() }
         #expect(holder.firstLine == "locked by pid \(holder.pid)")
@@ -39,12 +40,12 @@ struct LockTests {
 
     @Test func timeoutsAndTheHolderPid() throws {
         let key = uniqueKey("timeout")
-        defer { cleanUp(key) }
+        defer { removeLeftovers(key) }
         let (creator, memory, holder) = try segmentLockedByAnotherProcess(key)
         defer { memory.detach() }
 
         var locked = true
-        let waited = try measure { locked = try memory.lock(timeout: .milliseconds(300)) }
+        let waited = try elapsed { locked = try memory.lock(timeout: .milliseconds(300)) }
         #expect(!locked)
         #expect(waited >= .milliseconds(300) && waited < .seconds(3))
 
@@ -70,7 +71,7 @@ struct LockTests {
 
     @Test func instancesInOneProcessExcludeEachOther() throws {
         let key = uniqueKey("inproc")
-        defer { cleanUp(key) }
+        defer { removeLeftovers(key) }
         let first = SharedMemory(key: key)
         try first.create(size: 32)
         defer { first.detach() }
@@ -90,7 +91,7 @@ struct LockTests {
 
     @Test func withLockUnlocksWhenTheBodyThrows() throws {
         let key = uniqueKey("withlock")
-        defer { cleanUp(key) }
+        defer { removeLeftovers(key) }
         let memory = SharedMemory(key: key)
         try memory.create(size: 16)
         defer { memory.detach() }
@@ -110,7 +111,7 @@ struct LockTests {
 @MainActor
 @Test func usableFromTheMainActor() throws {
     let key = uniqueKey("mainactor")
-    defer { cleanUp(key) }
+    defer { removeLeftovers(key) }
     let memory = SharedMemory(key: key)
     try memory.create(size: 8)
     let first = try memory.withLock { $0[0] }
@@ -122,7 +123,7 @@ struct LockTests {
 /// read-yield-write; only real mutual exclusion gives the exact total.
 @Test func theLockExcludesConcurrentWriters() throws {
     let key = uniqueKey("counter")
-    defer { cleanUp(key) }
+    defer { removeLeftovers(key) }
     let owner = SharedMemory(key: key)
     try owner.create(size: 8)
     defer { owner.detach() }

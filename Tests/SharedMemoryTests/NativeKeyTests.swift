@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import SharedMemory
 #if canImport(Glibc)
 import Glibc
@@ -58,7 +59,7 @@ struct NativeKeyTests {
 
     @Test func sysvKeyIsFtokOfTheKeyFile() throws {
         let key = uniqueKey("ftok")
-        defer { cleanUp(key) }
+        defer { removeLeftovers(key) }
         let memory = SharedMemory(key: key)
         try memory.create(size: 100)
         defer { memory.detach() }

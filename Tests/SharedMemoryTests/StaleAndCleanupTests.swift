@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import SharedMemory
 #if canImport(Glibc)
 import Glibc
@@ -9,7 +10,7 @@ import Glibc
 struct StaleAndCleanupTests {
     @Test func creatorKilledLeavesAStaleSegmentThatCreateReplaces() throws {
         let key = uniqueKey("stale")
-        defer { cleanUp(key) }
+        defer { removeLeftovers(key) }
         let creator = try Spawned(["create", "--key", key, "--size", "256"])
         let live = try SharedMemory.info(key: key)
         let oldID = try #require(live.segment?.id)
@@ -38,7 +39,7 @@ struct StaleAndCleanupTests {
 
     @Test func aLiveSegmentIsNeverReplaced() throws {
         let key = uniqueKey("live")
-        defer { cleanUp(key) }
+        defer { removeLeftovers(key) }
         let creator = try Spawned(["create", "--key", key, "--size", "256"])
         let id = try #require(try SharedMemory.info(key: key).segment?.id)
         let memory = SharedMemory(key: key)
@@ -60,7 +61,7 @@ struct StaleAndCleanupTests {
 
     @Test func ctlRemoveClearsWhatACrashLeft() throws {
         let key = uniqueKey("remove")
-        defer { cleanUp(key) }
+        defer { removeLeftovers(key) }
         let creator = try Spawned(["create", "--key", key, "--size", "256"])
         let info = try SharedMemory.info(key: key)
         creator.stop(SIGKILL)
@@ -75,7 +76,7 @@ struct StaleAndCleanupTests {
 
     @Test func nothingIsLeftAfterCleanExits() throws {
         let key = uniqueKey("clean")
-        defer { cleanUp(key) }
+        defer { removeLeftovers(key) }
         let creator = try Spawned(["create", "--key", key, "--size", "4096", "--stamp"])
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("smtest-clean-\(getpid())-\(UUID())")
         try Data("some text".utf8).write(to: file)
@@ -101,7 +102,7 @@ struct StaleAndCleanupTests {
 
     @Test func theLastOneOutRemovesEverything() throws {
         let key = uniqueKey("lastout")
-        defer { cleanUp(key) }
+        defer { removeLeftovers(key) }
         let creator = SharedMemory(key: key)
         try creator.create(size: 64)
         let user = SharedMemory(key: key)
@@ -126,7 +127,7 @@ struct StaleAndCleanupTests {
     /// Segment and semaphore 0600, key files 0640 even under a restrictive umask.
     @Test func permissions() throws {
         let key = uniqueKey("perms")
-        defer { cleanUp(key) }
+        defer { removeLeftovers(key) }
         let creator = try Spawned(["create", "--key", key, "--size", "64"], shell: "umask 077; exec")
         let info = try SharedMemory.info(key: key)
         #expect(info.segment?.permissions == 0o600)

@@ -1,40 +1,10 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import SharedMemory
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// A key no other test (or test run) uses, so Swift Testing may run the tests in parallel.
-func uniqueKey(_ name: String) -> String {
-    "smtest \(name) \(getpid()) \(UUID().uuidString.prefix(8))"
-}
-
-/// Removes whatever is left for `key`, ignoring "nothing there".
-func cleanUp(_ key: String) {
-    try? SharedMemory.remove(key: key, force: true)
-}
-
-/// The built `sharedmemory-ctl`: next to the test bundle (the build products directory).
-let ctlPath: String = {
-    var candidates: [String] = []
-    if let path = ProcessInfo.processInfo.environment["SHAREDMEMORY_CTL"] { candidates.append(path) }
-    let products = [
-        Bundle.main.bundleURL,
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
-        URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent(),
-    ]
-    for directory in products {
-        candidates.append(directory.appendingPathComponent("sharedmemory-ctl").path)
-        candidates.append(directory.deletingLastPathComponent().appendingPathComponent("sharedmemory-ctl").path)
-    }
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-    for scratch in [".build-shm", ".build"] {
-        candidates.append(root.appendingPathComponent("\(scratch)/debug/sharedmemory-ctl").path)
-    }
-    return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? "sharedmemory-ctl-not-built"
-}()
 
 struct CtlResult {
     var status: Int32
@@ -167,12 +137,4 @@ func ipcsIDs(_ flag: String) -> Set<Int32> {
 func fileExists(_ path: String) -> Bool {
     var st = stat()
     return lstat(path, &st) == 0
-}
-
-/// Milliseconds elapsed while running `body`.
-func measure(_ body: () throws -> Void) rethrows -> Duration {
-    let clock = ContinuousClock()
-    let start = clock.now
-    try body()
-    return clock.now - start
 }

@@ -52,34 +52,15 @@ EXIT_DEADLINE = 5.0
 
 # --------------------------------------------------------------------------- configuration
 
-def bin_dir():
-    d = os.environ.get("SHAREDMEMORY_BIN_DIR")
-    if not d:
-        d = subprocess.run(["swift", "build", "--show-bin-path"], cwd=ROOT, check=True,
-                           capture_output=True, text=True).stdout.strip()
-    return d
-
-
-BIN = bin_dir()
-VIEWER = os.path.join(BIN, "sharedmemory")
-LOADER = os.path.join(BIN, "sharedmemory_loader")
-CTL = os.path.join(BIN, "sharedmemory-ctl")
+sys.path.insert(0, os.path.join(ROOT, "Tests", "pysupport"))
+from harness import BIN, CTL, LOADER, VIEWER, TestFailure, check, ctl  # noqa: E402,F401
 ASSETS = os.environ.get("SHAREDMEMORY_ASSETS", os.path.join(ROOT, "assets", "files"))
 SCREENSHOTS = os.environ.get("SHAREDMEMORY_SCREENSHOTS",
                              os.path.join(ROOT, "out", "screenshot.png")).split()
 
 
-class TestFailure(AssertionError):
-    pass
-
-
 class Fatal(TestFailure):
     """A failure that no amount of waiting fixes (a process exited): wait_until re-raises it."""
-
-
-def check(cond, message):
-    if not cond:
-        raise TestFailure(message)
 
 
 def short(value, limit=300):
@@ -135,10 +116,6 @@ def ipcs_keys(kind):
     """Numeric keys listed by `ipcs -m` (kind 'm') or `ipcs -s` (kind 's')."""
     out = subprocess.run(["ipcs", "-" + kind], capture_output=True, text=True, check=True).stdout
     return {int(m.group(1), 16) for m in re.finditer(r"^(0x[0-9a-fA-F]+)\s", out, re.M)}
-
-
-def ctl(*args):
-    return subprocess.run([CTL, *args], capture_output=True, text=True, timeout=20)
 
 
 def segment_live(key):
@@ -792,6 +769,54 @@ def close_window(app):
         x11().request_close(w)
 
 
+def probe_worst(probes, seconds):
+    """Runs every (what, read) AT-SPI probe (each answer comes from the app's GTK main loop) again
+    and again for `seconds`; returns the slowest probe's time and name."""
+    worst = (0.0, None)
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        for what, read in probes:
+            started = time.monotonic()
+            read()
+            took = time.monotonic() - started
+            if took > worst[0]:
+                worst = (took, what)
+        time.sleep(0.01)
+    return worst
+
+
+def test_lock_starvation(t):
+    """Another process holds the lock for seconds: the viewer (polling, then recovering after ipcrm)
+    and the loader (a pick waiting for the lock) answer every AT-SPI probe within 100 ms."""
+    key = t.key()
+    viewer = t.viewer(key)
+    wait_text("the empty viewer", viewer.text, lambda s: s == EMPTY_MESSAGE, 2.0)
+    loader = t.loader(key)
+    names = wait_until("the file list", lambda: combo_items(loader.combo), 2.0)
+    holder = subprocess.Popen([CTL, "hold-lock", "--key", key, "--seconds", "30"],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        line = holder.stdout.readline()
+        check(line.startswith("locked by pid"), f"hold-lock printed {line!r}")
+        widgets = [("viewer text", lambda: text_of(viewer.text)), ("viewer info", lambda: text_of(viewer.info)),
+                   ("loader status", lambda: text_of(loader.status)), ("loader list", lambda: combo_items(loader.combo))]
+        t.pick(loader, names[0])
+        held = probe_worst(widgets, 1.5)
+        wait_text("the lock failure", loader.status, lambda s: s.startswith("Unable to lock shared memory: "), 2.0)
+        r = ctl("info", "--key", key)
+        shmid = re.search(r"shmid (\d+)", r.stdout)
+        check(shmid is not None, f"no shmid in {r.stdout!r}")
+        check(subprocess.run(["ipcrm", "-m", shmid.group(1)]).returncode == 0, "ipcrm -m failed")
+        recovering = probe_worst(widgets, 2.0)   # each recovery attempt waits for the held lock
+    finally:
+        holder.terminate()
+        holder.wait(5)
+    wait_text("the recovery note", viewer.info, lambda s: "segment made again" in s, 3.0)
+    check(held[0] < 0.1, f"{held[1]} took {held[0] * 1000:.0f} ms to answer while the lock was held")
+    check(recovering[0] < 0.1, f"{recovering[1]} took {recovering[0] * 1000:.0f} ms to answer during the recovery")
+    return f"slowest probe {max(held[0], recovering[0]) * 1000:.1f} ms (lock held: {held[1]}; recovery: {recovering[1]})"
+
+
 def test_close_loader_then_sigterm_viewer(t):
     """Loader closed like a window manager closes it, viewer ended by SIGTERM: nothing left."""
     key = t.key()
@@ -923,6 +948,7 @@ TESTS = [
     test_special_files,
     test_unreadable_file,
     test_ctl_load_and_dump,
+    test_lock_starvation,
     test_close_loader_then_sigterm_viewer,
     test_close_viewer_then_sigterm_loader,
     test_loader_lets_go_after_picks,

@@ -4,6 +4,7 @@ import os
 import re
 import signal
 import subprocess
+import sys
 import time
 import uuid
 
@@ -11,36 +12,14 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 
 
-def bin_dir():
-    d = os.environ.get("SHAREDMEMORY_BIN_DIR")
-    if not d:
-        d = subprocess.run(["swift", "build", "--show-bin-path"], cwd=ROOT, check=True,
-                           capture_output=True, text=True).stdout.strip()
-        os.environ["SHAREDMEMORY_BIN_DIR"] = d  # the GUI harness reads it at import
-    return d
+sys.path.insert(0, os.path.join(ROOT, "Tests", "pysupport"))
+from harness import BIN, CTL, LOADER, VIEWER, TestFailure, check, ctl  # noqa: E402,F401
 
-
-BIN = bin_dir()
-CTL = os.path.join(BIN, "sharedmemory-ctl")
-VIEWER = os.path.join(BIN, "sharedmemory")
-LOADER = os.path.join(BIN, "sharedmemory_loader")
-
-
-class Failure(AssertionError):
-    pass
-
-
-def check(cond, message):
-    if not cond:
-        raise Failure(message)
+Failure = TestFailure
 
 
 def new_key(name):
     return f"reltest_{name}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-
-
-def ctl(*args, timeout=20, text=True):
-    return subprocess.run([CTL, *args], capture_output=True, text=text, timeout=timeout)
 
 
 class Spawned:

@@ -1,0 +1,11 @@
+import Messages
+import SharedFile
+
+extension FileLoader {
+    /// Throws, with the loader's own words, unless the last load wrote the file.
+    func checkLoaded() throws {
+        guard let outcome, outcome.isLoaded else {
+            throw Child.Failure(description: outcome.map(Messages.status) ?? "no load ran")
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import SharedFile
+import SharedMemory
+import SystemPackage
+
+/// Every sentence of the load pipeline that users read, made from the model's values: the loader
+/// window and `sharedmemory-ctl load` both say things through here, so they say the same. GTK-free,
+/// and the one place where translations will hook in.
+public enum Messages {
+    /// The status line for a finished load.
+    public static func status(_ outcome: LoadOutcome) -> String {
+        switch outcome {
+        case .loaded(let name, let report):
+            return loaded(name, report)
+        case .fileProblem(let name, let problem):
+            return "Unable to open file: " + fileProblem(name, problem)
+        case .readFailed(let name, let error, let stored):
+            let head = "Unable to read file \(name): \(error.explanation)"
+            guard let stored else { return head + "\nThe segment was not changed; check the file and pick it again." }
+            return head + "\nThe segment holds only its first \(stored) bytes."
+        case .noViewer(let error):
+            return "Unable to attach to shared memory: \(error.message)"
+                + "\nPlease start the sharedmemory viewer first, then pick the file again."
+        case .attachFailed(let error):
+            var text = "Unable to attach to shared memory: \(error.message)"
+            if error.code == .permissionDenied { text += "\nThe segment belongs to another user; start your own viewer." }
+            return text
+        case .lockBusy(let error):
+            return "Unable to lock shared memory: \(error.message)"
+                + "\nThe file was not loaded; try again when the writer is done."
+        case .viewerGone(let key, let creator):
+            return "Unable to attach to shared memory: the viewer that created the segment for key \"\(key)\" "
+                + "(pid \(creator)) is gone; the file was not loaded."
+                + "\nPlease start the sharedmemory viewer again, then pick the file again."
+        }
+    }
+
+    private static func loaded(_ name: String, _ report: WriteReport) -> String {
+        var text = "Loaded file \(name) to shared memory"
+        guard report.isTruncated else { return text }
+        text += report.totalIsLowerBound
+            ? " (truncated: \(report.written) bytes, the input is longer)"
+            : " (truncated: \(report.written) of \(report.total) bytes)"
+        text += report.stoppedAtNUL
+            ? "\nThe segment uses the Qt example's text format, which ends at the file's first NUL byte."
+            : "\nThe segment is too small; start the viewer with a larger --size to load it whole."
+        return text
+    }
+
+    /// Why `name` could not be opened (after "Unable to open file: ").
+    public static func fileProblem(_ name: String, _ problem: FileProblem) -> String {
+        switch problem {
+        case .notAName: "\"\(name)\" is not a file name inside the assets folder"
+        case .outsideFolder(let resolved): "\(name) leads to \(resolved), outside the assets folder; it is not read"
+        case .folderUnusable(let path, let error): "the assets folder \(path) cannot be used: \(error.explanation)"
+        case .notRegularFile(let kind): "\(name) is \(article(kind)), not a regular file"
+        case .system(let error): "\(name): \(error.explanation)"
+        }
+    }
+
+    private static func article(_ kind: FileProblem.FileKind) -> String {
+        switch kind {
+        case .directory: "a folder"
+        case .fifo: "a FIFO (named pipe)"
+        case .socket: "a socket"
+        case .device: "a device"
+        case .other: "a special file"
+        }
+    }
+
+    /// The status when the assets folder cannot be listed.
+    public static func listing(_ problem: FileProblem) -> String {
+        let reason = switch problem {
+        case .folderUnusable(let path, let error): "cannot list the assets folder \(path): \(error.explanation)"
+        default: fileProblem("the assets folder", problem)
+        }
+        return "Unable to list files: \(reason)\nPass an existing folder with --assets DIR."
+    }
+
+    /// The status while a load runs.
+    public static func loading(_ name: String) -> String { "Loading \(name)…" }
+
+    /// The loader's first status.
+    public static func pickPrompt(folder: String, key: String) -> String {
+        "Pick a file of \(folder) to load it into the shared memory segment \"\(key)\"."
+    }
+
+    /// Reload with nothing picked.
+    public static let pickFirst = "Pick a file first; Reload loads the picked file again."
+}

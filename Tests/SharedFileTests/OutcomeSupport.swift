@@ -1,0 +1,16 @@
+import Messages
+@testable import SharedFile
+
+extension FileLoader {
+    /// The status line the loader window shows for the last load: the sentence users read, made by
+    /// `Messages` from `outcome`. Tests that check the words use it; the others compare `outcome`.
+    var status: String { outcome.map(Messages.status) ?? "" }
+}
+
+extension LoadOutcome {
+    /// The problem of a `.fileProblem`, else nil.
+    var fileProblem: FileProblem? {
+        if case .fileProblem(_, let problem) = self { return problem }
+        return nil
+    }
+}
