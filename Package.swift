@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "Messages", dependencies: [
             "SharedFile", "SharedMemory", .product(name: "SystemPackage", package: "swift-system"),
         ]),
-        .target(name: "GtkSupport", dependencies: ["CGtk"]),
+        .target(name: "GtkSupport", dependencies: ["CGtk", .product(name: "SystemPackage", package: "swift-system")]),
         .executableTarget(name: "Viewer", dependencies: ["SharedFile", "GtkSupport"]),
         .executableTarget(name: "Loader", dependencies: ["SharedFile", "Messages", "GtkSupport"]),
         .executableTarget(name: "Ctl", dependencies: [
