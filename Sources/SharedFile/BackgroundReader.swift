@@ -106,13 +106,7 @@ public final class BackgroundReader<Display: Sendable>: Sendable {
     @discardableResult
     public func close(within limit: Duration = .seconds(3)) -> Bool {
         state.withLock { $0.isOpen = false }   // polls queued meanwhile do nothing
-        let done = DispatchSemaphore(value: 0)
-        queue.async { [reader] in
-            reader.value.close()
-            done.signal()
-        }
-        let nanoseconds = limit.components.seconds * 1_000_000_000 + limit.components.attoseconds / 1_000_000_000
-        return done.wait(timeout: .now() + .nanoseconds(Int(nanoseconds))) == .success
+        return queue.run(waitingAtMost: limit) { [reader] in reader.value.close() }
     }
 
     private func poll() {
