@@ -36,7 +36,9 @@ let package = Package(
         .target(name: "Messages", dependencies: [
             "SharedFile", "SharedMemory", "Localization", .product(name: "SystemPackage", package: "swift-system"),
         ]),
-        .target(name: "GtkSupport", dependencies: ["CGtk", "Localization"]),
+        .target(name: "GtkSupport", dependencies: [
+            "CGtk", "Localization", .product(name: "SystemPackage", package: "swift-system"),
+        ]),
         .executableTarget(name: "Viewer", dependencies: ["SharedFile", "GtkSupport"]),
         .executableTarget(name: "Loader", dependencies: ["SharedFile", "Messages", "GtkSupport"]),
         .executableTarget(name: "Ctl", dependencies: [

@@ -68,6 +68,9 @@ struct Bench: ParsableCommand {
         }
 
         group("lock, semop, memcpy and load") { try Micro(effort: effort, workspace: workspace).run() }
+        group("sharedmemory-ctl load against cp") {
+            try CtlLoad(effort: effort, workspace: workspace, ctl: directory + "/sharedmemory-ctl").run()
+        }
         if !skipGUI {
             group("change-to-display latency") { try ViewerLatency(effort: effort, workspace: workspace, viewer: viewerPath).run() }
             group("viewer idle cost") { try ViewerIdle(effort: effort, workspace: workspace, viewer: viewerPath).run() }

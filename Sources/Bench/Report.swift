@@ -47,6 +47,14 @@ struct Figure: Sendable {
         return copy
     }
 
+    /// Target on the ratio to the baseline for times (call after `against`).
+    func ratioAtMost(_ maximum: Double) -> Figure {
+        var copy = self
+        copy.target = "ratio <= \(maximum)"
+        copy.met = ratio.map { $0 <= maximum }
+        return copy
+    }
+
     func target(_ words: String, met: (Summary) -> Bool) -> Figure {
         var copy = self
         copy.target = words

@@ -1,5 +1,4 @@
 import CGtk
-import Synchronization
 
 // The one place where Swift closures become C callbacks. Every closure is wrapped in a
 // retained box whose pointer is the callback's user data; GLib calls the matching destroy
@@ -184,25 +183,4 @@ public enum MainLoop {
 
     /// Monotonic time in microseconds (g_get_monotonic_time), for traces and measurements.
     public static var monotonicMicroseconds: Int64 { Int64(g_get_monotonic_time()) }
-}
-
-/// Runs one action on the main loop when woken from any thread; wakes that arrive while a run is
-/// still pending merge into it, so a thread that wakes very often cannot flood the loop.
-public final class MainLoopWaker: Sendable {
-    private let pending = Atomic<Bool>(false)
-    private let action: @MainActor () -> Void
-
-    /// `action` runs on the main thread, once per `wake()` that found no run pending.
-    public init(_ action: @escaping @MainActor () -> Void) { self.action = action }
-
-    /// Callable from any thread.
-    public func wake() {
-        guard pending.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else {
-            return
-        }
-        MainLoop.wakeFromAnyThread { [self] in
-            pending.store(false, ordering: .releasing)   // a wake during the action schedules another run
-            action()
-        }
-    }
 }

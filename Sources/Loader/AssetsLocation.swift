@@ -1,7 +1,8 @@
 import Foundation
 import SharedFile
+import SystemPackage
 
-/// Where the loader finds its files when `--assets` is not given.
+/// Where the loader finds its files: `--assets` when given, else the default location.
 enum AssetsLocation {
     /// The candidates, in order: the installed folder next to the binary
     /// (`<prefix>/bin/../share/sharedmemory-gtk/files`), then the source tree's `assets/files`.
@@ -15,22 +16,23 @@ enum AssetsLocation {
         return urls
     }
 
-    /// The first candidate that is a folder, or nil with the list of what was tried.
-    static func find() -> Result<URL, NotFound> {
-        let urls = candidates
-        if let found = urls.first(where: isFolder) { return .success(found) }
-        return .failure(NotFound(tried: urls))
-    }
-
-    struct NotFound: Error, CustomStringConvertible {
-        let tried: [URL]
-        var description: String {
-            "No assets folder found (tried \(tried.map(\.path).joined(separator: ", "))). Pass one with --assets DIR."
+    /// The folder `given` (the `--assets` value) when it is one, else the first candidate that is.
+    static func resolve(_ given: String?) -> Result<URL, FileProblem> {
+        guard let given else {
+            let urls = candidates
+            if let found = urls.first(where: { problem($0) == nil }) { return .success(found) }
+            return .failure(.noAssetsFolder(tried: urls.map(\.path)))
         }
+        let url = URL(fileURLWithPath: given)
+        return problem(url).map { .failure(.folderUnusable(path: url.path, $0)) } ?? .success(url)
     }
 
-    static func isFolder(_ url: URL) -> Bool {
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && isDirectory.boolValue
+    /// Why `url` is not a folder, nil when it is.
+    private static func problem(_ url: URL) -> Errno? {
+        do {
+            return try FilePath(url.path).stat().type == .directory ? nil : .notDirectory
+        } catch {
+            return error
+        }
     }
 }

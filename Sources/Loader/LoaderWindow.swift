@@ -56,14 +56,15 @@ final class LoaderWindow: AppWindow {
         window.setChild(column)
 
         let assets: URL
-        switch Self.assetsFolder(options) {
+        switch AssetsLocation.resolve(options.assets) {
         case .success(let url):
             assets = url
-        case .failure(let message):
+        case .failure(let problem):
             loader = nil
             exitStatus = 1
+            let message = Messages.assetsFolder(problem)
             Console.error("sharedmemory_loader: \(message)")
-            status.text = message.description
+            status.text = message
             reload.setSensitive(false)
             other.setSensitive(false)
             return   // the combo stays empty
@@ -165,17 +166,4 @@ final class LoaderWindow: AppWindow {
         status.selectNone()
     }
 
-    /// `--assets` when given and a folder, else the default location; the error says what is missing.
-    private static func assetsFolder(_ options: LoaderOptions) -> Result<URL, Failure> {
-        guard let path = options.assets else {
-            return AssetsLocation.find().mapError { Failure(description: $0.description) }
-        }
-        let url = URL(fileURLWithPath: path)
-        guard AssetsLocation.isFolder(url) else {
-            return .failure(Failure(description: "The assets folder \(url.path) does not exist or is not a folder. Pass one with --assets DIR."))
-        }
-        return .success(url)
-    }
-
-    struct Failure: Error, CustomStringConvertible { let description: String }
 }

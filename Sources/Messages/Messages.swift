@@ -52,6 +52,7 @@ public enum Messages {
         case .notAName: "\"\(name)\" is not a file name inside the assets folder"
         case .outsideFolder(let resolved): "\(name) leads to \(resolved), outside the assets folder; it is not read"
         case .folderUnusable(let path, let error): "the assets folder \(path) cannot be used: \(error.explanation)"
+        case .noAssetsFolder(let tried): "no assets folder found (tried \(tried.joined(separator: ", ")))"
         case .notRegularFile(let kind): "\(name) is \(article(kind)), not a regular file"
         case .system(let error): "\(name): \(error.explanation)"
         }
@@ -74,6 +75,12 @@ public enum Messages {
         default: fileProblem("the assets folder", problem)
         }
         return "Unable to list files: \(reason)\nPass an existing folder with --assets DIR."
+    }
+
+    /// The loader's status when it has no folder to offer files from.
+    public static func assetsFolder(_ problem: FileProblem) -> String {
+        let reason = fileProblem("the assets folder", problem)
+        return reason.prefix(1).uppercased() + reason.dropFirst() + ". Pass one with --assets DIR."
     }
 
     /// The status while a load runs.

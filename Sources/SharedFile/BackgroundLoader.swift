@@ -74,13 +74,7 @@ public final class BackgroundLoader: Sendable {
     @discardableResult
     public func finish(within limit: Duration = .seconds(1)) -> Bool {
         state.withLock { $0.waiting = nil }
-        let done = DispatchSemaphore(value: 0)
-        queue.async { [loader] in
-            loader.value.releaseSegment()
-            done.signal()
-        }
-        let nanoseconds = limit.components.seconds * 1_000_000_000 + limit.components.attoseconds / 1_000_000_000
-        return done.wait(timeout: .now() + .nanoseconds(Int(nanoseconds))) == .success
+        return queue.run(waitingAtMost: limit) { [loader] in loader.value.releaseSegment() }
     }
 
     /// Returns once every request made so far has run (tests).
@@ -120,11 +114,4 @@ public final class BackgroundLoader: Sendable {
         case .release: loader.releaseSegment()
         }
     }
-}
-
-/// A value that only one serial queue touches (the `FileLoader` of a `BackgroundLoader`, the
-/// `SegmentReader` of a `BackgroundReader`), which the compiler cannot see: hence unchecked.
-final class Confined<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }

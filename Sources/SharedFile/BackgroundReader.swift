@@ -5,11 +5,13 @@ import Synchronization
 /// A `SegmentReader` on a thread of its own, so that the viewer's GTK main loop never waits: the
 /// open (create or attach, each waiting up to a second for the lock), every poll's lock wait, a
 /// recovery after `ipcrm`, and making the display value (`prepare`, e.g. `DisplayText`) all run
-/// here; the caller gets finished values through `open`'s callbacks, on this thread, to hand over.
+/// here; the caller takes finished values.
 ///
 /// Polls are requested from any thread (a timer, the wake-word waiter) and coalesced: a request
-/// made while one is waiting to run adds nothing. Unchanged polls are not passed on unless they
-/// end a failure or change how the segment is watched, so an idle viewer is not woken for nothing.
+/// made while one is waiting to run adds nothing. Their results are merged until the caller takes
+/// them (`takeUpdate()`), so a caller slower than the writers renders only the newest content,
+/// never a backlog. Unchanged polls are not reported unless they end a failure or change how the
+/// segment is watched, so an idle viewer is not woken for nothing.
 public final class BackgroundReader<Display: Sendable>: Sendable {
     /// What an open gave.
     public enum Opened: Sendable {
@@ -19,22 +21,26 @@ public final class BackgroundReader<Display: Sendable>: Sendable {
         case failed(String)
     }
 
-    /// What a poll gave.
+    /// What the polls since the last `takeUpdate()` found.
     public struct Update: Sendable {
-        public enum Change: Sendable {
-            case unchanged
-            /// New content, already prepared; `generation` is nil for the seed format.
-            case changed(Display, generation: UInt64?, storedLength: Int)
-            /// The lock was not granted in time, or the segment went away; the text says which.
-            case failed(String)
+        /// New content, already prepared.
+        public struct Content: Sendable {
+            public let display: Display
+            /// nil for the seed format.
+            public let generation: UInt64?
+            public let storedLength: Int
+            /// `g_get_monotonic_time()` when the poll that found it began, for traces.
+            public let started: Int64
         }
-        public let change: Change
-        /// Set when this poll made the segment again (`SegmentReader.lastRecovery`).
-        public let recovery: String?
-        /// `SegmentReader.isWokenByWriters` after the poll.
-        public let isWokenByWriters: Bool
-        /// `g_get_monotonic_time()` when the poll began, for traces.
-        public let started: Int64
+        /// The newest content found, nil when none changed.
+        public var content: Content?
+        /// Why the last poll failed (the lock was not granted in time, the segment went away);
+        /// nil when it worked.
+        public var failure: String?
+        /// Set when a poll made the segment again (`SegmentReader.lastRecovery`).
+        public var recovery: String?
+        /// `SegmentReader.isWokenByWriters` after the last poll.
+        public var isWokenByWriters: Bool
     }
 
     private struct State {
@@ -42,13 +48,15 @@ public final class BackgroundReader<Display: Sendable>: Sendable {
         var isOpen = false
         var lastWasFailure = false
         var lastWoken = false
+        /// Merged results the caller has not taken yet.
+        var pending: Update?
     }
 
     private let reader: Confined<SegmentReader>
     private let queue = DispatchQueue(label: "org.sharedmemorygtk.Viewer.segment")
     private let state = Mutex(State())
     private let prepare: @Sendable (Snapshot, _ segmentSize: Int) -> Display
-    private let updated = Mutex<(@Sendable (Update) -> Void)?>(nil)
+    private let updated = Mutex<(@Sendable () -> Void)?>(nil)
 
     /// - Parameter prepare: makes the display value from a new snapshot, on the reader's thread.
     public init(key: String, size: Int, prepare: @escaping @Sendable (Snapshot, _ segmentSize: Int) -> Display) {
@@ -57,9 +65,10 @@ public final class BackgroundReader<Display: Sendable>: Sendable {
     }
 
     /// Opens the segment on the reader's thread and calls `done` there; once open, writers' wakes
-    /// request polls, a first poll shows what the segment holds, and each poll that has something
-    /// to say calls `updated`, on the reader's thread.
-    public func open(_ done: @escaping @Sendable (Opened) -> Void, updated: @escaping @Sendable (Update) -> Void) {
+    /// request polls, and a first poll shows what the segment holds. `updated` is called, on the
+    /// reader's thread, when results wait to be taken and none did before: hand it to your thread
+    /// and call `takeUpdate()` there.
+    public func open(_ done: @escaping @Sendable (Opened) -> Void, updated: @escaping @Sendable () -> Void) {
         self.updated.withLock { $0 = updated }
         queue.async { [self] in
             let reader = reader.value
@@ -72,6 +81,14 @@ public final class BackgroundReader<Display: Sendable>: Sendable {
             done(.opened(segmentSize: reader.segmentSize))
             reader.startWaiter { [weak self] in self?.requestPoll() }
             poll()
+        }
+    }
+
+    /// The results merged since the last call, nil when there are none (callable from any thread).
+    public func takeUpdate() -> Update? {
+        state.withLock { state in
+            defer { state.pending = nil }
+            return state.pending
         }
     }
 
@@ -88,14 +105,8 @@ public final class BackgroundReader<Display: Sendable>: Sendable {
     /// when that did not end in time: the process then ends attached and the kernel detaches it.
     @discardableResult
     public func close(within limit: Duration = .seconds(3)) -> Bool {
-        let done = DispatchSemaphore(value: 0)
         state.withLock { $0.isOpen = false }   // polls queued meanwhile do nothing
-        queue.async { [reader] in
-            reader.value.close()
-            done.signal()
-        }
-        let nanoseconds = limit.components.seconds * 1_000_000_000 + limit.components.attoseconds / 1_000_000_000
-        return done.wait(timeout: .now() + .nanoseconds(Int(nanoseconds))) == .success
+        return queue.run(waitingAtMost: limit) { [reader] in reader.value.close() }
     }
 
     private func poll() {
@@ -107,25 +118,34 @@ public final class BackgroundReader<Display: Sendable>: Sendable {
         let reader = reader.value
         let started = Int64(g_get_monotonic_time())
         let recoveries = reader.recoveryCount
-        let change: Update.Change = switch reader.poll() {
-        case .unchanged: .unchanged
+        var content: Update.Content?
+        var failure: String?
+        switch reader.poll() {
+        case .unchanged: break
         case .changed(let snapshot):
-            .changed(prepare(snapshot, reader.segmentSize), generation: snapshot.generation,
-                     storedLength: snapshot.storedLength)
-        case .failed(let message): .failed(message)
+            content = Update.Content(display: prepare(snapshot, reader.segmentSize), generation: snapshot.generation,
+                                     storedLength: snapshot.storedLength, started: started)
+        case .failed(let message): failure = message
         }
         let recovery = reader.recoveryCount != recoveries ? reader.lastRecovery : nil
         let woken = reader.isWokenByWriters
-        let worthSaying = state.withLock { state in
+        let signal = state.withLock { state -> Bool in
             defer {
                 state.lastWoken = woken
-                if case .failed = change { state.lastWasFailure = true } else { state.lastWasFailure = false }
+                state.lastWasFailure = failure != nil
             }
-            if case .unchanged = change { return state.lastWasFailure || state.lastWoken != woken || recovery != nil }
-            return true
+            let worthSaying = content != nil || failure != nil || recovery != nil
+                || state.lastWasFailure || state.lastWoken != woken
+            guard worthSaying else { return false }
+            let first = state.pending == nil
+            var merged = state.pending ?? Update(isWokenByWriters: woken)
+            merged.content = content ?? merged.content
+            merged.failure = failure
+            merged.recovery = recovery ?? merged.recovery
+            merged.isWokenByWriters = woken
+            state.pending = merged
+            return first
         }
-        if worthSaying, let updated = updated.withLock({ $0 }) {
-            updated(Update(change: change, recovery: recovery, isWokenByWriters: woken, started: started))
-        }
+        if signal, let updated = updated.withLock({ $0 }) { updated() }
     }
 }

@@ -92,7 +92,11 @@ public final class FileLoader {
         do {
             (memory, faultedIn) = try attachedSegment(deadline: deadline)
         } catch {
-            return error.outcome
+            switch error.code {
+            case .lockError: return .lockBusy(error)
+            case .notFound: return .noViewer(error)
+            default: return .attachFailed(error)
+            }
         }
         var keep = false
         defer {
@@ -164,7 +168,7 @@ public final class FileLoader {
 
     /// The kept segment while the key still names it (taken out of `kept`: the load puts it back
     /// after a successful write), else a fresh attachment to what the key names now.
-    private func attachedSegment(deadline: ContinuousClock.Instant) throws(AttachFailure)
+    private func attachedSegment(deadline: ContinuousClock.Instant) throws(SharedMemoryError)
         -> (memory: SharedMemory, faultedIn: Int) {
         if let kept, kept.memory.unreachableReason() == nil {
             self.kept = nil
@@ -176,23 +180,11 @@ public final class FileLoader {
         do {
             try memory.attach(access: .readWrite)
         } catch let error as SharedMemoryError {
-            throw AttachFailure(error: error)
+            throw error
         } catch {
-            throw AttachFailure(error: SharedMemoryError(.unknown, "\(error)"))
+            throw SharedMemoryError(.unknown, "\(error)")   // attach throws only SharedMemoryError
         }
         return (memory, 0)
-    }
-
-    /// An attach that failed, and the outcome it makes.
-    private struct AttachFailure: Error {
-        let error: SharedMemoryError
-        var outcome: LoadOutcome {
-            switch error.code {
-            case .lockError: .lockBusy(error)
-            case .notFound: .noViewer(error)
-            default: .attachFailed(error)
-            }
-        }
     }
 
     /// Detaches the segment kept by `keepsSegmentAttached`, if any. The last process to detach

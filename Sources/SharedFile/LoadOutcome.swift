@@ -7,8 +7,10 @@ public enum FileProblem: Error, Sendable, Equatable {
     case notAName
     /// The name leads (through a link) to `resolved`, outside the assets folder: not read.
     case outsideFolder(resolved: String)
-    /// The assets folder itself is missing or cannot be listed.
+    /// The assets folder itself is missing, not a folder, or cannot be listed.
     case folderUnusable(path: String, Errno)
+    /// No assets folder was given and none of the default places (`tried`) holds one.
+    case noAssetsFolder(tried: [String])
     /// Not a regular file: a FIFO would block, a device or `/proc`-like stream might never end.
     case notRegularFile(FileKind)
     /// open(2) or fstat(2) failed: `.noSuchFileOrDirectory`, `.permissionDenied`, ...

@@ -192,10 +192,22 @@ public final class SegmentReader {
         let saved = memory.setupLockTimeout
         memory.setupLockTimeout = Self.recoveryLockTimeout
         defer { memory.setupLockTimeout = saved }
-        stopWaiter()   // it watches the old mapping
-        memory.detach()
         do {
-            try open(stampTimeout: Self.recoveryLockTimeout)
+            if failedRecovery != nil, created, memory.isAttached, memory.unreachableReason() == nil {
+                // The last try made the segment but could not stamp it (the lock was held): stamp
+                // it now, unless a writer got there first. Made again instead, it would be
+                // attached to unstamped, and writers would never wake us.
+                try memory.withLock(timeout: Self.recoveryLockTimeout) { segment in
+                    if SegmentContent.read(UnsafeRawBufferPointer(segment), limit: 0).isEmpty {
+                        SegmentContent.stampEmpty(segment)
+                    }
+                }
+                detector.reset()
+            } else {
+                stopWaiter()   // it watches the old mapping
+                memory.detach()
+                try open(stampTimeout: Self.recoveryLockTimeout)
+            }
             runWaiter()
         } catch {
             failedRecovery = reason

@@ -72,8 +72,8 @@ final class ViewerWindow: AppWindow {
         info.text = "Key \(options.key) · opening the segment…"
         reader.open({ [weak self] opened in
             MainLoop.wakeFromAnyThread { self?.opened(opened) }
-        }, updated: { [weak self] update in
-            MainLoop.wakeFromAnyThread { self?.show(update) }
+        }, updated: { [weak self] in
+            MainLoop.wakeFromAnyThread { self?.showUpdate() }
         })
     }
 
@@ -107,22 +107,25 @@ final class ViewerWindow: AppWindow {
         }
     }
 
-    /// A poll's result, computed on the reader's thread.
-    private func show(_ update: BackgroundReader<DisplayText>.Update) {
-        guard !closed else { return }   // handed over before close()
+    /// What the polls found since the last update, computed on the reader's thread: only the
+    /// newest content is rendered, however many changes came meanwhile.
+    private func showUpdate() {
+        guard !closed, let update = reader.takeUpdate() else { return }   // closed: handed over before finish()
         isWokenByWriters = update.isWokenByWriters
         defer { schedulePolling() }
-        switch update.change {
-        case .unchanged:
-            clearFailure()
-        case .changed(let display, let generation, let storedLength):
+        if let content = update.content {
             failure = nil
-            render(display, generation: generation, storedLength: storedLength, started: update.started)
-        case .failed(let message):
-            guard message != failure else { return }
-            failure = message
-            Console.error("sharedmemory: \(message)")
-            info.text = shownInfo + "\nCannot read the segment: " + message
+            render(content.display, generation: content.generation, storedLength: content.storedLength,
+                   started: content.started)
+        }
+        if let message = update.failure {
+            if message != failure {
+                failure = message
+                Console.error("sharedmemory: \(message)")
+                info.text = shownInfo + "\nCannot read the segment: " + message
+            }
+        } else {
+            clearFailure()
         }
         if let recovery = update.recovery { reportRecovery(recovery) }
     }

@@ -104,6 +104,29 @@ import TestSupport
         #expect(try SharedMemory.info(key: key).segment?.attachedCount == 1)
     }
 
+    /// Quitting waits for a running load only so long: a load stuck behind a held lock (or a hung
+    /// disk) does not hold the window's quit.
+    @Test func finishWaitsForARunningLoadAtMostItsLimit() throws {
+        let key = uniqueKey()
+        defer { removeLeftovers(key) }
+        let (reader, loader, outcomes, files) = try setUp(key, lockTimeout: .seconds(3))
+        defer { withExtendedLifetime(files) {} }
+        defer { reader.close() }
+        let holder = SharedMemory(key: key)
+        try holder.attach()
+        try holder.lock()
+        loader.load("a.txt")
+        Thread.sleep(forTimeInterval: 0.1)   // the load now waits for the lock
+        var finished = true
+        let took = elapsed { finished = loader.finish(within: .milliseconds(200)) }
+        #expect(!finished && took < .seconds(1), "finish took \(took)")
+        try holder.unlock()
+        holder.detach()
+        let last = outcomes.wait(for: 1).last
+        #expect(last?.isLoaded == true, "\(String(describing: last))")
+        #expect(loader.finish(within: .seconds(3)))
+    }
+
     @Test func listingNamesTheProblem() throws {
         let loader = BackgroundLoader(key: uniqueKey(), assetsDirectory: URL(fileURLWithPath: "/nonexistent-assets")) { _ in }
         let listed = DispatchSemaphore(value: 0)

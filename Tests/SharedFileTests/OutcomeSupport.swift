@@ -6,11 +6,3 @@ extension FileLoader {
     /// `Messages` from `outcome`. Tests that check the words use it; the others compare `outcome`.
     var status: String { outcome.map(Messages.status) ?? "" }
 }
-
-extension LoadOutcome {
-    /// The problem of a `.fileProblem`, else nil.
-    var fileProblem: FileProblem? {
-        if case .fileProblem(_, let problem) = self { return problem }
-        return nil
-    }
-}

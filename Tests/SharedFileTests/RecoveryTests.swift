@@ -68,6 +68,7 @@ import Glibc
         holder.detach()
         guard case .changed(let fresh) = reader.poll() else { Issue.record("never retried"); return }
         #expect(fresh.isEmpty && reader.recoveryCount == 1)
+        #expect(fresh.format == .framed && fresh.generation == 0, "made again but not stamped: writers never wake it")
     }
 
     @Test func deletedKeyFileIsMadeAgainAndTheOldSegmentIsNotLeaked() throws {

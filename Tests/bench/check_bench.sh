@@ -24,6 +24,7 @@ library_keys=(
   segment_write_4k_gbps segment_write_1m_gbps segment_write_64m_gbps
   reader_changed_4k_gbps reader_changed_1m_gbps reader_changed_64m_gbps
   poll_unchanged_ns display_text_1m_gbps
+  cp_shm_64m_ms ctl_load_64m_ms
 )
 gui_keys=(
   latency_floor_10k_ms latency_10k_ms render_10k_ms

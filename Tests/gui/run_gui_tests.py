@@ -812,6 +812,12 @@ def test_lock_starvation(t):
         holder.terminate()
         holder.wait(5)
     wait_text("the recovery note", viewer.info, lambda s: "segment made again" in s, 3.0)
+    with open(os.path.join(ASSETS, names[1]), "rb") as f:
+        data = f.read()
+    started = time.monotonic()
+    t.pick(loader, names[1])   # the made-again segment works: written, and the viewer woken
+    expect_loaded(loader, viewer, names[1], data, started)
+    check(framed_generation(key) == 1, f"the made-again segment is not framed: generation {framed_generation(key)}")
     check(held[0] < 0.1, f"{held[1]} took {held[0] * 1000:.0f} ms to answer while the lock was held")
     check(recovering[0] < 0.1, f"{recovering[1]} took {recovering[0] * 1000:.0f} ms to answer during the recovery")
     return f"slowest probe {max(held[0], recovering[0]) * 1000:.1f} ms (lock held: {held[1]}; recovery: {recovering[1]})"

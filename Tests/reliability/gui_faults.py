@@ -211,7 +211,8 @@ def test_missing_assets_and_outside_links(t, _):
     t.apps.append(app)
     app.wait_frame()
     status = app.widget("Status", gui.Atspi.Role.LABEL)
-    gui.wait_text("a missing-folder status", status, lambda s: "does not exist" in s and "--assets" in s, 2.0)
+    gui.wait_text("a missing-folder status", status,
+                  lambda s: "/nonexistent/assets" in s and "No such file or directory" in s and "--assets" in s, 2.0)
     assets = os.path.join(t.tmp, "assets")
     os.makedirs(assets)
     with open(os.path.join(assets, "inside.txt"), "w") as f:
