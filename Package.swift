@@ -48,6 +48,7 @@ let package = Package(
         .executableTarget(name: "Bench", dependencies: [
             "SharedMemory", "SharedFile", "Messages", "CSysV",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "SystemPackage", package: "swift-system"),
         ]),
         // Helpers the test targets share (running a process); not a test target itself.
         .target(name: "TestSupport", dependencies: ["SharedMemory"], path: "Tests/TestSupport"),

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Glibc
+import SharedMemory
+import SystemPackage
 
 /// `sharedmemory-bench`: measures the figures of docs/PERFORMANCE.md, each as median and p95 and as a
 /// ratio against a baseline measured in the same run.
@@ -108,7 +110,7 @@ struct Bench: ParsableCommand {
             + CommandLine.arguments.dropFirst()
         let argv = arguments.map { strdup($0) } + [nil]
         execv(xvfbRun, argv)
-        throw ValidationError("execv \(xvfbRun): \(String(cString: strerror(errno)))")
+        throw ValidationError("execv \(xvfbRun): \(SystemPackage.Errno(rawValue: errno).explanation)")
     }
 
     static func executablePath() -> String {

@@ -27,13 +27,13 @@ struct TerminationSignals {
             return signal
         }
         let deadline = monotonicNow() + seconds
-        while true {
+        // Interrupted: wait again for what is left. EAGAIN: the time is up.
+        let signal = SystemCall.retrying { () -> Int32 in
             let remaining = max(0, deadline - monotonicNow())
             var ts = timespec(tv_sec: Int(remaining), tv_nsec: Int((remaining - remaining.rounded(.down)) * 1e9))
-            let signal = sigtimedwait(&set, nil, &ts)
-            if signal > 0 { return signal }
-            if errno == EAGAIN { return nil }  // timeout; EINTR: wait again
+            return sigtimedwait(&set, nil, &ts)
         }
+        return try? signal.get()
     }
 
     private func monotonicNow() -> Double {

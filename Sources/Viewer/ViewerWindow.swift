@@ -88,7 +88,7 @@ final class ViewerWindow: AppWindow {
             exitStatus = 1
         case .opened(let size):
             shownInfo = "Key \(options.key) · segment \(size) bytes"
-            if info.text.hasSuffix("opening the segment…") { info.text = shownInfo }
+            info.text = shownInfo   // before the first poll's render: handed over in that order
             schedulePolling()
         }
     }
