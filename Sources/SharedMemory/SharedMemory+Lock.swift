@@ -66,7 +66,7 @@ extension SharedMemory {
     func semaphoreHandle() throws -> Int32 {
         if semaphoreID >= 0 { return semaphoreID }
         guard !key.isEmpty else { throw SharedMemoryError(.keyError, "lock: the key is empty; give a non-empty key") }
-        let file = try KeyFile.make(semaphoreNativeKey)
+        let file = try KeyFile.make(semaphoreNativeKey, ftokID: ftokID)
         do throws(Errno) {
             let (id, created) = try SystemVSemaphore.open(sysvKey: file.sysvKey)
             if created {
@@ -106,6 +106,15 @@ extension SharedMemory {
     /// semop(-1, SEM_UNDO) with an optional timeout; retried on EINTR, and on EINVAL/EIDRM
     /// (removed under us) the semaphore is looked up or made again, as Qt does.
     func semaphoreAcquire(timeout: Duration?) throws -> Bool {
+        if let posix {
+            do {
+                try posix.semaphore.open()
+                return try posix.semaphore.wait(timeout: timeout)
+            } catch {
+                throw SharedMemoryError.fromErrno(error.rawValue, call: "sem_open/sem_clockwait",
+                    "lock: the semaphore for key \"\(key)\" (\(posix.semaphore.filePath))")
+            }
+        }
         let clock = ContinuousClock()
         let deadline = timeout.map { clock.now + $0 }
         var recreated = 0
@@ -142,6 +151,15 @@ extension SharedMemory {
     /// semop(+1, SEM_UNDO), retried on EINTR. A semaphore removed meanwhile has nothing left
     /// to release (Qt would re-create it and raise it to 2).
     func semaphoreRelease() throws {
+        if let posix {
+            do {
+                try posix.semaphore.post()
+            } catch {
+                throw SharedMemoryError.fromErrno(error.rawValue, call: "sem_post",
+                    "unlock: the semaphore for key \"\(key)\" (\(posix.semaphore.filePath))")
+            }
+            return
+        }
         guard semaphoreID >= 0 else { return }
         while true {
             do {
@@ -184,9 +202,10 @@ extension SharedMemory {
     /// Only while holding it, as `detach` does: a process inside its own create under this lock
     /// (no segment yet) must not lose it. Held by someone else, it stays for them.
     func releaseOwnedSemaphoreIfUnused() {
+        if let posix { return posixReleaseSemaphoreIfUnused(posix) }
         guard createdSemaphore, semaphoreID >= 0, !lockedByMe, !isAttached,
               (try? SystemVSemaphore.change(id: semaphoreID, by: -1, timeout: .zero)) != nil else { return }
-        if let file = try? KeyFile.resolve(nativeKey, create: false),
+        if let file = try? KeyFile.resolve(nativeKey, create: false, ftokID: ftokID),
            (try? SystemVSegment.lookup(sysvKey: file.sysvKey)) != nil {
             try? semaphoreRelease()
             return  // a segment uses this lock; whoever detaches last removes it
@@ -206,6 +225,7 @@ extension SharedMemory {
 
     /// Who holds the lock, from GETPID (the last process that changed the value).
     func holderDescription() -> String {
+        if let posix { return posixHolderDescription(posix) }
         guard semaphoreID >= 0, let status = try? SystemVSemaphore.status(id: semaphoreID) else {
             return "the holder is unknown"
         }

@@ -12,6 +12,12 @@ extension SharedMemory {
     /// checks this now and then and makes the segment again (see `SegmentReader.poll()`).
     /// A few system calls, no lock.
     public func unreachableReason() -> String? {
+        if let posix {
+            guard isAttached else { return nil }
+            let path = PosixSegment.filePath(posix.segmentName)
+            guard let identity = MappingScan.identity(ofFile: path) else { return "its name \(path) was unlinked" }
+            return identity.inode == posix.inode ? nil : "its name \(path) now names another segment"
+        }
         guard isAttached, segmentID >= 0 else { return nil }
         let status: SegmentStatus
         do {
@@ -24,7 +30,7 @@ extension SharedMemory {
         }
         let file: KeyFile.Resolved?
         do {
-            file = try KeyFile.resolve(nativeKey, create: false)
+            file = try KeyFile.resolve(nativeKey, create: false, ftokID: ftokID)
         } catch {
             return "its key file \(nativeKey) is no longer usable: \(error)"
         }
@@ -40,7 +46,9 @@ extension SharedMemory {
     /// The pid of the attached segment's creator when that process is gone and no process but this
     /// one is attached: a viewer that died, so nobody will ever read what is written. nil otherwise,
     /// and when nothing is attached. One IPC_STAT and a liveness check, no lock.
+    /// With a POSIX key there is no creator pid to check: always nil.
     public func abandonedCreator() -> pid_t? {
+        guard posix == nil else { return nil }
         guard isAttached, segmentID >= 0, let status = try? SystemVSegment.status(id: segmentID),
               status.attachedCount <= 1, !ProcessState.isAlive(status.creatorPID) else { return nil }
         return status.creatorPID

@@ -23,18 +23,20 @@ public final class SharedMemory {
         case readWrite
     }
 
-    /// The key given at creation, as in Qt.
+    /// The key given at creation, as in Qt (the legacy key), else the native key's string form.
     public let key: String
-    /// The path Qt derives from the key; its inode names the segment.
+    /// The backend and name of the segment, as Qt 6's `QNativeIpcKey`.
+    public let ipcKey: NativeIpcKey
+    /// The name of the segment: for System V the path whose inode names it, for POSIX `/name`.
     public let nativeKey: String
-    /// The path whose inode names the lock's semaphore.
+    /// The name of the lock's semaphore (a path for System V, `/name` for POSIX).
     public let semaphoreNativeKey: String
     /// How long create, attach and detach wait for the lock that Qt also takes around them,
     /// so that a stuck lock holder cannot hang them forever.
     public var setupLockTimeout: Duration = .seconds(5)
 
     /// How the segment is mapped, nil when detached.
-    public private(set) var accessMode: AccessMode?
+    public internal(set) var accessMode: AccessMode?
 
     var address: UnsafeMutableRawPointer?
     var mappedSize = 0
@@ -45,14 +47,44 @@ public final class SharedMemory {
     var createdSemaphore = false
     /// This instance holds the lock (Qt's lockedByMe).
     var lockedByMe = false
+    /// The POSIX backend's state; nil for System V keys.
+    let posix: PosixState?
+    /// Why the key cannot be used (checked before anything is created), nil when it can.
+    let keyProblem: String?
 
-    /// A handle for `key`; nothing is created or attached until ``create(size:access:)`` or
-    /// ``attach(access:)``. The native keys use `$TMPDIR` (else /tmp) as Qt does.
-    public init(key: String) {
-        self.key = key
-        nativeKey = Self.nativeKey(for: key)
-        semaphoreNativeKey = Self.nativeKey(for: key, prefix: NativeKey.semaphorePrefix)
+    /// A handle for the legacy key `key` (`QSharedMemory(QString)`, Qt 5, the seed): System V,
+    /// native keys in `$TMPDIR` (else /tmp) as Qt does. Nothing is created or attached until
+    /// ``create(size:access:)`` or ``attach(access:)``.
+    public convenience init(key: String) {
+        self.init(nativeKey: NativeIpcKey.legacy(key), displayKey: key)
     }
+
+    /// A handle for a Qt 6 native key (`QSharedMemory(QNativeIpcKey)`): System V (any ftok id)
+    /// or POSIX. A key that cannot work (a POSIX name with a second "/", too long...) makes
+    /// create and attach throw `keyError` before anything is created.
+    public convenience init(nativeKey: NativeIpcKey) {
+        self.init(nativeKey: nativeKey, displayKey: nativeKey.legacyKey ?? nativeKey.description)
+    }
+
+    private init(nativeKey ipcKey: NativeIpcKey, displayKey: String) {
+        self.ipcKey = ipcKey
+        key = displayKey
+        nativeKey = ipcKey.nativeKey
+        semaphoreNativeKey = ipcKey.semaphoreKey.nativeKey
+        ftokID = ipcKey.type.isSystemV ? Int32(ipcKey.type.rawValue) : KeyFile.projectID
+        if ipcKey.type == .posixRealtime {
+            keyProblem = PosixSegment.problem(with: ipcKey.nativeKey)
+                ?? PosixSegment.problem(with: ipcKey.semaphoreKey.nativeKey)
+            posix = PosixState(segmentName: ipcKey.nativeKey, semaphoreName: ipcKey.semaphoreKey.nativeKey)
+        } else {
+            keyProblem = ipcKey.type.isSystemV ? nil
+                : "the key type \(ipcKey.type) does not exist on Linux; use posix or systemv"
+            posix = nil
+        }
+    }
+
+    /// The ftok project id of System V keys ('Q', or N for `systemv-N:` keys).
+    let ftokID: Int32
 
     deinit {
         detach()
@@ -89,11 +121,13 @@ public final class SharedMemory {
                 "create: size \(size) for key \"\(key)\" is not allowed; the size must be at least 1 byte")
         }
         guard !isAttached else { throw alreadyAttached("create") }
+        try checkKey("create")
+        if let posix { return try posixCreate(posix, size: size, access: access) }
         _ = try semaphoreHandle()
         try repairStaleSemaphore()
         do {
             try withSetupLock("create") {
-                let file = try KeyFile.make(nativeKey)
+                let file = try KeyFile.make(nativeKey, ftokID: ftokID)
                 let id: Int32
                 do {
                     id = try createSegment(sysvKey: file.sysvKey, size: size)
@@ -121,6 +155,8 @@ public final class SharedMemory {
     public func attach(access: AccessMode = .readWrite) throws {
         guard !key.isEmpty else { throw emptyKey("attach") }
         guard !isAttached else { throw alreadyAttached("attach") }
+        try checkKey("attach")
+        if let posix { return try posixAttach(posix, access: access) }
         // Look first without side effects, so that a missing segment creates no semaphore.
         _ = try existingSegmentKey(call: "attach")
         _ = try semaphoreHandle()
@@ -150,6 +186,7 @@ public final class SharedMemory {
     /// If the lock cannot be had within ``setupLockTimeout`` the mapping is still dropped, but
     /// the segment is left for `create`'s stale recovery or `sharedmemory-ctl remove`.
     public func detach() {
+        if let posix { return posixDetach(posix) }
         guard let address else {
             if lockedByMe { lockedByMe = false; try? semaphoreRelease() }
             releaseOwnedSemaphoreIfUnused()
@@ -169,7 +206,7 @@ public final class SharedMemory {
             if (try? SystemVSegment.remove(id: id)) != nil {
                 // A key file replaced meanwhile names a newer segment (a viewer that recovered):
                 // it is that segment's, not ours to delete.
-                if (try? KeyFile.resolve(nativeKey, create: false))??.sysvKey == status.sysvKey {
+                if (try? KeyFile.resolve(nativeKey, create: false, ftokID: ftokID))??.sysvKey == status.sysvKey {
                     KeyFile.remove(nativeKey)
                 }
                 removedSegment = true
@@ -249,7 +286,7 @@ public final class SharedMemory {
 
     /// The SysV key of the existing segment, or notFound (nothing is created).
     private func existingSegmentKey(call: String) throws -> key_t {
-        guard let file = try KeyFile.resolve(nativeKey, create: false) else { throw notFound(call) }
+        guard let file = try KeyFile.resolve(nativeKey, create: false, ftokID: ftokID) else { throw notFound(call) }
         do {
             _ = try SystemVSegment.lookup(sysvKey: file.sysvKey)
         } catch {
@@ -269,7 +306,14 @@ public final class SharedMemory {
         return SharedMemoryError.fromErrno(err, call: "shmget", what)
     }
 
-    private func notFound(_ call: String) -> SharedMemoryError {
+    /// keyError for a key that cannot work, before anything is created.
+    private func checkKey(_ call: String) throws {
+        if let keyProblem {
+            throw SharedMemoryError(.keyError, "\(call): the key \(ipcKey) cannot be used: \(keyProblem)")
+        }
+    }
+
+    func notFound(_ call: String) -> SharedMemoryError {
         SharedMemoryError(.notFound,
             "\(call): the shared memory segment for key \"\(key)\" (\(nativeKey)) does not exist; "
             + "the process that creates it (e.g. the `sharedmemory` viewer) must be started first")
