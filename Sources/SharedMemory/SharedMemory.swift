@@ -72,15 +72,10 @@ public final class SharedMemory {
         nativeKey = ipcKey.nativeKey
         semaphoreNativeKey = ipcKey.semaphoreKey.nativeKey
         ftokID = ipcKey.type.isSystemV ? Int32(ipcKey.type.rawValue) : KeyFile.projectID
-        if ipcKey.type == .posixRealtime {
-            keyProblem = PosixSegment.problem(with: ipcKey.nativeKey)
-                ?? PosixSegment.problem(with: ipcKey.semaphoreKey.nativeKey)
-            posix = PosixState(segmentName: ipcKey.nativeKey, semaphoreName: ipcKey.semaphoreKey.nativeKey)
-        } else {
-            keyProblem = ipcKey.type.isSystemV ? nil
-                : "the key type \(ipcKey.type) does not exist on Linux; use posix or systemv"
-            posix = nil
-        }
+        // An empty key keeps its own message ("the key is empty"), as before native keys.
+        keyProblem = ipcKey.nativeKey.isEmpty ? nil : ipcKey.problem
+        posix = ipcKey.type == .posixRealtime
+            ? PosixState(segmentName: ipcKey.nativeKey, semaphoreName: ipcKey.semaphoreKey.nativeKey) : nil
     }
 
     /// The ftok project id of System V keys ('Q', or N for `systemv-N:` keys).
@@ -115,7 +110,7 @@ public final class SharedMemory {
     /// viewer) is removed and replaced; a segment that a live process holds never is, and
     /// gives `alreadyExists`.
     public func create(size: Int, access: AccessMode = .readWrite) throws {
-        guard !key.isEmpty else { throw emptyKey("create") }
+        guard !nativeKey.isEmpty else { throw emptyKey("create") }
         guard size > 0 else {
             throw SharedMemoryError(.invalidSize,
                 "create: size \(size) for key \"\(key)\" is not allowed; the size must be at least 1 byte")
@@ -153,7 +148,7 @@ public final class SharedMemory {
     /// Attaches to the segment that another process (or instance) created for this key.
     /// Fails with `notFound` when there is none, leaving nothing behind.
     public func attach(access: AccessMode = .readWrite) throws {
-        guard !key.isEmpty else { throw emptyKey("attach") }
+        guard !nativeKey.isEmpty else { throw emptyKey("attach") }
         guard !isAttached else { throw alreadyAttached("attach") }
         try checkKey("attach")
         if let posix { return try posixAttach(posix, access: access) }

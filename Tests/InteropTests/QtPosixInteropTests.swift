@@ -172,3 +172,14 @@ struct QtPosixInteropTests {
         other.detach()
     }
 }
+
+/// `make test` makes the PyQt6 environment and sets SHAREDMEMORY_PYQT6=1: then it must work, so
+/// that a failed install cannot turn the Qt 6 interop tests into silent skips.
+@Test(.enabled(if: ProcessInfo.processInfo.environment["SHAREDMEMORY_PYQT6"] != nil))
+func pyQt6IsTested() {
+    #expect(PyQt6Peer.installed, "no working PyQt6 at \(PyQt6Peer.python); run `make test-deps`")
+    if let version = PyQt6Peer.version {
+        let parts = version.split(separator: ".").compactMap { Int($0) }
+        #expect(parts.count >= 2 && (parts[0], parts[1]) >= (6, 6), "PyQt6's Qt \(version) predates QNativeIpcKey (6.6)")
+    }
+}
