@@ -11,7 +11,7 @@ public struct PosixSegmentInfo: Sendable, Equatable {
         public var size: Int
         public var permissions: UInt32
         public var ownerUID: UInt32
-        /// Processes (this one excluded) that map it, as far as /proc shows.
+        /// Processes that map it, as far as /proc shows.
         public var mappedBy: [Int32]
     }
 
@@ -38,7 +38,7 @@ extension SharedMemory {
         func object(_ path: String) -> PosixSegmentInfo.Object? {
             MappingScan.identity(ofFile: path).map {
                 PosixSegmentInfo.Object(path: path, size: $0.size, permissions: UInt32($0.permissions),
-                                        ownerUID: $0.ownerUID, mappedBy: MappingScan.mappers(of: $0))
+                                        ownerUID: $0.ownerUID, mappedBy: MappingScan.mappers(of: $0, excluding: nil))
             }
         }
         let semaphoreName = key.semaphoreKey.nativeKey
