@@ -1,3 +1,4 @@
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -135,8 +136,8 @@ extension SharedMemory {
         if let segment = info.segment {
             do {
                 try SystemVSegment.remove(id: segment.id)
-            } catch where error.code != EINVAL && error.code != EIDRM {
-                failures.append("shmctl(IPC_RMID) on shmid \(segment.id): \(SharedMemoryError.errnoText(error.code))")
+            } catch where error.rawValue != EINVAL && error.rawValue != EIDRM {
+                failures.append("shmctl(IPC_RMID) on shmid \(segment.id): \(SharedMemoryError.errnoText(error.rawValue))")
             } catch {}
         }
         if info.keyFilePermissions != nil && !KeyFile.remove(info.nativeKey) {
@@ -149,9 +150,9 @@ extension SharedMemory {
         if let semaphore = info.semaphore {
             do {
                 try SystemVSemaphore.remove(id: semaphore.id)
-            } catch where error.code != EINVAL && error.code != EIDRM {
+            } catch where error.rawValue != EINVAL && error.rawValue != EIDRM {
                 if holding { try? SystemVSemaphore.change(id: semaphore.id, by: 1, timeout: nil) }
-                failures.append("semctl(IPC_RMID) on semid \(semaphore.id): \(SharedMemoryError.errnoText(error.code))")
+                failures.append("semctl(IPC_RMID) on semid \(semaphore.id): \(SharedMemoryError.errnoText(error.rawValue))")
             } catch {}
         }
         if !failures.isEmpty {

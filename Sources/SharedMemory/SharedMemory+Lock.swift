@@ -1,3 +1,4 @@
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -82,7 +83,7 @@ extension SharedMemory {
             return id
         } catch {
             if file.created { KeyFile.remove(semaphoreNativeKey) }
-            throw SharedMemoryError.fromErrno(error.code, call: "semget/semctl(SETVAL)",
+            throw SharedMemoryError.fromErrno(error.rawValue, call: "semget/semctl(SETVAL)",
                 "lock: cannot get the semaphore for key \"\(key)\" (\(semaphoreNativeKey))")
         }
     }
@@ -125,18 +126,18 @@ extension SharedMemory {
                 try SystemVSemaphore.change(id: id, by: -1, timeout: remaining)
                 return true
             } catch {
-                switch error.code {
+                switch error.rawValue {
                 case EINTR:
                     continue
                 case EAGAIN:
                     return false
                 case EINVAL, EIDRM:
                     recreated += 1
-                    if recreated > 8 { throw lockFailure(error.code) }
+                    if recreated > 8 { throw lockFailure(error.rawValue) }
                     semaphoreID = -1
                     createdSemaphore = false
                 default:
-                    throw lockFailure(error.code)
+                    throw lockFailure(error.rawValue)
                 }
             }
         }
@@ -148,7 +149,7 @@ extension SharedMemory {
             + SharedMemoryError.errnoText(err))
     }
 
-    /// semop(+1, SEM_UNDO), retried on EINTR. A semaphore removed meanwhile has nothing left
+    /// semop(+1, SEM_UNDO) (EINTR retried by `SystemCall`). A semaphore removed meanwhile has nothing left
     /// to release (Qt would re-create it and raise it to 2).
     func semaphoreRelease() throws {
         if let posix {
@@ -161,24 +162,14 @@ extension SharedMemory {
             return
         }
         guard semaphoreID >= 0 else { return }
-        while true {
-            do {
-                try SystemVSemaphore.change(id: semaphoreID, by: 1, timeout: nil)
-                return
-            } catch {
-                switch error.code {
-                case EINTR:
-                    continue
-                case EINVAL, EIDRM:
-                    semaphoreID = -1
-                    createdSemaphore = false
-                    return
-                default:
-                    throw SharedMemoryError(.lockError,
-                        "unlock: semop on the semaphore for key \"\(key)\" (\(semaphoreNativeKey)) failed: "
-                        + SharedMemoryError.errnoText(error.code))
-                }
-            }
+        do {
+            try SystemVSemaphore.change(id: semaphoreID, by: 1, timeout: nil)
+        } catch where error == .invalidArgument || error == .identifierRemoved {
+            semaphoreID = -1
+            createdSemaphore = false
+        } catch {
+            throw SharedMemoryError(.lockError,
+                "unlock: semop on the semaphore for key \"\(key)\" (\(semaphoreNativeKey)) failed: \(error.explanation)")
         }
     }
 

@@ -1,3 +1,4 @@
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -23,7 +24,7 @@ extension SharedMemory {
         do {
             status = try SystemVSegment.status(id: segmentID)
         } catch {
-            return "the segment (shmid \(segmentID)) is gone: \(SharedMemoryError.errnoText(error.code))"
+            return "the segment (shmid \(segmentID)) is gone: \(SharedMemoryError.errnoText(error.rawValue))"
         }
         if status.isMarkedForRemoval {
             return "the segment (shmid \(segmentID)) was removed by another process (ipcrm or IPC_RMID)"

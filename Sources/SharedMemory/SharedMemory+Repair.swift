@@ -1,3 +1,4 @@
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -70,7 +71,7 @@ extension SharedMemory {
         do {
             try SystemVSemaphore.setValue(id: id, 1)
         } catch {
-            throw SharedMemoryError.fromErrno(error.code, call: "semctl(SETVAL)",
+            throw SharedMemoryError.fromErrno(error.rawValue, call: "semctl(SETVAL)",
                 "repair: cannot release the semaphore of key \(memory.ipcKey)")
         }
         return .released

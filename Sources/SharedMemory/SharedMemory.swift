@@ -1,3 +1,4 @@
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -162,8 +163,8 @@ public final class SharedMemory {
                 do throws(Errno) {
                     id = try SystemVSegment.lookup(sysvKey: sysvKey, mode: access == .readOnly ? 0o400 : 0o600)
                 } catch {
-                    if error.code == ENOENT { throw notFound("attach") }
-                    throw SharedMemoryError.fromErrno(error.code, call: "shmget",
+                    if error.rawValue == ENOENT { throw notFound("attach") }
+                    throw SharedMemoryError.fromErrno(error.rawValue, call: "shmget",
                         "attach: cannot open the segment for key \"\(key)\" (\(nativeKey))")
                 }
                 try map(id: id, access: access, call: "attach")
@@ -229,7 +230,7 @@ public final class SharedMemory {
             do {
                 return try SystemVSegment.create(sysvKey: sysvKey, size: size)
             } catch {
-                guard error.code == EEXIST else { throw createFailure(error.code, size: size) }
+                guard error.rawValue == EEXIST else { throw createFailure(error.rawValue, size: size) }
             }
             let existing: SegmentStatus
             do {
@@ -263,15 +264,15 @@ public final class SharedMemory {
         do {
             pointer = try SystemVSegment.attach(id: id, readOnly: access == .readOnly)
         } catch {
-            if error.code == EINVAL || error.code == EIDRM { throw notFound(call) }
-            throw SharedMemoryError.fromErrno(error.code, call: "shmat",
+            if error.rawValue == EINVAL || error.rawValue == EIDRM { throw notFound(call) }
+            throw SharedMemoryError.fromErrno(error.rawValue, call: "shmat",
                 "\(call): cannot map the segment for key \"\(key)\" (\(nativeKey))")
         }
         do {
             mappedSize = try SystemVSegment.status(id: id).size
         } catch {
             try? SystemVSegment.detach(pointer)
-            throw SharedMemoryError.fromErrno(error.code, call: "shmctl(IPC_STAT)",
+            throw SharedMemoryError.fromErrno(error.rawValue, call: "shmctl(IPC_STAT)",
                 "\(call): cannot read the size of the segment for key \"\(key)\" (\(nativeKey))")
         }
         address = pointer
@@ -285,7 +286,7 @@ public final class SharedMemory {
         do {
             _ = try SystemVSegment.lookup(sysvKey: file.sysvKey)
         } catch {
-            if error.code == ENOENT { throw notFound(call) }
+            if error.rawValue == ENOENT { throw notFound(call) }
             // EACCES and friends: the real attach reports them with the access mode asked for.
         }
         return file.sysvKey
