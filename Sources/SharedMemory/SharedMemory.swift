@@ -119,6 +119,7 @@ public final class SharedMemory {
         guard !isAttached else { throw alreadyAttached("create") }
         try checkKey("create")
         if let posix { return try posixCreate(posix, size: size, access: access) }
+        makeRuntimeDirectoryIfNeeded()
         _ = try semaphoreHandle()
         try repairStaleSemaphore()
         do {
@@ -300,6 +301,14 @@ public final class SharedMemory {
                 "\(what): shmget failed: \(SharedMemoryError.errnoText(err)); the size is outside the system limits\(limit)")
         }
         return SharedMemoryError.fromErrno(err, call: "shmget", what)
+    }
+
+    /// Qt 6's System V `platformSafeKey` puts the key file in the runtime directory, which Qt makes
+    /// (mode 0700) when it is missing (/tmp/runtime-$USER without $XDG_RUNTIME_DIR): so do we.
+    private func makeRuntimeDirectoryIfNeeded() {
+        guard ipcKey.legacyKey == nil, let slash = nativeKey.lastIndex(of: "/") else { return }
+        let directory = String(nativeKey[..<slash])
+        if directory == NativeIpcKey.runtimeDirectory() { _ = mkdir(directory, 0o700) }
     }
 
     /// keyError for a key that cannot work, before anything is created.

@@ -159,3 +159,31 @@ struct PosixBackendTests {
         #expect(memory.unreachableReason()?.contains("unlinked") == true)
     }
 }
+
+@Suite("Key strings in sharedmemory-ctl")
+struct CtlKeyOptionTests {
+    @Test func infoShowsTheStringFormForEveryKeyType() throws {
+        let name = uniqueKey("ctl keys")
+        for (arguments, expected) in [
+            (["--key", name, "--key-type", "posix"], "key: " + NativeIpcKey.platformSafe(name).description),
+            (["--key", name], "native key string: " + NativeIpcKey.legacy(name).description),
+        ] {
+            let creator = try Spawned(["create"] + arguments + ["--size", "64"])
+            defer { creator.stop() }
+            let info = try ctl(["info"] + arguments)
+            #expect(info.status == 0 && info.text.contains(expected), "\(info.text) \(info.stderr)")
+            // What info prints is what --native-key takes.
+            let string = expected.components(separatedBy: ": ").last!
+            #expect(try ctl(["info", "--native-key", string]).status == 0)
+        }
+    }
+
+    @Test func badKeysAreUsageErrorsAndMakeNothing() throws {
+        for arguments in [["--native-key", "posix:/a/b"], ["--native-key", "nope:/x"],
+                          ["--key", String(repeating: "k", count: 300), "--key-type", "posix"],
+                          ["--key", "k", "--key-type", "sysv"]] {
+            let result = try ctl(["create", "--size", "64"] + arguments)
+            #expect(result.status == 2, "\(arguments): \(result.stderr)")
+        }
+    }
+}
