@@ -33,28 +33,47 @@ enum MappingScan {
         defer { closedir(proc) }
         var found: [pid_t] = []
         let inode = String(identity.inode)
+        let me = geteuid()
         while let entry = readdir(proc) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
             }
             guard let pid = pid_t(name), pid != excluding else { continue }
+            // Only root may read other users' maps: skip them without opening anything.
+            var st = stat()
+            guard me == 0 || (stat("/proc/\(name)", &st) == 0 && st.st_uid == me) else { continue }
             if maps(pid: pid, inode: inode) { found.append(pid) }
         }
         return found
     }
 
     /// Whether /proc/PID/maps has a line for a /dev/shm file with this inode.
-    /// Line: "start-end perms offset dev inode   path".
+    /// Line: "start-end perms offset dev inode   path". The file is read whole and searched with
+    /// strstr: a per-line parse costs far more, and most lines are not /dev/shm.
     private static func maps(pid: pid_t, inode: String) -> Bool {
-        guard let file = fopen("/proc/\(pid)/maps", "r") else { return false }
-        defer { fclose(file) }
-        var buffer = [CChar](repeating: 0, count: 4096)
-        while fgets(&buffer, Int32(buffer.count), file) != nil {
-            let line = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            guard line.contains(" /dev/shm/") else { continue }
-            let fields = line.split(separator: " ", maxSplits: 5, omittingEmptySubsequences: true)
-            if fields.count >= 6, fields[4] == inode { return true }
+        let fd = open("/proc/\(pid)/maps", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var text: [CChar] = []
+        var chunk = [CChar](repeating: 0, count: 1 << 16)
+        while true {
+            guard case .success(let count) = SystemCall.retrying({ read(fd, &chunk, chunk.count) }), count > 0 else { break }
+            text.append(contentsOf: chunk[0..<count])
         }
-        return false
+        text.append(0)
+        return text.withUnsafeBufferPointer { buffer -> Bool in
+            guard let base = buffer.baseAddress else { return false }
+            var cursor = base
+            while let found = strstr(cursor, " /dev/shm/") {
+                let hit = UnsafePointer(found)
+                var lineStart = hit
+                while lineStart > base && lineStart[-1] != 0x0A { lineStart -= 1 }
+                let line = String(decoding: UnsafeRawBufferPointer(start: lineStart, count: hit - lineStart), as: UTF8.self)
+                let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+                if fields.count >= 5, fields[4] == inode { return true }
+                cursor = hit + 1
+            }
+            return false
+        }
     }
 }
