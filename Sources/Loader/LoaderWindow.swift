@@ -67,7 +67,7 @@ final class LoaderWindow {
             other.setSensitive(false)
             return   // the combo stays empty
         }
-        loader = BackgroundLoader(key: options.key, assetsDirectory: assets) { [weak self] outcome in
+        loader = BackgroundLoader(key: options.key, assetsDirectory: assets, nativeKey: options.ipcKey) { [weak self] outcome in
             MainLoop.wakeFromAnyThread { self?.show(outcome) }
         }
         status.text = "Pick a file of \(assets.path) to load it into the shared memory segment \"\(options.key)\"."

@@ -1,4 +1,5 @@
 import Foundation
+import SharedMemory
 import Synchronization
 
 /// A `FileLoader` on a thread of its own, so that reading a file and waiting for the lock (up to
@@ -37,8 +38,10 @@ public final class BackgroundLoader: Sendable {
     /// - Parameter deliver: called on the loader's thread after each load (a release reports
     ///   nothing: the status of the last load still holds).
     public init(key: String, assetsDirectory: URL, lockTimeout: Duration = .milliseconds(500),
-                keepsSegmentAttached: Bool = true, deliver: @escaping @Sendable (Outcome) -> Void) {
-        let loader = FileLoader(key: key, assetsDirectory: assetsDirectory, lockTimeout: lockTimeout)
+                keepsSegmentAttached: Bool = true, nativeKey: NativeIpcKey? = nil,
+                deliver: @escaping @Sendable (Outcome) -> Void) {
+        let loader = FileLoader(key: key, assetsDirectory: assetsDirectory, lockTimeout: lockTimeout,
+                                nativeKey: nativeKey)
         loader.keepsSegmentAttached = keepsSegmentAttached
         self.loader = Confined(loader)
         self.assets = loader.assets

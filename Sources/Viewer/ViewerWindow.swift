@@ -31,7 +31,7 @@ final class ViewerWindow {
     init(application: Application, options: ViewerOptions) {
         self.options = options
         trace = options.trace ? ViewerTrace() : nil
-        reader = SegmentReader(key: options.key, size: options.size)
+        reader = SegmentReader(key: options.key, size: options.size, nativeKey: options.ipcKey)
         window = Window(application: application, title: "Shared Memory", width: 720, height: 520,
                         iconName: "org.sharedmemorygtk.Viewer", iconFile: SourceTree.iconFile)
 

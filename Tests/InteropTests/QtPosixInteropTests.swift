@@ -1,4 +1,5 @@
 import Foundation
+import SharedFile
 import SharedMemory
 import Testing
 #if canImport(Glibc)
@@ -131,6 +132,48 @@ struct QtPosixInteropTests {
         try memory.unlock()
         try holder.input.close()
         holder.process.waitUntilExit()
+    }
+
+    /// The product halves: our viewer's model shows what Qt 6 loader code writes, and a Qt 6
+    /// viewer reads what our loader writes, for each Qt 6 key type.
+    @Test(.enabled(if: PyQt6Peer.installed, PyQt6Peer.skipReason), arguments: Kind.allCases)
+    func viewerAndLoaderMeetQt6(kind: Kind) throws {
+        let name = uniqueKey("qt6 product \(kind)")
+        let key = kind.key(name)
+        defer { Self.removeLeftovers(key) }
+        let viewer = SegmentReader(key: name, size: 10240, nativeKey: key)
+        try viewer.open()
+        guard case .changed(let empty) = viewer.poll() else { Issue.record("no first snapshot"); return }
+        #expect(empty.isEmpty)
+        let write = PyQt6Peer.run(["write", kind.peerKey(name), "Written by Qt 6 – grüße"])
+        #expect(write.status == 0, "\(write.error)")
+        guard case .changed(let snapshot) = viewer.poll() else { Issue.record("the Qt 6 write was not seen"); return }
+        #expect(snapshot.format == .seed)
+        #expect(DisplayText(snapshot: snapshot, key: name, segmentSize: viewer.segmentSize).text == "Written by Qt 6 – grüße")
+        viewer.close()
+        #expect(Self.leftovers(key) == [])
+
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("smtest-qt6-\(getpid())-\(kind)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data("Written by sharedmemory_loader – grüße".utf8).write(to: folder.appendingPathComponent("note.txt"))
+        let qtViewer = try PyQt6Peer.start(["serve", kind.peerKey(name), "10240"])
+        defer { if qtViewer.process.isRunning { kill(qtViewer.process.processIdentifier, SIGKILL) } }
+        #expect(readLine(qtViewer.output) == "ready")
+        let loader = FileLoader(key: name, assetsDirectory: folder, nativeKey: key)
+        loader.loadFile("note.txt")
+        #expect(loader.status == "Loaded file note.txt to shared memory")
+        qtViewer.input.write(Data("read\n".utf8))
+        #expect(readLine(qtViewer.output) == "Written by sharedmemory_loader – grüße")
+        try qtViewer.input.close()
+        qtViewer.process.waitUntilExit()
+
+        // The Qt 6 viewer leaked its POSIX segment: our viewer replaces it, and leaves nothing.
+        let again = SegmentReader(key: name, size: 4096, nativeKey: key)
+        try again.open()
+        #expect(again.created && again.segmentSize == 4096)
+        again.close()
+        #expect(Self.leftovers(key) == [])
     }
 
     /// A Qt 6 process SIGKILLed while holding a POSIX lock leaves the semaphore at 0 for ever:
