@@ -1,4 +1,5 @@
 import CSysV
+import Synchronization
 import SystemPackage
 #if canImport(Glibc)
 import Glibc
@@ -69,11 +70,11 @@ final class PosixSemaphore {
         guard let handle else { throw .badFileDescriptor }
         guard let timeout else {
             try SystemCall.check { sem_wait(handle) }
-            return true
+            return taken()
         }
         if timeout <= .zero {
             switch SystemCall.retrying({ sem_trywait(handle) }) {
-            case .success: return true
+            case .success: return taken()
             case .failure(let error) where error == .resourceTemporarilyUnavailable: return false
             case .failure(let error): throw error
             }
@@ -86,15 +87,34 @@ final class PosixSemaphore {
         if deadline.tv_nsec >= 1_000_000_000 { deadline.tv_sec += 1; deadline.tv_nsec -= 1_000_000_000 }
         // The deadline is absolute, so retrying after EINTR does not extend the wait.
         switch SystemCall.retrying({ csysv_sem_clockwait(handle, &deadline) }) {
-        case .success: return true
+        case .success: return taken()
         case .failure(let error) where error == .timedOut: return false
         case .failure(let error): throw error
         }
     }
 
+    private func taken() -> Bool {
+        Self.heldHere.withLock { $0[name, default: 0] += 1 }
+        return true
+    }
+
     func post() throws(SystemPackage.Errno) {
         guard let handle else { throw .badFileDescriptor }
         try SystemCall.check { sem_post(handle) }
+        // A repair posts without having taken it: never below zero.
+        Self.heldHere.withLock { $0[name] = max(0, $0[name, default: 0] - 1) }
+    }
+
+    /// How many of this process's instances hold each semaphore: a lock taken here is never
+    /// abandoned, even when no other process has the semaphore open.
+    private static let heldHere = Mutex<[String: Int]>([:])
+
+    /// Taken (value 0), not by this process, and no other process has it open: its holder is
+    /// gone and nothing will ever give it back.
+    var isAbandoned: Bool {
+        guard value == 0, Self.heldHere.withLock({ $0[name, default: 0] }) <= 0,
+              let identity = MappingScan.identity(ofFile: filePath) else { return false }
+        return MappingScan.mappers(of: identity).isEmpty
     }
 
     /// The current value (1 free, 0 taken), nil when not open.

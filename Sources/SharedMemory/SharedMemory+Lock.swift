@@ -5,8 +5,9 @@ import Glibc
 
 extension SharedMemory {
     /// Takes the lock, waiting as long as it takes. The lock is not recursive: locking twice
-    /// from the same instance throws `lockError`. If this process dies holding it, the kernel
-    /// releases it (SEM_UNDO).
+    /// from the same instance throws `lockError`. If this process dies holding a System V lock,
+    /// the kernel releases it (SEM_UNDO); a POSIX lock stays taken, so with a POSIX key this
+    /// throws `lockError` once the lock is taken and no other process has it open.
     public func lock() throws {
         try checkNotLocked("lock")
         _ = try semaphoreAcquire(timeout: nil)
@@ -110,8 +111,17 @@ extension SharedMemory {
         if let posix {
             do {
                 try posix.semaphore.open()
-                return try posix.semaphore.wait(timeout: timeout)
-            } catch {
+                guard timeout == nil else { return try posix.semaphore.wait(timeout: timeout) }
+                // Even "as long as it takes" must end when nobody can ever give the lock back.
+                while try !posix.semaphore.wait(timeout: .seconds(1)) {
+                    if posix.semaphore.isAbandoned {
+                        throw SharedMemoryError(.lockError,
+                            "lock: the lock of key \"\(key)\" (\(posix.semaphore.filePath)) is taken and no process has it "
+                            + "open: a process was killed holding it. \(posixHolderDescription(posix))")
+                    }
+                }
+                return true
+            } catch let error as SystemPackage.Errno {
                 throw SharedMemoryError.fromErrno(error.rawValue, call: "sem_open/sem_clockwait",
                     "lock: the semaphore for key \"\(key)\" (\(posix.semaphore.filePath))")
             }

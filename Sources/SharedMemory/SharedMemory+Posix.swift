@@ -88,11 +88,8 @@ extension SharedMemory {
             PosixSegment.unlink(posix.segmentName)
             removed = true
         }
-        if removed, posixSemaphoreIsOnlyOurs(posix) {
-            PosixSemaphore.unlink(posix.semaphore.name)
-        } else if holding {
-            try? posix.semaphore.post()
-        }
+        if holding { try? posix.semaphore.post() }
+        if removed, posixSemaphoreIsOnlyOurs(posix) { PosixSemaphore.unlink(posix.semaphore.name) }
         posix.semaphore.close()
     }
 

@@ -3,12 +3,15 @@ import SystemPackage
 import Glibc
 #endif
 
-/// A System V shared memory segment guarded by a System V semaphore, wire-compatible with
-/// Qt's `QSharedMemory` on Linux (Qt 5 and Qt 6 with legacy keys): a Qt program and this type
-/// given the same key meet in the same segment and take the same lock.
+/// A shared memory segment guarded by a semaphore, wire-compatible with Qt's `QSharedMemory` on
+/// Linux: a Qt program and this type given the same key meet in the same segment and take the
+/// same lock. `init(key:)` is the legacy System V key (Qt 5, Qt 6's `QSharedMemory(QString)`);
+/// `init(nativeKey:)` takes any Qt 6 `QNativeIpcKey`, System V or POSIX (Qt 6.6's default).
 ///
 /// Better than Qt: `create` replaces a stale segment left by a crashed creator, locking can
-/// time out, key files are never followed through symlinks, and errors say what to do.
+/// time out, key files are never followed through symlinks, and errors say what to do. With
+/// POSIX keys the last one out unlinks what Qt leaks, and a lock left taken by a killed process
+/// ends every wait with an error naming `sharedmemory-ctl repair` (docs/PROTOCOL.md).
 ///
 /// ## Threads
 /// An instance is not `Sendable`: use it from one thread or actor (for instance the main

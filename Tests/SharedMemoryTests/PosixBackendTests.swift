@@ -187,3 +187,33 @@ struct CtlKeyOptionTests {
         }
     }
 }
+
+extension PosixBackendTests {
+    /// lock() without a timeout waits as long as a live process holds the lock, but ends with
+    /// lockError once nobody can ever give it back (the holder was killed, no other process has
+    /// the semaphore open).
+    @Test func anUnboundedLockEndsOnlyWhenTheLockIsAbandoned() throws {
+        let key = Self.key("posix abandoned")
+        defer { Self.cleanUp(key) }
+        let memory = SharedMemory(nativeKey: key)
+        try memory.create(size: 64)
+        defer { memory.detach() }
+
+        let live = try Spawned(["hold-lock", "--native-key", key.description, "--seconds", "1.5"])
+        #expect(live.firstLine == "locked by pid \(live.pid)")
+        let start = ContinuousClock.now
+        try memory.lock()   // waits for the live holder, more than one 1 s slice
+        #expect(ContinuousClock.now - start > .seconds(1))
+        try memory.unlock()
+        live.stop()
+
+        let killed = try Spawned(["hold-lock", "--native-key", key.description, "--seconds", "60"])
+        killed.stop(SIGKILL)
+        #expect { try memory.lock() } throws: { error in
+            (error as? SharedMemoryError)?.message.contains("a process was killed holding it") == true
+        }
+        #expect(try SharedMemory.repairLock(key, force: true) == .released)
+        try memory.lock()
+        try memory.unlock()
+    }
+}
