@@ -48,10 +48,10 @@ enum PosixSegment {
         return FileDescriptor(rawValue: fd)
     }
 
-    static func size(_ fd: FileDescriptor) throws(SystemPackage.Errno) -> (size: Int, inode: UInt64) {
+    static func size(_ fd: FileDescriptor) throws(SystemPackage.Errno) -> (size: Int, inode: UInt64, owner: uid_t) {
         var st = stat()
         try SystemCall.check { fstat(fd.rawValue, &st) }
-        return (Int(st.st_size), UInt64(st.st_ino))
+        return (Int(st.st_size), UInt64(st.st_ino), st.st_uid)
     }
 
     static func map(_ fd: FileDescriptor, size: Int, readOnly: Bool) throws(SystemPackage.Errno) -> UnsafeMutableRawPointer {

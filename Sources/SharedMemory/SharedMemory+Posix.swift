@@ -101,6 +101,12 @@ extension SharedMemory {
             throw posixFailure(error, call: "sem_open(O_CREAT|O_EXCL, 0600, 1)",
                                "\(call): cannot open the lock's semaphore \(posix.semaphore.filePath)")
         }
+        if let identity = MappingScan.identity(ofFile: posix.semaphore.filePath), identity.ownerUID != geteuid() {
+            posix.semaphore.close()
+            throw SharedMemoryError(.permissionDenied,
+                "\(call): the lock's semaphore \(posix.semaphore.filePath) for key \"\(key)\" is owned by uid "
+                + "\(identity.ownerUID), not by this user (uid \(geteuid())); refusing to use it")
+        }
     }
 
     /// shm_open(O_CREAT|O_EXCL) + ftruncate; a segment that nobody maps, owned by this user with
@@ -137,7 +143,13 @@ extension SharedMemory {
 
     private func posixMap(_ posix: PosixState, _ fd: FileDescriptor, access: AccessMode, call: String) throws {
         do {
-            let (size, inode) = try PosixSegment.size(fd)
+            let (size, inode, owner) = try PosixSegment.size(fd)
+            // /dev/shm is shared by every user: unlike Qt, never use what someone else put there.
+            guard owner == geteuid() else {
+                throw SharedMemoryError(.permissionDenied,
+                    "\(call): the segment for key \"\(key)\" (\(PosixSegment.filePath(posix.segmentName))) is owned by "
+                    + "uid \(owner), not by this user (uid \(geteuid())); refusing to use it")
+            }
             guard size > 0 else {
                 throw SharedMemoryError(.invalidSize,
                     "\(call): the segment for key \"\(key)\" (\(PosixSegment.filePath(posix.segmentName))) has size 0; "

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import SharedMemory
 #if canImport(Glibc)
 import Glibc
@@ -215,5 +216,36 @@ extension PosixBackendTests {
         #expect(try SharedMemory.repairLock(key, force: true) == .released)
         try memory.lock()
         try memory.unlock()
+    }
+}
+
+/// /dev/shm is shared by every user: another user's object under our name is refused, and
+/// another user cannot use ours (mode 0600).
+@Suite(.enabled(if: geteuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/sbin/runuser"),
+                "needs root and runuser to act as nobody"))
+struct PosixCrossUserTests {
+    @Test func objectsOfAnotherUserAreRefusedAndOursAreClosedToThem() throws {
+        let key = PosixBackendTests.key("posix planted")
+        defer { PosixBackendTests.cleanUp(key) }
+        let path = "/dev/shm" + key.nativeKey
+        let plant = try run("/usr/sbin/runuser", ["-u", "nobody", "--", "/usr/bin/python3", "-c",
+            "import os, sys; fd = os.open(sys.argv[1], os.O_CREAT | os.O_RDWR, 0o666); os.fchmod(fd, 0o666); os.ftruncate(fd, 64)",
+            path])
+        #expect(plant.status == 0, "\(plant.output)")
+        let memory = SharedMemory(nativeKey: key)
+        #expect { try memory.attach() } throws: { error in
+            let error = error as? SharedMemoryError
+            return error?.code == .permissionDenied && error?.message.contains("owned by uid") == true
+        }
+        #expect { try memory.create(size: 64) } throws: { ($0 as? SharedMemoryError)?.code == .alreadyExists }
+        unlink(path)
+
+        try memory.create(size: 64)
+        defer { memory.detach() }
+        let dump = try run("/usr/sbin/runuser", ["-u", "nobody", "--", ctlPath, "dump", "--native-key", key.description])
+        #expect(dump.status == 1 && dump.output.contains("EACCES"), "\(dump.output)")
+        let remove = try run("/usr/sbin/runuser", ["-u", "nobody", "--", ctlPath, "remove", "--force", "--native-key", key.description])
+        #expect(remove.status == 1, "\(remove.output)")
+        #expect(PosixBackendTests.files(key).count == 2)
     }
 }
