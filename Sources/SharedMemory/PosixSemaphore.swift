@@ -14,6 +14,9 @@ final class PosixSemaphore {
     private(set) var handle: UnsafeMutablePointer<sem_t>?
     /// This process made it (Qt's createdSemaphore).
     private(set) var created = false
+    /// The inode of /dev/shm/sem.NAME when opened: another inode, or none, means the name now
+    /// leads elsewhere (a Qt `create` unlinks and remakes an existing semaphore).
+    private var inode: UInt64?
 
     init(name: String) { self.name = name }
 
@@ -34,6 +37,7 @@ final class PosixSemaphore {
                 _ = chmod(filePath, 0o600)
                 handle = sem
                 created = true
+                inode = MappingScan.identity(ofFile: filePath)?.inode
                 return
             }
             let error = SystemPackage.Errno(rawValue: errno)
@@ -47,6 +51,7 @@ final class PosixSemaphore {
             if let sem = csysv_sem_open(name, 0, 0, 0) {
                 handle = sem
                 created = false
+                inode = MappingScan.identity(ofFile: filePath)?.inode
                 return
             }
             let again = SystemPackage.Errno(rawValue: errno)
@@ -55,11 +60,24 @@ final class PosixSemaphore {
         throw SystemPackage.Errno.fileExists
     }
 
+    /// Opens the semaphore the name leads to now, when it no longer leads to the open one: waiting
+    /// on an unlinked semaphore would exclude nobody who opens the name afresh.
+    func reopenIfReplaced() throws(SystemPackage.Errno) {
+        guard handle != nil, MappingScan.identity(ofFile: filePath)?.inode != inode else { return }
+        close()
+        try open()
+    }
+
     /// Opens the existing semaphore, never making one (ENOENT when there is none).
     func openExisting() throws(SystemPackage.Errno) {
         guard handle == nil else { return }
         while true {
-            if let sem = csysv_sem_open(name, 0, 0, 0) { handle = sem; created = false; return }
+            if let sem = csysv_sem_open(name, 0, 0, 0) {
+                handle = sem
+                created = false
+                inode = MappingScan.identity(ofFile: filePath)?.inode
+                return
+            }
             let error = SystemPackage.Errno(rawValue: errno)
             if error != .interrupted { throw error }
         }
@@ -128,6 +146,7 @@ final class PosixSemaphore {
         if let handle { sem_close(handle) }
         handle = nil
         created = false
+        inode = nil
     }
 
     /// Removes the name (the object lives on for those who have it open).

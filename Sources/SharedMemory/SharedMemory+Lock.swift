@@ -111,6 +111,7 @@ extension SharedMemory {
         if let posix {
             do {
                 try posix.semaphore.open()
+                try posix.semaphore.reopenIfReplaced()
                 guard timeout == nil else { return try posix.semaphore.wait(timeout: timeout) }
                 // Even "as long as it takes" must end when nobody can ever give the lock back.
                 while try !posix.semaphore.wait(timeout: .seconds(1)) {

@@ -249,3 +249,24 @@ struct PosixCrossUserTests {
         #expect(PosixBackendTests.files(key).count == 2)
     }
 }
+
+extension PosixBackendTests {
+    /// Qt's `create` unlinks an existing semaphore and makes a new one (and its creator unlinks it
+    /// on exit): the next lock follows the name instead of waiting on the orphan.
+    @Test func aReplacedSemaphoreIsFollowed() throws {
+        let key = Self.key("posix replaced sem")
+        defer { Self.cleanUp(key) }
+        let memory = SharedMemory(nativeKey: key)
+        try memory.create(size: 64)
+        defer { memory.detach() }
+        sem_unlink(key.semaphoreKey.nativeKey)
+        try memory.withLock(timeout: .seconds(1)) { _ in }
+        // The name leads to the semaphore we use now: another instance excludes us through it.
+        let other = SharedMemory(nativeKey: key)
+        try other.attach()
+        try other.lock()
+        #expect(try memory.tryLock() == false)
+        try other.unlock()
+        other.detach()
+    }
+}
