@@ -34,9 +34,14 @@ BUILD_DEPS := libgtk-3-dev libglib2.0-dev pkg-config gettext
 # The fonts only make the screenshot show every script of assets/files/multilingual.txt.
 # qtbase5-dev, qt6-base-dev + g++ let the interop tests build a real QSharedMemory peer against
 # each Qt (they skip without them; `make test` requires both, see unit-test).
-TEST_DEPS  := $(BUILD_DEPS) qtbase5-dev qt6-base-dev g++ xvfb xauth dbus dbus-x11 at-spi2-core gir1.2-atspi-2.0 python3-gi \
+# python3-venv + PyPI's PyQt6 (in $(QT6_VENV), ignored by git): a current Qt 6 (6.6+, POSIX keys) for the
+# interop tests, newer than Debian's qt6-base-dev. mandoc and man-db check the manual pages; locales
+# gives the German locale of the translation tests.
+TEST_DEPS  := $(BUILD_DEPS) qtbase5-dev qt6-base-dev g++ python3-venv xvfb xauth dbus dbus-x11 at-spi2-core gir1.2-atspi-2.0 python3-gi \
               imagemagick desktop-file-utils appstream procps util-linux mandoc man-db locales \
               fonts-dejavu-core fonts-droid-fallback fonts-nanum fonts-lohit-deva fonts-noto-color-emoji
+
+QT6_VENV := .venv-qt6
 
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
@@ -74,11 +79,17 @@ deps:
 
 test-deps:
 	@$(call apt_install,$(TEST_DEPS))
-	# The German run of the GUI tests needs the locale.
+	# The translation tests need the German locale.
 	if ! locale -a 2>/dev/null | grep -qix 'de_DE.utf8'; then
 	  $(SUDO) sed -i 's/^# *de_DE.UTF-8 UTF-8/de_DE.UTF-8 UTF-8/' /etc/locale.gen
 	  grep -q '^de_DE.UTF-8 UTF-8' /etc/locale.gen || echo 'de_DE.UTF-8 UTF-8' | $(SUDO) tee -a /etc/locale.gen >/dev/null
 	  $(SUDO) locale-gen
+	fi
+	if ! $(QT6_VENV)/bin/python -c 'import PyQt6.QtCore' 2>/dev/null; then
+	  echo "Installing PyQt6 from PyPI into $(QT6_VENV)"
+	  rm -rf $(QT6_VENV)
+	  $(PYTHON) -m venv $(QT6_VENV)
+	  $(QT6_VENV)/bin/pip install -q PyQt6
 	fi
 
 build: catalogs
@@ -137,7 +148,7 @@ test: test-deps build
 	if (( $${#failed[@]} )); then echo "make test: FAILED: $${failed[*]}"; exit 1; fi
 
 unit-test:
-	SHAREDMEMORY_QT_MAJORS="5 6" $(SWIFT) test $(SWIFT_BUILD_FLAGS)
+	SHAREDMEMORY_QT_MAJORS="5 6" SHAREDMEMORY_PYQT6=1 $(SWIFT) test $(SWIFT_BUILD_FLAGS)
 
 gui-test:
 	SHAREDMEMORY_BIN_DIR="$$($(SWIFT) build $(SWIFT_BUILD_FLAGS) --show-bin-path)" \

@@ -10,19 +10,41 @@ import Glibc
 struct SharedMemoryCtl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sharedmemory-ctl",
-        abstract: "Inspect and drive a Qt-compatible System V shared memory segment.",
+        abstract: "Inspect and drive a Qt-compatible shared memory segment (System V or POSIX keys).",
         discussion: "Exit status: 0 success, 1 runtime failure (one line on stderr), 2 usage error.",
-        subcommands: [Create.self, Load.self, Dump.self, Info.self, Remove.self, HoldLock.self])
+        subcommands: [Create.self, Load.self, Dump.self, Info.self, Remove.self, HoldLock.self,
+                      Repair.self])
 
     func run() throws {
-        throw ValidationError("a subcommand is required: create, load, dump, info, remove or hold-lock")
+        throw ValidationError("a subcommand is required: create, load, dump, info, remove, hold-lock or repair")
     }
 }
 
 struct KeyOption: ParsableArguments {
     @Option(name: .long, help: "The QSharedMemory key.")
     var key: String = SegmentKey.default
+    @Option(name: .long, help: "How --key becomes a native key: legacy (QSharedMemory(QString), Qt 5, the seed), posix or systemv (Qt 6's platformSafeKey).")
+    var keyType: KeyChoice = .legacy
+    @Option(name: .long, help: "A QNativeIpcKey::toString() string as a Qt 6 program prints it, e.g. posix:/name (replaces --key and --key-type).")
+    var nativeKey: String?
+
+    /// The checked native key (a bad one is a usage error, before anything is created).
+    var ipcKey: NativeIpcKey {
+        // validate() has checked it; an empty --key is left to the library's own message.
+        (try? NativeIpcKey.fromOptions(key: key, type: keyType, nativeKey: nativeKey)) ?? keyType.nativeKey(for: key)
+    }
+
+    func validate() throws {
+        if nativeKey == nil && key.isEmpty { return }
+        do {
+            _ = try NativeIpcKey.fromOptions(key: key, type: keyType, nativeKey: nativeKey)
+        } catch let error as SharedMemoryError {
+            throw ValidationError(error.message)
+        }
+    }
 }
+
+extension KeyChoice: ExpressibleByArgument {}
 
 /// A lock wait in seconds, as a Duration.
 func lockDuration(_ seconds: Double) -> Duration {
@@ -40,7 +62,7 @@ struct Create: ParsableCommand {
     func run() throws {
         // Blocked before creating, so a signal never kills us between create and the wait.
         let signals = TerminationSignals.block()
-        let memory = SharedMemory(key: options.key)
+        let memory = SharedMemory(nativeKey: options.ipcKey)
         try memory.create(size: size)
         if stamp {
             try memory.withLock(timeout: .seconds(5)) { SegmentContent.stampEmpty($0) }
@@ -72,7 +94,7 @@ struct Load: ParsableCommand {
     func run() throws {
         // Only picked paths and standard input are loaded: the assets folder is never used here.
         let loader = FileLoader(key: options.key, assetsDirectory: URL(fileURLWithPath: "."),
-                                lockTimeout: lockDuration(timeout))
+                                lockTimeout: lockDuration(timeout), nativeKey: options.ipcKey)
         if file == "-" {
             loader.loadStream(.standardInput, name: "stdin")
         } else {
@@ -97,7 +119,7 @@ struct Dump: ParsableCommand {
     }
 
     func run() throws {
-        let memory = SharedMemory(key: options.key)
+        let memory = SharedMemory(nativeKey: options.ipcKey)
         memory.setupLockTimeout = lockDuration(timeout)
         try memory.attach(access: .readOnly)
         let copy = try memory.withLock(timeout: lockDuration(timeout)) { Array(UnsafeRawBufferPointer($0)) }
@@ -117,7 +139,10 @@ struct Info: ParsableCommand {
     @OptionGroup var options: KeyOption
 
     func run() throws {
-        print(InfoText.lines(try SharedMemory.info(key: options.key)).joined(separator: "\n"))
+        if options.ipcKey.type == .posixRealtime {
+            return print(PosixInfoText.lines(try SharedMemory.posixInfo(options.ipcKey)).joined(separator: "\n"))
+        }
+        print(InfoText.lines(try SharedMemory.info(options.ipcKey)).joined(separator: "\n"))
     }
 }
 
@@ -129,8 +154,13 @@ struct Remove: ParsableCommand {
     var force = false
 
     func run() throws {
-        let before = try SharedMemory.info(key: options.key)
-        try SharedMemory.remove(key: options.key, force: force)
+        if options.ipcKey.type == .posixRealtime {
+            let before = try SharedMemory.posixInfo(options.ipcKey)
+            try SharedMemory.removePosix(options.ipcKey, force: force)
+            return print("removed " + [before.segment?.path, before.semaphore?.path].compactMap { $0 }.joined(separator: ", "))
+        }
+        let before = try SharedMemory.info(options.ipcKey)
+        try SharedMemory.remove(options.ipcKey, force: force)
         var removed: [String] = []
         if let segment = before.segment { removed.append("segment shmid \(segment.id)") }
         if let semaphore = before.semaphore { removed.append("semaphore semid \(semaphore.id)") }
@@ -156,7 +186,7 @@ struct HoldLock: ParsableCommand {
 
     func run() throws {
         let signals = TerminationSignals.block()
-        let memory = SharedMemory(key: options.key)
+        let memory = SharedMemory(nativeKey: options.ipcKey)
         memory.setupLockTimeout = timeout.map(lockDuration) ?? .seconds(5)
         try memory.attach(access: .readWrite)
         defer { memory.detach() }

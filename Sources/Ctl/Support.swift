@@ -57,6 +57,7 @@ enum InfoText {
     static func lines(_ info: SegmentInfo) -> [String] {
         var lines = [
             "key: \(info.key)",
+            "native key string: \(info.keyString)",
             "native key: \(info.nativeKey) (\(fileState(info.keyFilePermissions)))",
             "semaphore native key: \(info.semaphoreNativeKey) (\(fileState(info.semaphoreKeyFilePermissions)))",
         ]

@@ -1,10 +1,13 @@
 import Foundation
 import GtkSupport
 import SharedFile
+import SharedMemory
 
 /// The loader's command line, parsed by GLib and checked here.
 struct LoaderOptions: AppOptions {
     var key = SegmentKey.default
+    /// The segment's native key (`--key-type`, `--native-key`), checked before anything is made.
+    var ipcKey = NativeIpcKey.legacy(SegmentKey.default)
     /// nil: found by `AssetsLocation`.
     var assets: String?
 
@@ -13,6 +16,12 @@ struct LoaderOptions: AppOptions {
     static let definitions = [
         CommandLineOption("key", short: "k", kind: .string,
                           description: "Segment key (default \(SegmentKey.default))", argument: "KEY"),
+        CommandLineOption("key-type", kind: .string,
+                          description: "How KEY becomes a native key: legacy (default: QSharedMemory(QString), Qt 5, the seed), posix or systemv (Qt 6's platformSafeKey)",
+                          argument: "TYPE"),
+        CommandLineOption("native-key", kind: .string,
+                          description: "A QNativeIpcKey::toString() string as a Qt 6 program prints it, e.g. posix:/name (replaces --key and --key-type)",
+                          argument: "STRING"),
         CommandLineOption("assets", short: "a", kind: .string,
                           description: "Folder whose files are offered (default: the installed or source-tree assets/files)",
                           argument: "DIR"),
@@ -22,6 +31,17 @@ struct LoaderOptions: AppOptions {
 
     init(_ values: OptionValues) throws {
         key = try values.nonEmptyString("key") ?? SegmentKey.default
+        let choice = try values.nonEmptyString("key-type")
+        guard let type = KeyChoice(rawValue: choice ?? "legacy") else {
+            throw InvalidOption("--key-type must be legacy, posix or systemv, got \"\(choice ?? "")\"")
+        }
+        do {
+            ipcKey = try NativeIpcKey.fromOptions(key: key, type: type, nativeKey: try values.nonEmptyString("native-key"))
+        } catch let error as SharedMemoryError {
+            throw InvalidOption(error.message)
+        }
+        // The name the window shows: the legacy key as before, else the string a Qt 6 program takes.
+        if ipcKey != .legacy(key) { key = ipcKey.description }
         assets = try values.nonEmptyString("assets")
     }
 }

@@ -70,7 +70,7 @@ final class LoaderWindow: AppWindow {
             return   // the combo stays empty
         }
         // The label is bound to the loader's statusChanged, handed over from the loader's thread.
-        loader = BackgroundLoader(key: options.key, assetsDirectory: assets) { [weak self] outcome in
+        loader = BackgroundLoader(key: options.key, assetsDirectory: assets, nativeKey: options.ipcKey) { [weak self] outcome in
             MainLoop.wakeFromAnyThread { self?.show(outcome) }
         }
         status.text = Messages.pickPrompt(folder: assets.path, key: options.key)

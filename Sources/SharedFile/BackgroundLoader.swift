@@ -1,4 +1,5 @@
 import Foundation
+import SharedMemory
 import Synchronization
 
 /// A `FileLoader` on a thread of its own, so that reading a file and waiting for the lock (up to
@@ -33,8 +34,10 @@ public final class BackgroundLoader: Sendable {
     ///   each load (a release reports nothing: the status of the last load still holds). With
     ///   `keepsSegmentAttached`, a `.loaded` outcome means the segment is kept until `release()`.
     public init(key: String, assetsDirectory: URL, lockTimeout: Duration = .milliseconds(500),
-                keepsSegmentAttached: Bool = true, statusChanged: @escaping @Sendable (LoadOutcome) -> Void) {
-        let loader = FileLoader(key: key, assetsDirectory: assetsDirectory, lockTimeout: lockTimeout)
+                keepsSegmentAttached: Bool = true, nativeKey: NativeIpcKey? = nil,
+                statusChanged: @escaping @Sendable (LoadOutcome) -> Void) {
+        let loader = FileLoader(key: key, assetsDirectory: assetsDirectory, lockTimeout: lockTimeout,
+                                nativeKey: nativeKey)
         loader.keepsSegmentAttached = keepsSegmentAttached
         self.loader = Confined(loader)
         self.assets = loader.assets

@@ -1,5 +1,6 @@
 import CGLib
 import Foundation
+import SharedMemory
 import Synchronization
 
 /// A `SegmentReader` on a thread of its own, so that the viewer's GTK main loop never waits: the
@@ -58,9 +59,12 @@ public final class BackgroundReader<Display: Sendable>: Sendable {
     private let prepare: @Sendable (Snapshot, _ segmentSize: Int) -> Display
     private let updated = Mutex<(@Sendable () -> Void)?>(nil)
 
-    /// - Parameter prepare: makes the display value from a new snapshot, on the reader's thread.
-    public init(key: String, size: Int, prepare: @escaping @Sendable (Snapshot, _ segmentSize: Int) -> Display) {
-        reader = Confined(SegmentReader(key: key, size: size))
+    /// - Parameters:
+    ///   - nativeKey: a Qt 6 native key (POSIX or System V); nil is `key`'s legacy key, as in Qt 5.
+    ///   - prepare: makes the display value from a new snapshot, on the reader's thread.
+    public init(key: String, size: Int, nativeKey: NativeIpcKey? = nil,
+                prepare: @escaping @Sendable (Snapshot, _ segmentSize: Int) -> Display) {
+        reader = Confined(SegmentReader(key: key, size: size, nativeKey: nativeKey))
         self.prepare = prepare
     }
 

@@ -23,6 +23,8 @@ public import SystemPackage
 /// loads and copied under it. The segment's pages are faulted in with one `madvise` beforehand.
 public final class FileLoader {
     public let key: String
+    /// The native key the segment is found by (`key`'s legacy key unless a Qt 6 key was given).
+    public let ipcKey: NativeIpcKey
     public let assets: AssetsFolder
     private let lockTimeout: Duration
     /// Kept between loads: no allocation and no page faults for the next file of a similar size.
@@ -56,8 +58,11 @@ public final class FileLoader {
     /// status label to it (through `BackgroundLoader`, which hands it to the GTK thread).
     public var statusChanged: ((LoadOutcome) -> Void)?
 
-    public init(key: String, assetsDirectory: URL, lockTimeout: Duration = .milliseconds(500)) {
+    /// `nativeKey`: a Qt 6 native key (POSIX or System V); nil is `key`'s legacy key, as in Qt 5.
+    public init(key: String, assetsDirectory: URL, lockTimeout: Duration = .milliseconds(500),
+                nativeKey: NativeIpcKey? = nil) {
         self.key = key
+        self.ipcKey = nativeKey ?? .legacy(key)
         self.assets = AssetsFolder(assetsDirectory)
         self.lockTimeout = lockTimeout
     }
@@ -175,7 +180,7 @@ public final class FileLoader {
             return kept
         }
         releaseSegment()   // removed or its key file replaced behind our back
-        let memory = SharedMemory(key: key)
+        let memory = SharedMemory(nativeKey: ipcKey)
         memory.setupLockTimeout = max(deadline - .now, .zero)
         do {
             try memory.attach(access: .readWrite)

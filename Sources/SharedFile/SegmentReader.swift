@@ -48,15 +48,17 @@ public final class SegmentReader {
     ///     can still end on a whole UTF-8 character). The default is what the viewer shows.
     ///   - reachabilityInterval: how often `poll()` checks that loaders can still find the segment
     ///     (a few system calls); the polls in between skip it.
+    ///   - nativeKey: a Qt 6 native key (POSIX or System V); nil is `key`'s legacy key, as in Qt 5.
     public init(key: String, size: Int, lockTimeout: Duration = .milliseconds(20),
-                copyLimit: Int = DisplayText.defaultLimit, reachabilityInterval: Duration = .milliseconds(250)) {
+                copyLimit: Int = DisplayText.defaultLimit, reachabilityInterval: Duration = .milliseconds(250),
+                nativeKey: NativeIpcKey? = nil) {
         self.key = key
         self.requestedSize = size
         self.lockTimeout = lockTimeout
         self.copyLimit = copyLimit > Int.max - 4 ? Int.max : max(copyLimit, 0) + 4
         self.reachabilityInterval = reachabilityInterval
-        self.memory = SharedMemory(key: key)
-        // create/attach/detach wait for the lock too; a stuck writer must not hold the viewer for long.
+        self.memory = nativeKey.map { SharedMemory(nativeKey: $0) } ?? SharedMemory(key: key)
+        // create/attach/detach wait for the lock too; a stuck writer must not hold the window for long.
         memory.setupLockTimeout = .seconds(1)
     }
 
@@ -91,9 +93,9 @@ public final class SegmentReader {
                 // A dead viewer's segment that a loader still holds for a moment (it keeps the segment
                 // between picks) is not a live one to share: replace it, so that this viewer gets the
                 // size it was asked for. The loader finds the new segment on its next pick.
-                guard Self.isLeftByDeadCreator(key: key) else { throw error }
+                guard Self.isLeftByDeadCreator(memory.ipcKey) else { throw error }
                 // Waits for the lock no longer than this open may (200 ms during a recovery).
-                try? SharedMemory.remove(key: key, force: true, lockTimeout: memory.setupLockTimeout)
+                try? SharedMemory.remove(memory.ipcKey, force: true, lockTimeout: memory.setupLockTimeout)
                 try create()
             } catch let error as SharedMemoryError where error.code == .alreadyExists {
                 try memory.attach(access: .readWrite)
@@ -103,9 +105,10 @@ public final class SegmentReader {
         detector.reset()
     }
 
-    /// The segment of `key` exists, is ours, and the process that created it is gone.
-    private static func isLeftByDeadCreator(key: String) -> Bool {
-        guard let segment = try? SharedMemory.info(key: key).segment else { return false }
+    /// The segment of `key` exists, is ours, and the process that created it is gone. A POSIX
+    /// segment records no creator (its `create` already replaces one that nobody maps).
+    private static func isLeftByDeadCreator(_ key: NativeIpcKey) -> Bool {
+        guard key.type.isSystemV, let segment = try? SharedMemory.info(key).segment else { return false }
         return !segment.creatorIsAlive && segment.ownerUID == geteuid()
     }
 

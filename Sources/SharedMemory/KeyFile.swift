@@ -6,7 +6,7 @@ import Glibc
 /// created with O_CREAT|O_EXCL, mode 0640. Unlike Qt, a symlink, a non-regular file or a file
 /// owned by someone else at that path is refused rather than followed or trusted.
 enum KeyFile {
-    /// Qt's ftok project id.
+    /// Qt's ftok project id (other ids come from `systemv-N:` keys).
     static let projectID: Int32 = 0x51  // 'Q'
 
     struct Resolved {
@@ -16,13 +16,13 @@ enum KeyFile {
     }
 
     /// The SysV key for `path`, making the file when it is missing.
-    static func make(_ path: String) throws -> Resolved {
-        try resolve(path, create: true)!   // with `create`, resolve never gives nil
+    static func make(_ path: String, ftokID: Int32 = projectID) throws -> Resolved {
+        try resolve(path, create: true, ftokID: ftokID)!   // with `create`, resolve never gives nil
     }
 
     /// The SysV key for `path`. With `create`, a missing file is made (never nil); without, nil is
     /// returned for a missing file.
-    static func resolve(_ path: String, create: Bool) throws -> Resolved? {
+    static func resolve(_ path: String, create: Bool, ftokID: Int32 = projectID) throws -> Resolved? {
         var created = false
         var fd: Int32 = -1
         while fd < 0 {
@@ -50,15 +50,15 @@ enum KeyFile {
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw failure(errno, path, making: false) }
         try check(st, path)
-        return Resolved(sysvKey: sysvKey(st), created: created)
+        return Resolved(sysvKey: sysvKey(st, ftokID: ftokID), created: created)
     }
 
     /// What glibc's ftok(path, 'Q') computes, taken from the descriptor we checked, so the key
     /// is that of the file we validated and not of whatever a path lookup finds later.
-    static func sysvKey(_ st: stat) -> key_t {
+    static func sysvKey(_ st: stat, ftokID: Int32 = projectID) -> key_t {
         let ino = UInt32(truncatingIfNeeded: st.st_ino) & 0xffff
         let dev = (UInt32(truncatingIfNeeded: st.st_dev) & 0xff) << 16
-        let proj = (UInt32(bitPattern: projectID) & 0xff) << 24
+        let proj = (UInt32(bitPattern: ftokID) & 0xff) << 24
         return key_t(bitPattern: ino | dev | proj)
     }
 

@@ -11,10 +11,15 @@ enum NativeKey {
     static func make(for key: String, prefix: String, tempDirectory: String?) -> String {
         // Qt returns an empty native key for an empty key; create/attach then report keyError.
         if key.isEmpty { return "" }
+        return tempPath(tempDirectory) + "/" + name(for: key, prefix: prefix)
+    }
+
+    /// The file name part: prefix + the ASCII letters of the key + SHA-1 hex of its UTF-8.
+    static func name(for key: String, prefix: String) -> String {
         let letters = String(String.UnicodeScalarView(key.unicodeScalars.filter {
             ("A"..."Z").contains($0) || ("a"..."z").contains($0)
         }))
-        return tempPath(tempDirectory) + "/" + prefix + letters + sha1Hex(Array(key.utf8))
+        return prefix + letters + sha1Hex(Array(key.utf8))
     }
 
     /// QDir::tempPath() on Unix: $TMPDIR unless unset or empty, else /tmp, then cleanPath.

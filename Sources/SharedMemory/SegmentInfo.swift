@@ -1,3 +1,4 @@
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -36,6 +37,8 @@ public struct SegmentInfo: Sendable, Equatable {
     }
 
     public var key: String
+    /// The native key's string form, ready for `QNativeIpcKey::fromString`.
+    public var keyString: String
     public var nativeKey: String
     public var semaphoreNativeKey: String
     /// Permission bits of the key files, nil when a file is missing.
@@ -52,14 +55,28 @@ extension SharedMemory {
     /// semaphore). Never creates anything.
     public static func info(key: String) throws -> SegmentInfo {
         guard !key.isEmpty else { throw SharedMemoryError(.keyError, "info: the key is empty; give a non-empty key") }
-        let native = nativeKey(for: key)
-        let semaphoreNative = nativeKey(for: key, prefix: NativeKey.semaphorePrefix)
+        return try info(NativeIpcKey.legacy(key))
+    }
+
+    /// ``info(key:)`` for a System V native key (legacy or Qt 6's `systemv:` keys); POSIX keys
+    /// have ``posixInfo(_:)``.
+    public static func info(_ ipcKey: NativeIpcKey) throws -> SegmentInfo {
+        guard !ipcKey.nativeKey.isEmpty else {
+            throw SharedMemoryError(.keyError, "info: the key is empty; give a non-empty key")
+        }
+        guard ipcKey.type.isSystemV else {
+            throw SharedMemoryError(.keyError, "info: \(ipcKey) is not a System V key")
+        }
+        let key = ipcKey.legacyKey ?? ipcKey.description
+        let ftokID = Int32(ipcKey.type.rawValue)
+        let native = ipcKey.nativeKey
+        let semaphoreNative = ipcKey.semaphoreKey.nativeKey
         var info = SegmentInfo(
-            key: key, nativeKey: native, semaphoreNativeKey: semaphoreNative,
+            key: key, keyString: ipcKey.description, nativeKey: native, semaphoreNativeKey: semaphoreNative,
             keyFilePermissions: KeyFile.permissions(native),
             semaphoreKeyFilePermissions: KeyFile.permissions(semaphoreNative),
             segment: nil, semaphore: nil)
-        if let file = try KeyFile.resolve(native, create: false),
+        if let file = try KeyFile.resolve(native, create: false, ftokID: ftokID),
            let id = try? SystemVSegment.lookup(sysvKey: file.sysvKey),
            let status = try? SystemVSegment.status(id: id) {
             info.segment = SegmentInfo.Segment(
@@ -68,7 +85,7 @@ extension SharedMemory {
                 lastPID: status.lastPID, permissions: UInt32(status.permissions),
                 ownerUID: status.ownerUID, isStale: isStale(status))
         }
-        if let file = try KeyFile.resolve(semaphoreNative, create: false),
+        if let file = try KeyFile.resolve(semaphoreNative, create: false, ftokID: ftokID),
            let id = try? SystemVSemaphore.lookup(sysvKey: file.sysvKey),
            let status = try? SystemVSemaphore.status(id: id) {
             info.semaphore = SegmentInfo.Semaphore(
@@ -89,7 +106,15 @@ extension SharedMemory {
     /// segment is marked for removal and disappears when they detach. Waits up to `lockTimeout`
     /// for the lock so as not to pull the segment from under a writer; `force` goes on without it.
     public static func remove(key: String, force: Bool, lockTimeout: Duration = .seconds(2)) throws {
-        let info = try info(key: key)
+        guard !key.isEmpty else { throw SharedMemoryError(.keyError, "info: the key is empty; give a non-empty key") }
+        try remove(NativeIpcKey.legacy(key), force: force, lockTimeout: lockTimeout)
+    }
+
+    /// ``remove(key:force:lockTimeout:)`` for any native key (POSIX: ``removePosix(_:force:)``).
+    public static func remove(_ ipcKey: NativeIpcKey, force: Bool, lockTimeout: Duration = .seconds(2)) throws {
+        if ipcKey.type == .posixRealtime { return try removePosix(ipcKey, force: force) }
+        let info = try info(ipcKey)
+        let key = info.key
         if let segment = info.segment, segment.attachedCount > 0, !force {
             throw SharedMemoryError(.permissionDenied,
                 "remove: \(segment.attachedCount) process(es) are attached to the segment for key \"\(key)\" "
@@ -111,8 +136,8 @@ extension SharedMemory {
         if let segment = info.segment {
             do {
                 try SystemVSegment.remove(id: segment.id)
-            } catch where error.code != EINVAL && error.code != EIDRM {
-                failures.append("shmctl(IPC_RMID) on shmid \(segment.id): \(SharedMemoryError.errnoText(error.code))")
+            } catch where error.rawValue != EINVAL && error.rawValue != EIDRM {
+                failures.append("shmctl(IPC_RMID) on shmid \(segment.id): \(SharedMemoryError.errnoText(error.rawValue))")
             } catch {}
         }
         if info.keyFilePermissions != nil && !KeyFile.remove(info.nativeKey) {
@@ -125,9 +150,9 @@ extension SharedMemory {
         if let semaphore = info.semaphore {
             do {
                 try SystemVSemaphore.remove(id: semaphore.id)
-            } catch where error.code != EINVAL && error.code != EIDRM {
+            } catch where error.rawValue != EINVAL && error.rawValue != EIDRM {
                 if holding { try? SystemVSemaphore.change(id: semaphore.id, by: 1, timeout: nil) }
-                failures.append("semctl(IPC_RMID) on semid \(semaphore.id): \(SharedMemoryError.errnoText(error.code))")
+                failures.append("semctl(IPC_RMID) on semid \(semaphore.id): \(SharedMemoryError.errnoText(error.rawValue))")
             } catch {}
         }
         if !failures.isEmpty {

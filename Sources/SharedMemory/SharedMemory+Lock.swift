@@ -1,11 +1,13 @@
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
 
 extension SharedMemory {
     /// Takes the lock, waiting as long as it takes. The lock is not recursive: locking twice
-    /// from the same instance throws `lockError`. If this process dies holding it, the kernel
-    /// releases it (SEM_UNDO).
+    /// from the same instance throws `lockError`. If this process dies holding a System V lock,
+    /// the kernel releases it (SEM_UNDO); a POSIX lock stays taken, so with a POSIX key this
+    /// throws `lockError` once the lock is taken and no other process has it open.
     public func lock() throws {
         try checkNotLocked("lock")
         _ = try semaphoreAcquire(timeout: nil)
@@ -66,7 +68,7 @@ extension SharedMemory {
     func semaphoreHandle() throws -> Int32 {
         if semaphoreID >= 0 { return semaphoreID }
         guard !key.isEmpty else { throw SharedMemoryError(.keyError, "lock: the key is empty; give a non-empty key") }
-        let file = try KeyFile.make(semaphoreNativeKey)
+        let file = try KeyFile.make(semaphoreNativeKey, ftokID: ftokID)
         do throws(Errno) {
             let (id, created) = try SystemVSemaphore.open(sysvKey: file.sysvKey)
             if created {
@@ -82,7 +84,7 @@ extension SharedMemory {
             return id
         } catch {
             if file.created { KeyFile.remove(semaphoreNativeKey) }
-            throw SharedMemoryError.fromErrno(error.code, call: "semget/semctl(SETVAL)",
+            throw SharedMemoryError.fromErrno(error.rawValue, call: "semget/semctl(SETVAL)",
                 "lock: cannot get the semaphore for key \"\(key)\" (\(semaphoreNativeKey))")
         }
     }
@@ -106,6 +108,25 @@ extension SharedMemory {
     /// semop(-1, SEM_UNDO) with an optional timeout; retried on EINTR, and on EINVAL/EIDRM
     /// (removed under us) the semaphore is looked up or made again, as Qt does.
     func semaphoreAcquire(timeout: Duration?) throws -> Bool {
+        if let posix {
+            do {
+                try posix.semaphore.open()
+                try posix.semaphore.reopenIfReplaced()
+                guard timeout == nil else { return try posix.semaphore.wait(timeout: timeout) }
+                // Even "as long as it takes" must end when nobody can ever give the lock back.
+                while try !posix.semaphore.wait(timeout: .seconds(1)) {
+                    if posix.semaphore.isAbandoned {
+                        throw SharedMemoryError(.lockError,
+                            "lock: the lock of key \"\(key)\" (\(posix.semaphore.filePath)) is taken and no process has it "
+                            + "open: a process was killed holding it. \(posixHolderDescription(posix))")
+                    }
+                }
+                return true
+            } catch let error as SystemPackage.Errno {
+                throw SharedMemoryError.fromErrno(error.rawValue, call: "sem_open/sem_clockwait",
+                    "lock: the semaphore for key \"\(key)\" (\(posix.semaphore.filePath))")
+            }
+        }
         let clock = ContinuousClock()
         let deadline = timeout.map { clock.now + $0 }
         var recreated = 0
@@ -116,18 +137,18 @@ extension SharedMemory {
                 try SystemVSemaphore.change(id: id, by: -1, timeout: remaining)
                 return true
             } catch {
-                switch error.code {
+                switch error.rawValue {
                 case EINTR:
                     continue
                 case EAGAIN:
                     return false
                 case EINVAL, EIDRM:
                     recreated += 1
-                    if recreated > 8 { throw lockFailure(error.code) }
+                    if recreated > 8 { throw lockFailure(error.rawValue) }
                     semaphoreID = -1
                     createdSemaphore = false
                 default:
-                    throw lockFailure(error.code)
+                    throw lockFailure(error.rawValue)
                 }
             }
         }
@@ -139,28 +160,27 @@ extension SharedMemory {
             + SharedMemoryError.errnoText(err))
     }
 
-    /// semop(+1, SEM_UNDO), retried on EINTR. A semaphore removed meanwhile has nothing left
+    /// semop(+1, SEM_UNDO) (EINTR retried by `SystemCall`). A semaphore removed meanwhile has nothing left
     /// to release (Qt would re-create it and raise it to 2).
     func semaphoreRelease() throws {
-        guard semaphoreID >= 0 else { return }
-        while true {
+        if let posix {
             do {
-                try SystemVSemaphore.change(id: semaphoreID, by: 1, timeout: nil)
-                return
+                try posix.semaphore.post()
             } catch {
-                switch error.code {
-                case EINTR:
-                    continue
-                case EINVAL, EIDRM:
-                    semaphoreID = -1
-                    createdSemaphore = false
-                    return
-                default:
-                    throw SharedMemoryError(.lockError,
-                        "unlock: semop on the semaphore for key \"\(key)\" (\(semaphoreNativeKey)) failed: "
-                        + SharedMemoryError.errnoText(error.code))
-                }
+                throw SharedMemoryError.fromErrno(error.rawValue, call: "sem_post",
+                    "unlock: the semaphore for key \"\(key)\" (\(posix.semaphore.filePath))")
             }
+            return
+        }
+        guard semaphoreID >= 0 else { return }
+        do {
+            try SystemVSemaphore.change(id: semaphoreID, by: 1, timeout: nil)
+        } catch where error == .invalidArgument || error == .identifierRemoved {
+            semaphoreID = -1
+            createdSemaphore = false
+        } catch {
+            throw SharedMemoryError(.lockError,
+                "unlock: semop on the semaphore for key \"\(key)\" (\(semaphoreNativeKey)) failed: \(error.explanation)")
         }
     }
 
@@ -184,9 +204,10 @@ extension SharedMemory {
     /// Only while holding it, as `detach` does: a process inside its own create under this lock
     /// (no segment yet) must not lose it. Held by someone else, it stays for them.
     func releaseOwnedSemaphoreIfUnused() {
+        if let posix { return posixReleaseSemaphoreIfUnused(posix) }
         guard createdSemaphore, semaphoreID >= 0, !lockedByMe, !isAttached,
               (try? SystemVSemaphore.change(id: semaphoreID, by: -1, timeout: .zero)) != nil else { return }
-        if let file = try? KeyFile.resolve(nativeKey, create: false),
+        if let file = try? KeyFile.resolve(nativeKey, create: false, ftokID: ftokID),
            (try? SystemVSegment.lookup(sysvKey: file.sysvKey)) != nil {
             try? semaphoreRelease()
             return  // a segment uses this lock; whoever detaches last removes it
@@ -206,6 +227,7 @@ extension SharedMemory {
 
     /// Who holds the lock, from GETPID (the last process that changed the value).
     func holderDescription() -> String {
+        if let posix { return posixHolderDescription(posix) }
         guard semaphoreID >= 0, let status = try? SystemVSemaphore.status(id: semaphoreID) else {
             return "the holder is unknown"
         }

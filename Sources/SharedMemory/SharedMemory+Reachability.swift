@@ -1,3 +1,4 @@
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,19 +13,25 @@ extension SharedMemory {
     /// checks this now and then and makes the segment again (see `SegmentReader.poll()`).
     /// A few system calls, no lock.
     public func unreachableReason() -> String? {
+        if let posix {
+            guard isAttached else { return nil }
+            let path = PosixSegment.filePath(posix.segmentName)
+            guard let identity = MappingScan.identity(ofFile: path) else { return "its name \(path) was unlinked" }
+            return identity.inode == posix.inode ? nil : "its name \(path) now names another segment"
+        }
         guard isAttached, segmentID >= 0 else { return nil }
         let status: SegmentStatus
         do {
             status = try SystemVSegment.status(id: segmentID)
         } catch {
-            return "the segment (shmid \(segmentID)) is gone: \(SharedMemoryError.errnoText(error.code))"
+            return "the segment (shmid \(segmentID)) is gone: \(SharedMemoryError.errnoText(error.rawValue))"
         }
         if status.isMarkedForRemoval {
             return "the segment (shmid \(segmentID)) was removed by another process (ipcrm or IPC_RMID)"
         }
         let file: KeyFile.Resolved?
         do {
-            file = try KeyFile.resolve(nativeKey, create: false)
+            file = try KeyFile.resolve(nativeKey, create: false, ftokID: ftokID)
         } catch {
             return "its key file \(nativeKey) is no longer usable: \(error)"
         }
@@ -40,7 +47,9 @@ extension SharedMemory {
     /// The pid of the attached segment's creator when that process is gone and no process but this
     /// one is attached: a viewer that died, so nobody will ever read what is written. nil otherwise,
     /// and when nothing is attached. One IPC_STAT and a liveness check, no lock.
+    /// With a POSIX key there is no creator pid to check: always nil.
     public func abandonedCreator() -> pid_t? {
+        guard posix == nil else { return nil }
         guard isAttached, segmentID >= 0, let status = try? SystemVSegment.status(id: segmentID),
               status.attachedCount <= 1, !ProcessState.isAlive(status.creatorPID) else { return nil }
         return status.creatorPID

@@ -1,13 +1,17 @@
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// A System V shared memory segment guarded by a System V semaphore, wire-compatible with
-/// Qt's `QSharedMemory` on Linux (Qt 5 and Qt 6 with legacy keys): a Qt program and this type
-/// given the same key meet in the same segment and take the same lock.
+/// A shared memory segment guarded by a semaphore, wire-compatible with Qt's `QSharedMemory` on
+/// Linux: a Qt program and this type given the same key meet in the same segment and take the
+/// same lock. `init(key:)` is the legacy System V key (Qt 5, Qt 6's `QSharedMemory(QString)`);
+/// `init(nativeKey:)` takes any Qt 6 `QNativeIpcKey`, System V or POSIX (Qt 6.6's default).
 ///
 /// Better than Qt: `create` replaces a stale segment left by a crashed creator, locking can
-/// time out, key files are never followed through symlinks, and errors say what to do.
+/// time out, key files are never followed through symlinks, and errors say what to do. With
+/// POSIX keys the last one out unlinks what Qt leaks, and a lock left taken by a killed process
+/// ends every wait with an error naming `sharedmemory-ctl repair` (docs/PROTOCOL.md).
 ///
 /// ## Threads
 /// An instance is not `Sendable`: use it from one thread or actor (for instance the main
@@ -23,18 +27,20 @@ public final class SharedMemory {
         case readWrite
     }
 
-    /// The key given at creation, as in Qt.
+    /// The key given at creation, as in Qt (the legacy key), else the native key's string form.
     public let key: String
-    /// The path Qt derives from the key; its inode names the segment.
+    /// The backend and name of the segment, as Qt 6's `QNativeIpcKey`.
+    public let ipcKey: NativeIpcKey
+    /// The name of the segment: for System V the path whose inode names it, for POSIX `/name`.
     public let nativeKey: String
-    /// The path whose inode names the lock's semaphore.
+    /// The name of the lock's semaphore (a path for System V, `/name` for POSIX).
     public let semaphoreNativeKey: String
     /// How long create, attach and detach wait for the lock that Qt also takes around them,
     /// so that a stuck lock holder cannot hang them forever.
     public var setupLockTimeout: Duration = .seconds(5)
 
     /// How the segment is mapped, nil when detached.
-    public private(set) var accessMode: AccessMode?
+    public internal(set) var accessMode: AccessMode?
 
     var address: UnsafeMutableRawPointer?
     var mappedSize = 0
@@ -45,14 +51,39 @@ public final class SharedMemory {
     var createdSemaphore = false
     /// This instance holds the lock (Qt's lockedByMe).
     var lockedByMe = false
+    /// The POSIX backend's state; nil for System V keys.
+    let posix: PosixState?
+    /// Why the key cannot be used (checked before anything is created), nil when it can.
+    let keyProblem: String?
 
-    /// A handle for `key`; nothing is created or attached until ``create(size:access:)`` or
-    /// ``attach(access:)``. The native keys use `$TMPDIR` (else /tmp) as Qt does.
-    public init(key: String) {
-        self.key = key
-        nativeKey = Self.nativeKey(for: key)
-        semaphoreNativeKey = Self.nativeKey(for: key, prefix: NativeKey.semaphorePrefix)
+    /// A handle for the legacy key `key` (`QSharedMemory(QString)`, Qt 5, the seed): System V,
+    /// native keys in `$TMPDIR` (else /tmp) as Qt does. Nothing is created or attached until
+    /// ``create(size:access:)`` or ``attach(access:)``.
+    public convenience init(key: String) {
+        self.init(nativeKey: NativeIpcKey.legacy(key), displayKey: key)
     }
+
+    /// A handle for a Qt 6 native key (`QSharedMemory(QNativeIpcKey)`): System V (any ftok id)
+    /// or POSIX. A key that cannot work (a POSIX name with a second "/", too long...) makes
+    /// create and attach throw `keyError` before anything is created.
+    public convenience init(nativeKey: NativeIpcKey) {
+        self.init(nativeKey: nativeKey, displayKey: nativeKey.legacyKey ?? nativeKey.description)
+    }
+
+    private init(nativeKey ipcKey: NativeIpcKey, displayKey: String) {
+        self.ipcKey = ipcKey
+        key = displayKey
+        nativeKey = ipcKey.nativeKey
+        semaphoreNativeKey = ipcKey.semaphoreKey.nativeKey
+        ftokID = ipcKey.type.isSystemV ? Int32(ipcKey.type.rawValue) : KeyFile.projectID
+        // An empty key keeps its own message ("the key is empty"), as before native keys.
+        keyProblem = ipcKey.nativeKey.isEmpty ? nil : ipcKey.problem
+        posix = ipcKey.type == .posixRealtime
+            ? PosixState(segmentName: ipcKey.nativeKey, semaphoreName: ipcKey.semaphoreKey.nativeKey) : nil
+    }
+
+    /// The ftok project id of System V keys ('Q', or N for `systemv-N:` keys).
+    let ftokID: Int32
 
     deinit {
         detach()
@@ -83,17 +114,20 @@ public final class SharedMemory {
     /// viewer) is removed and replaced; a segment that a live process holds never is, and
     /// gives `alreadyExists`.
     public func create(size: Int, access: AccessMode = .readWrite) throws {
-        guard !key.isEmpty else { throw emptyKey("create") }
+        guard !nativeKey.isEmpty else { throw emptyKey("create") }
         guard size > 0 else {
             throw SharedMemoryError(.invalidSize,
                 "create: size \(size) for key \"\(key)\" is not allowed; the size must be at least 1 byte")
         }
         guard !isAttached else { throw alreadyAttached("create") }
+        try checkKey("create")
+        if let posix { return try posixCreate(posix, size: size, access: access) }
+        makeRuntimeDirectoryIfNeeded()
         _ = try semaphoreHandle()
         try repairStaleSemaphore()
         do {
             try withSetupLock("create") {
-                let file = try KeyFile.make(nativeKey)
+                let file = try KeyFile.make(nativeKey, ftokID: ftokID)
                 let id: Int32
                 do {
                     id = try createSegment(sysvKey: file.sysvKey, size: size)
@@ -119,8 +153,10 @@ public final class SharedMemory {
     /// Attaches to the segment that another process (or instance) created for this key.
     /// Fails with `notFound` when there is none, leaving nothing behind.
     public func attach(access: AccessMode = .readWrite) throws {
-        guard !key.isEmpty else { throw emptyKey("attach") }
+        guard !nativeKey.isEmpty else { throw emptyKey("attach") }
         guard !isAttached else { throw alreadyAttached("attach") }
+        try checkKey("attach")
+        if let posix { return try posixAttach(posix, access: access) }
         // Look first without side effects, so that a missing segment creates no semaphore.
         _ = try existingSegmentKey(call: "attach")
         _ = try semaphoreHandle()
@@ -131,8 +167,8 @@ public final class SharedMemory {
                 do throws(Errno) {
                     id = try SystemVSegment.lookup(sysvKey: sysvKey, mode: access == .readOnly ? 0o400 : 0o600)
                 } catch {
-                    if error.code == ENOENT { throw notFound("attach") }
-                    throw SharedMemoryError.fromErrno(error.code, call: "shmget",
+                    if error.rawValue == ENOENT { throw notFound("attach") }
+                    throw SharedMemoryError.fromErrno(error.rawValue, call: "shmget",
                         "attach: cannot open the segment for key \"\(key)\" (\(nativeKey))")
                 }
                 try map(id: id, access: access, call: "attach")
@@ -150,6 +186,7 @@ public final class SharedMemory {
     /// If the lock cannot be had within ``setupLockTimeout`` the mapping is still dropped, but
     /// the segment is left for `create`'s stale recovery or `sharedmemory-ctl remove`.
     public func detach() {
+        if let posix { return posixDetach(posix) }
         guard let address else {
             if lockedByMe { lockedByMe = false; try? semaphoreRelease() }
             releaseOwnedSemaphoreIfUnused()
@@ -169,7 +206,7 @@ public final class SharedMemory {
             if (try? SystemVSegment.remove(id: id)) != nil {
                 // A key file replaced meanwhile names a newer segment (a viewer that recovered):
                 // it is that segment's, not ours to delete.
-                if (try? KeyFile.resolve(nativeKey, create: false))??.sysvKey == status.sysvKey {
+                if (try? KeyFile.resolve(nativeKey, create: false, ftokID: ftokID))??.sysvKey == status.sysvKey {
                     KeyFile.remove(nativeKey)
                 }
                 removedSegment = true
@@ -197,7 +234,7 @@ public final class SharedMemory {
             do {
                 return try SystemVSegment.create(sysvKey: sysvKey, size: size)
             } catch {
-                guard error.code == EEXIST else { throw createFailure(error.code, size: size) }
+                guard error.rawValue == EEXIST else { throw createFailure(error.rawValue, size: size) }
             }
             let existing: SegmentStatus
             do {
@@ -231,15 +268,15 @@ public final class SharedMemory {
         do {
             pointer = try SystemVSegment.attach(id: id, readOnly: access == .readOnly)
         } catch {
-            if error.code == EINVAL || error.code == EIDRM { throw notFound(call) }
-            throw SharedMemoryError.fromErrno(error.code, call: "shmat",
+            if error.rawValue == EINVAL || error.rawValue == EIDRM { throw notFound(call) }
+            throw SharedMemoryError.fromErrno(error.rawValue, call: "shmat",
                 "\(call): cannot map the segment for key \"\(key)\" (\(nativeKey))")
         }
         do {
             mappedSize = try SystemVSegment.status(id: id).size
         } catch {
             try? SystemVSegment.detach(pointer)
-            throw SharedMemoryError.fromErrno(error.code, call: "shmctl(IPC_STAT)",
+            throw SharedMemoryError.fromErrno(error.rawValue, call: "shmctl(IPC_STAT)",
                 "\(call): cannot read the size of the segment for key \"\(key)\" (\(nativeKey))")
         }
         address = pointer
@@ -249,11 +286,11 @@ public final class SharedMemory {
 
     /// The SysV key of the existing segment, or notFound (nothing is created).
     private func existingSegmentKey(call: String) throws -> key_t {
-        guard let file = try KeyFile.resolve(nativeKey, create: false) else { throw notFound(call) }
+        guard let file = try KeyFile.resolve(nativeKey, create: false, ftokID: ftokID) else { throw notFound(call) }
         do {
             _ = try SystemVSegment.lookup(sysvKey: file.sysvKey)
         } catch {
-            if error.code == ENOENT { throw notFound(call) }
+            if error.rawValue == ENOENT { throw notFound(call) }
             // EACCES and friends: the real attach reports them with the access mode asked for.
         }
         return file.sysvKey
@@ -269,7 +306,22 @@ public final class SharedMemory {
         return SharedMemoryError.fromErrno(err, call: "shmget", what)
     }
 
-    private func notFound(_ call: String) -> SharedMemoryError {
+    /// Qt 6's System V `platformSafeKey` puts the key file in the runtime directory, which Qt makes
+    /// (mode 0700) when it is missing (/tmp/runtime-$USER without $XDG_RUNTIME_DIR): so do we.
+    private func makeRuntimeDirectoryIfNeeded() {
+        guard ipcKey.legacyKey == nil, let slash = nativeKey.lastIndex(of: "/") else { return }
+        let directory = String(nativeKey[..<slash])
+        if directory == NativeIpcKey.runtimeDirectory() { _ = mkdir(directory, 0o700) }
+    }
+
+    /// keyError for a key that cannot work, before anything is created.
+    private func checkKey(_ call: String) throws {
+        if let keyProblem {
+            throw SharedMemoryError(.keyError, "\(call): the key \(ipcKey) cannot be used: \(keyProblem)")
+        }
+    }
+
+    func notFound(_ call: String) -> SharedMemoryError {
         SharedMemoryError(.notFound,
             "\(call): the shared memory segment for key \"\(key)\" (\(nativeKey)) does not exist; "
             + "the process that creates it (e.g. the `sharedmemory` viewer) must be started first")

@@ -1,12 +1,7 @@
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// A failed system call's errno, carried by the thin System V wrappers below.
-struct Errno: Error, Equatable {
-    let code: Int32
-    static var current: Errno { Errno(code: errno) }
-}
 
 /// What IPC_STAT says about a segment.
 struct SegmentStatus: Equatable {
@@ -32,30 +27,30 @@ enum SystemVSegment {
 
     static func create(sysvKey: key_t, size: Int) throws(Errno) -> Int32 {
         let id = shmget(sysvKey, size, creationMode | IPC_CREAT | IPC_EXCL)
-        if id < 0 { throw .current }
+        if id < 0 { throw Errno(rawValue: errno) }
         return id
     }
 
     /// The id of the existing segment for `sysvKey`; `mode` is the access asked for (0400 / 0600).
     static func lookup(sysvKey: key_t, mode: Int32 = 0) throws(Errno) -> Int32 {
         let id = shmget(sysvKey, 0, mode)
-        if id < 0 { throw .current }
+        if id < 0 { throw Errno(rawValue: errno) }
         return id
     }
 
     static func attach(id: Int32, readOnly: Bool) throws(Errno) -> UnsafeMutableRawPointer {
         guard let address = shmat(id, nil, readOnly ? SHM_RDONLY : 0),
-              address != UnsafeMutableRawPointer(bitPattern: -1) else { throw .current }
+              address != UnsafeMutableRawPointer(bitPattern: -1) else { throw Errno(rawValue: errno) }
         return address
     }
 
     static func detach(_ address: UnsafeMutableRawPointer) throws(Errno) {
-        if shmdt(address) != 0 { throw .current }
+        if shmdt(address) != 0 { throw Errno(rawValue: errno) }
     }
 
     static func status(id: Int32) throws(Errno) -> SegmentStatus {
         var ds = shmid_ds()
-        if shmctl(id, IPC_STAT, &ds) != 0 { throw .current }
+        if shmctl(id, IPC_STAT, &ds) != 0 { throw Errno(rawValue: errno) }
         return SegmentStatus(
             id: id, sysvKey: ds.shm_perm.__key, size: Int(ds.shm_segsz),
             attachedCount: Int(ds.shm_nattch), creatorPID: ds.shm_cpid, lastPID: ds.shm_lpid,
@@ -65,7 +60,7 @@ enum SystemVSegment {
 
     /// IPC_RMID: destroyed at once when nobody is attached, else when the last one detaches.
     static func remove(id: Int32) throws(Errno) {
-        if shmctl(id, IPC_RMID, nil) != 0 { throw .current }
+        if shmctl(id, IPC_RMID, nil) != 0 { throw Errno(rawValue: errno) }
     }
 
     /// kernel.shmmax, for a readable invalidSize message.

@@ -1,4 +1,5 @@
 import CSysV
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -29,31 +30,31 @@ enum SystemVSemaphore {
         while true {
             let made = semget(sysvKey, 1, creationMode | IPC_CREAT | IPC_EXCL)
             if made >= 0 { return (made, true) }
-            guard errno == EEXIST else { throw .current }
+            guard errno == EEXIST else { throw Errno(rawValue: errno) }
             let existing = semget(sysvKey, 1, 0)
             if existing >= 0 { return (existing, false) }
-            guard errno == ENOENT else { throw .current }
+            guard errno == ENOENT else { throw Errno(rawValue: errno) }
         }
     }
 
     /// The existing set for `sysvKey`, never creating one.
     static func lookup(sysvKey: key_t) throws(Errno) -> Int32 {
         let id = semget(sysvKey, 0, 0)
-        if id < 0 { throw .current }
+        if id < 0 { throw Errno(rawValue: errno) }
         return id
     }
 
     static func setValue(id: Int32, _ value: Int32) throws(Errno) {
-        if csysv_sem_setval(id, value) != 0 { throw .current }
+        if csysv_sem_setval(id, value) != 0 { throw Errno(rawValue: errno) }
     }
 
     static func status(id: Int32) throws(Errno) -> SemaphoreStatus {
         var ds = semid_ds()
-        if csysv_sem_stat(id, &ds) != 0 { throw .current }
+        if csysv_sem_stat(id, &ds) != 0 { throw Errno(rawValue: errno) }
         let value = csysv_sem_getval(id)
-        if value < 0 { throw .current }
+        if value < 0 { throw Errno(rawValue: errno) }
         let pid = csysv_sem_getpid(id)
-        if pid < 0 { throw .current }
+        if pid < 0 { throw Errno(rawValue: errno) }
         return SemaphoreStatus(
             id: id, sysvKey: ds.sem_perm.__key, value: Int(value), lastPID: pid,
             permissions: mode_t(ds.sem_perm.mode) & 0o777, ownerUID: ds.sem_perm.uid,
@@ -61,22 +62,22 @@ enum SystemVSemaphore {
     }
 
     static func remove(id: Int32) throws(Errno) {
-        if csysv_sem_remove(id) != 0 { throw .current }
+        if csysv_sem_remove(id) != 0 { throw Errno(rawValue: errno) }
     }
 
     /// One semop with SEM_UNDO (so the kernel undoes it if we die). `timeout` nil blocks,
     /// zero does not wait. Throws the errno; EAGAIN means the wait timed out.
+    /// Without a timeout EINTR is retried here; with one it goes to the caller, which knows the
+    /// deadline (a relative timeout restarted after a signal would wait too long).
     static func change(id: Int32, by delta: Int16, timeout: Duration?) throws(Errno) {
         var flags = Int16(SEM_UNDO)
         if let timeout, timeout <= .zero { flags |= Int16(IPC_NOWAIT) }
-        let rc: Int32
         if let timeout, timeout > .zero {
             let (seconds, attoseconds) = timeout.components
             var ts = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
-            rc = csysv_sem_op(id, delta, flags, &ts)
+            if csysv_sem_op(id, delta, flags, &ts) != 0 { throw Errno(rawValue: errno) }
         } else {
-            rc = csysv_sem_op(id, delta, flags, nil)
+            try SystemCall.check { csysv_sem_op(id, delta, flags, nil) }
         }
-        if rc != 0 { throw .current }
     }
 }

@@ -32,7 +32,7 @@ final class ViewerWindow: AppWindow {
         self.options = options
         trace = options.trace ? ViewerTrace() : nil
         let key = options.key
-        reader = BackgroundReader(key: key, size: options.size) { snapshot, segmentSize in
+        reader = BackgroundReader(key: key, size: options.size, nativeKey: options.ipcKey) { snapshot, segmentSize in
             Self.display(snapshot, key: key, segmentSize: segmentSize)
         }
         window = Window(application: application, title: "Shared Memory", width: 720, height: 520,

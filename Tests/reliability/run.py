@@ -21,6 +21,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import common  # noqa: E402
 import process_faults as pf  # noqa: E402
+import posix_faults as px  # noqa: E402
 
 
 def main():
@@ -31,6 +32,9 @@ def main():
         ("writer_killed_holding_lock", lambda: pf.writer_killed_holding_lock(pick(50, 200))),
         ("concurrent_writers", lambda: pf.concurrent_writers(pick(400, 3000))),
         ("bad_options", pf.bad_options),
+        ("posix_killed_holders", lambda: px.killed_posix_holders(pick(20, 100))),
+        ("posix_killed_creators", lambda: px.killed_posix_creators(pick(10, 50))),
+        ("posix_killed_qt6_holder", px.killed_qt6_holder),
         ("no_leftovers", pf.leftovers_by_prefix),
     ]
     only = [n for n in os.environ.get("RELIABILITY_TESTS", "").split(",") if n]

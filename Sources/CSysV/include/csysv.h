@@ -10,6 +10,7 @@
 #include <sys/shm.h>
 #include <sys/sem.h>
 #include <time.h>
+#include <semaphore.h>
 #include <stdint.h>
 #include <stddef.h>
 
@@ -42,5 +43,12 @@ uint32_t csysv_atomic_increment32(uint32_t *address);
 /// madvise(MADV_POPULATE_WRITE): fault the range in writable in one call (Linux >= 5.14; older
 /// kernels give -1 with EINVAL). Returns 0 or -1 with errno set.
 int csysv_populate_write(void *address, size_t length);
+
+/// sem_open(name, oflag, mode, value): variadic when oflag has O_CREAT, hence the wrapper.
+/// Returns the semaphore, or NULL (not SEM_FAILED) with errno set.
+sem_t *csysv_sem_open(const char *name, int oflag, unsigned int mode, unsigned int value);
+/// sem_clockwait(sem, CLOCK_MONOTONIC, deadline): a wait bounded by an absolute monotonic time,
+/// immune to wall-clock jumps (_GNU_SOURCE, glibc 2.30). Returns 0 or -1 with errno (ETIMEDOUT, EINTR).
+int csysv_sem_clockwait(sem_t *sem, const struct timespec *deadline);
 
 #endif

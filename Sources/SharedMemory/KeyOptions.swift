@@ -1,0 +1,54 @@
+/// How a program's `--key` becomes a native key (`--key-type`), shared by the two windows and
+/// `sharedmemory-ctl` so that they parse and check keys the same way, before creating anything.
+public enum KeyChoice: String, CaseIterable, Sendable {
+    /// `QSharedMemory(QString)`: System V, Qt 5 and the seed (the default).
+    case legacy
+    /// Qt 6's `QSharedMemory::platformSafeKey(key)`: POSIX, `/key`.
+    case posix
+    /// Qt 6's `platformSafeKey(key, QNativeIpcKey::Type::SystemV)`: a key file in the runtime directory.
+    case systemv
+
+    /// The native key for `key` with this choice.
+    public func nativeKey(for key: String) -> NativeIpcKey {
+        switch self {
+        case .legacy: return .legacy(key)
+        case .posix: return .platformSafe(key, type: .posixRealtime)
+        case .systemv: return .platformSafe(key, type: .systemV)
+        }
+    }
+}
+
+extension NativeIpcKey {
+    /// The key the options `--key KEY --key-type TYPE` or `--native-key STRING` name (the native
+    /// key wins), checked: `keyError` with a readable message for an empty key, an unparsable
+    /// string, a key type Linux lacks or a POSIX name Linux refuses.
+    public static func fromOptions(key: String, type: KeyChoice, nativeKey: String?) throws -> NativeIpcKey {
+        let result: NativeIpcKey
+        if let nativeKey {
+            do {
+                result = try parse(nativeKey)
+            } catch {
+                throw SharedMemoryError(.keyError, "--native-key: \(error)")
+            }
+        } else {
+            guard !key.isEmpty else { throw SharedMemoryError(.keyError, "--key: the key is empty; give a non-empty key") }
+            result = type.nativeKey(for: key)
+        }
+        if let problem = result.problem {
+            let option = nativeKey == nil ? "--key \"\(key)\" --key-type \(type.rawValue)" : "--native-key"
+            throw SharedMemoryError(.keyError, "\(option): the native key \(result) cannot be used: \(problem)")
+        }
+        return result
+    }
+
+    /// Why this key cannot name a segment on Linux, nil when it can.
+    public var problem: String? {
+        if type == .posixRealtime {
+            return PosixSegment.problem(with: nativeKey) ?? PosixSegment.problem(with: semaphoreKey.nativeKey)
+        }
+        guard type.isSystemV else { return "the key type \(type) does not exist on Linux; use posix or systemv" }
+        if nativeKey.isEmpty { return "the native key is empty" }
+        if nativeKey.utf8.contains(0) { return "the path contains a NUL character" }
+        return nil
+    }
+}

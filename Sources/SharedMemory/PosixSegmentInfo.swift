@@ -1,0 +1,82 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What exists in /dev/shm for a POSIX key, read without creating anything (`sharedmemory-ctl info`).
+/// `mappedBy` comes from /proc/PID/maps: other users' processes are not seen unless we are root.
+public struct PosixSegmentInfo: Sendable, Equatable {
+    public struct Object: Sendable, Equatable {
+        /// The file in /dev/shm.
+        public var path: String
+        public var size: Int
+        public var permissions: UInt32
+        public var ownerUID: UInt32
+        /// Processes that map it, as far as /proc shows.
+        public var mappedBy: [Int32]
+    }
+
+    public var key: NativeIpcKey
+    /// nil when there is no segment.
+    public var segment: Object?
+    /// nil when there is no semaphore.
+    public var semaphore: Object?
+    /// 1 free, 0 taken; nil when there is no semaphore (or it cannot be opened).
+    public var semaphoreValue: Int?
+
+    /// Nobody maps the segment: Qt's leftover (Qt never unlinks); `create` replaces it.
+    public var isStale: Bool { segment.map { $0.mappedBy.isEmpty } ?? false }
+    /// Taken while no process has the semaphore open: a killed holder's, for `repair`.
+    public var lockIsAbandoned: Bool { semaphoreValue == 0 && (semaphore?.mappedBy.isEmpty ?? false) }
+}
+
+extension SharedMemory {
+    /// What exists for a POSIX key; `notFound` when there is neither segment nor semaphore.
+    public static func posixInfo(_ key: NativeIpcKey) throws -> PosixSegmentInfo {
+        guard !key.nativeKey.isEmpty else { throw SharedMemoryError(.keyError, "info: the key is empty; give a non-empty key") }
+        guard key.type == .posixRealtime else { throw SharedMemoryError(.keyError, "info: \(key) is not a POSIX key") }
+        if let problem = key.problem { throw SharedMemoryError(.keyError, "info: the key \(key) cannot be used: \(problem)") }
+        func object(_ path: String) -> PosixSegmentInfo.Object? {
+            MappingScan.identity(ofFile: path).map {
+                PosixSegmentInfo.Object(path: path, size: $0.size, permissions: UInt32($0.permissions),
+                                        ownerUID: $0.ownerUID, mappedBy: MappingScan.mappers(of: $0, excluding: nil))
+            }
+        }
+        let semaphoreName = key.semaphoreKey.nativeKey
+        var info = PosixSegmentInfo(key: key, segment: object(PosixSegment.filePath(key.nativeKey)),
+                                    semaphore: object(PosixSemaphore.filePath(semaphoreName)))
+        if info.semaphore != nil {
+            let semaphore = PosixSemaphore(name: semaphoreName)
+            if (try? semaphore.openExisting()) != nil { info.semaphoreValue = semaphore.value }
+            semaphore.close()
+        }
+        if info.segment == nil && info.semaphore == nil {
+            throw SharedMemoryError(.notFound,
+                "info: nothing exists for key \(key): no \(PosixSegment.filePath(key.nativeKey)), "
+                + "no \(PosixSemaphore.filePath(semaphoreName))")
+        }
+        return info
+    }
+
+    /// Unlinks the segment and the semaphore of a POSIX key. Refuses (`permissionDenied`) while
+    /// a process maps the segment, unless `force`: those keep their mapping, new ones will not
+    /// find it.
+    public static func removePosix(_ key: NativeIpcKey, force: Bool) throws {
+        let info = try posixInfo(key)
+        if let segment = info.segment, !segment.mappedBy.isEmpty, !force {
+            throw SharedMemoryError(.permissionDenied,
+                "remove: pid \(segment.mappedBy.map(String.init).joined(separator: ", ")) map(s) the segment "
+                + "of key \(key) (\(segment.path)); it is in use, not stale. Stop those processes, or use --force")
+        }
+        var failures: [String] = []
+        if info.segment != nil, shm_unlink(key.nativeKey) != 0, errno != ENOENT {
+            failures.append("shm_unlink \(key.nativeKey): \(SharedMemoryError.errnoText(errno))")
+        }
+        if info.semaphore != nil, sem_unlink(key.semaphoreKey.nativeKey) != 0, errno != ENOENT {
+            failures.append("sem_unlink \(key.semaphoreKey.nativeKey): \(SharedMemoryError.errnoText(errno))")
+        }
+        if !failures.isEmpty {
+            throw SharedMemoryError(failures.contains { $0.contains("EACCES") || $0.contains("EPERM") } ? .permissionDenied : .unknown,
+                                    "remove: key \(key): " + failures.joined(separator: "; "))
+        }
+    }
+}
