@@ -130,7 +130,7 @@ struct PosixBackendTests {
 
         let reader = SharedMemory(nativeKey: key)
         reader.setupLockTimeout = .milliseconds(300)
-        let took = measure {
+        let took = elapsed {
             #expect { try reader.attach() } throws: { error in
                 (error as? SharedMemoryError)?.message.contains("sharedmemory-ctl repair --native-key '\(key)'") == true
             }
