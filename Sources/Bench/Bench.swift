@@ -24,6 +24,10 @@ struct Bench: ParsableCommand {
     @Flag(name: .customLong("skip-gui"), help: "Only the library figures (no display needed).")
     var skipGUI = false
 
+    @Flag(name: .customLong("hard-text"),
+          help: "Only the hard-text family: long lines, base64, JSON, newlines, combining marks, RTL, emoji, tabs, CJK.")
+    var hardText = false
+
     @Option(help: "The sharedmemory viewer binary (default: next to this binary).")
     var viewer: String?
 
@@ -67,8 +71,12 @@ struct Bench: ParsableCommand {
             Self.progress(String(format: "  %@ took %.1f s", name, Double(monotonicNanoseconds() - start) / 1e9))
         }
 
-        group("lock, semop, memcpy and load") { try Micro(effort: effort, workspace: workspace).run() }
-        if !skipGUI {
+        if hardText {
+            group("hard text") { try HardText(effort: effort, workspace: workspace, viewer: viewerPath).run() }
+        } else {
+            group("lock, semop, memcpy and load") { try Micro(effort: effort, workspace: workspace).run() }
+        }
+        if !skipGUI, !hardText {
             group("change-to-display latency") { try ViewerLatency(effort: effort, workspace: workspace, viewer: viewerPath).run() }
             group("viewer idle cost") { try ViewerIdle(effort: effort, workspace: workspace, viewer: viewerPath).run() }
             group("large text") { try LargeText(effort: effort, workspace: workspace, viewer: viewerPath).run() }

@@ -45,7 +45,10 @@ final class ViewerWindow {
         column.add(info)
         column.add(ScrolledWindow(content), expand: true)
         window.setChild(column)
-        if let trace { window.onFirstMapEvent { trace.mapped() } }
+        if let trace {
+            window.onFirstMapEvent { trace.mapped() }
+            content.onVerticalScroll { trace.scrolled(atEnd: $0, moved: $1) }
+        }
 
         open()
     }
@@ -134,7 +137,9 @@ final class ViewerWindow {
     /// Decoding happens here, after poll() has unlocked, on the private copy. The closures keep
     /// only small values: the snapshot's payload is freed as soon as the text is decoded.
     private func render(_ snapshot: Snapshot, started: Int64) {
+        let decodeStart = MainLoop.monotonicMicroseconds
         let display = DisplayText(snapshot: snapshot, key: options.key, segmentSize: reader.segmentSize)
+        let displayMicroseconds = MainLoop.monotonicMicroseconds - decodeStart
         shownInfo = display.info
         info.text = display.info
         guard let trace else { return content.setText(display.text) }
@@ -144,8 +149,13 @@ final class ViewerWindow {
         let shown = display.text.utf8.count
         trace.renderStarted(generation: generation, at: started)
         let content = content
+        let setStart = MainLoop.monotonicMicroseconds
         content.setText(display.text, firstChunk: {
-            content.afterNextPaint { trace.firstChunk(generation: generation, bytes: bytes) }
+            let firstChunkMicroseconds = MainLoop.monotonicMicroseconds - setStart
+            content.afterNextPaint {
+                trace.firstChunk(generation: generation, bytes: bytes, poll: decodeStart - started,
+                                 display: displayMicroseconds, insert: firstChunkMicroseconds)
+            }
         }, completion: {
             trace.renderDone(generation: generation, bytes: bytes, shown: shown, started: started)
         })
