@@ -54,12 +54,13 @@ struct HardText {
         let end = try session.load(name)
         let generation = String(session.generation)
         let render = try? session.waitForRender(timeout: Self.renderTimeout)
+        // A text of one chunk is complete before its first paint: its first-chunk line follows the render line.
+        if render != nil { session.collectEvents(for: LargeText.settleSeconds + 2) { $0.event == "ticks" && $0.generation == generation } }
         if let shown = session.events.first(where: { $0.event == "first-chunk" && $0.generation == generation })?.nanoseconds {
             result.firstScreen.append(Double(shown - end) / 1e6)
         }
         guard let render, let done = render.nanoseconds else { result.unfinished += 1; return }
         result.fullRender.append(Double(done - end) / 1e6)
-        session.collectEvents(for: LargeText.settleSeconds + 2) { $0.event == "ticks" && $0.generation == generation }
         if let gap = session.events.last(where: { $0.event == "ticks" && $0.generation == generation })?.microseconds("max_gap_us") {
             result.maxGap.append(gap / 1000)
         }
@@ -67,15 +68,15 @@ struct HardText {
         // Ctrl+End, as a user would press it; the viewer traces reaching the end and the gaps meanwhile.
         let pressed = monotonicNanoseconds()
         guard pressCtrlEnd(pid: session.pid) else { result.noScroll += 1; return }
-        session.collectEvents(for: Self.renderTimeout) { $0.event == "scrolled-end" }
-        guard let atEnd = session.events.last(where: { $0.event == "scrolled-end" })?.nanoseconds else {
-            result.noScroll += 1
-            return
-        }
-        result.scrollEnd.append(Double(atEnd - pressed) / 1e6)
-        session.collectEvents(for: LargeText.settleSeconds + 2) { $0.event == "ticks" && $0.generation == "scroll" }
+        // The viewer watches 1.5 s from the first scroll, then prints its ticks line.
+        session.collectEvents(for: Self.renderTimeout) { $0.event == "ticks" && $0.generation == "scroll" }
         if let gap = session.events.last(where: { $0.event == "ticks" && $0.generation == "scroll" })?.microseconds("max_gap_us") {
             result.scrollGap.append(gap / 1000)
+        }
+        if let atEnd = session.events.last(where: { $0.event == "scrolled-end" })?.nanoseconds {
+            result.scrollEnd.append(Double(atEnd - pressed) / 1e6)
+        } else {
+            result.noScroll += 1
         }
     }
 
@@ -110,7 +111,8 @@ private struct Samples {
         let key = "hard_\(corpus.label)_"
         let slow = unfinished > 0 ? "\(unfinished) render(s) unfinished after \(Int(HardText.renderTimeout)) s" : nil
         let stuck = closeFailed > 0 ? "\(closeFailed) viewer(s) still running 5 s after SIGTERM" : nil
-        let noEnd = noScroll > 0 ? "\(noScroll) run(s) without event=scrolled-end (xdotool, or a viewer without the scroll trace)" : nil
+        let noEnd = noScroll > 0 ? "\(noScroll) run(s) without event=scrolled-end: the view settled short of the end "
+            + "(GTK's estimated line heights), or no scroll trace in this viewer" : nil
         return [
             Figure(key + "first_screen_ms", "\(corpus.title): write end to the first chunk painted", unit: "ms",
                    samples: firstScreen, note: slow).target("<= 300 ms (1 s hard)") { $0.p95 <= 300 },
@@ -120,8 +122,8 @@ private struct Samples {
                    samples: maxGap, note: slow).target("<= 50 ms (100 ms hard)") { $0.p95 <= 50 },
             Figure(key + "scroll_end_ms", "\(corpus.title): Ctrl+End to the view at the end", unit: "ms",
                    samples: scrollEnd, note: noEnd),
-            Figure(key + "scroll_max_gap_ms", "\(corpus.title): longest main-loop gap, Ctrl+End + 1 s", unit: "ms",
-                   samples: scrollGap, note: noEnd).target("<= 50 ms (100 ms hard)") { $0.p95 <= 50 },
+            Figure(key + "scroll_max_gap_ms", "\(corpus.title): longest main-loop gap, Ctrl+End + 1.5 s", unit: "ms",
+                   samples: scrollGap).target("<= 50 ms (100 ms hard)") { $0.p95 <= 50 },
             Figure(key + "sigterm_exit_ms", "\(corpus.title): SIGTERM 100 ms into the render to exit", unit: "ms",
                    samples: close, note: stuck ?? (killed > 0 ? "\(killed) viewer(s) needed SIGKILL" : nil))
                 .target("<= 1000 ms") { $0.p95 <= 1000 },

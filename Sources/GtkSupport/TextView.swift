@@ -173,11 +173,10 @@ public final class TextView: Widget {
     /// A chunk holds at most this many lines: 16 KiB of newlines alone is 16,384 lines.
     static let maxLines = 1024
 
-    /// Calls `action` each time the view's vertical scroll position or range changes, with whether
-    /// it now shows the end of the text (used by the viewer's `--trace` to time Ctrl+End). The range
-    /// counts too: GTK estimates the height of lines not laid out yet, so the end moves as it lays
-    /// them out.
-    /// `moved` is false when only the range changed.
+    /// Calls `action` each time the view's vertical scroll position (`moved`) or range changes, with
+    /// whether it now shows the end of the text (the viewer's `--trace` times Ctrl+End with it). The
+    /// range counts too: GTK estimates the height of lines not laid out yet, so the end moves as it
+    /// lays them out.
     public func onVerticalScroll(_ action: @escaping @MainActor (_ atEnd: Bool, _ moved: Bool) -> Void) {
         guard let adjustment = gtk_scrollable_get_vadjustment(OpaquePointer(view)) else { return }
         let atEnd: @MainActor () -> Bool = {

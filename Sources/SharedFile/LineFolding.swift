@@ -34,7 +34,7 @@ public struct LineFolding: Sendable, Equatable {
     /// space, tab or comma/semicolon, or at least not inside a combining sequence.
     static let lookBack = 200
 
-    /// Folds `text`; text without lines over `limit` characters is returned as it is, uncopied.
+    /// Folds `text`; text without a line over `limit` is returned as it is, uncopied.
     public init(_ text: String, limit: Int = LineFolding.defaultLimit) {
         var text = text
         let limit = max(limit, 2 * Self.heavyWeight)   // every paragraph holds a character

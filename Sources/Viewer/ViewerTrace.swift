@@ -33,19 +33,25 @@ final class ViewerTrace {
     }
 
     /// The view scrolled (e.g. Ctrl+End). Once a render has settled, the first scroll starts a gap
-    /// ticker (`generation=scroll`), and reaching the end prints `event=scrolled-end` once.
+    /// ticker (`generation=scroll`) for `scrollWatchMicroseconds`, and reaching the end prints
+    /// `event=scrolled-end` once. (GTK estimates the height of lines it has not laid out, so after
+    /// Ctrl+End in a long text the view may settle short of the end: then no such line.)
     func scrolled(atEnd: Bool, moved: Bool) {
-        guard ticker == nil, !reportedEnd, scrollTicker != nil || moved else { return }
+        guard ticker == nil, !reportedEnd else { return }
         if scrollTicker == nil {
-            scrollTicker = GapTicker(generation: "scroll", started: MainLoop.monotonicMicroseconds) { [weak self] finished in
+            guard moved else { return }
+            let now = MainLoop.monotonicMicroseconds
+            scrollTicker = GapTicker(generation: "scroll", started: now) { [weak self] finished in
                 if self?.scrollTicker === finished { self?.scrollTicker = nil }
             }
+            scrollTicker?.settle(until: now + Self.scrollWatchMicroseconds)
         }
         guard atEnd else { return }
         reportedEnd = true
         Self.print("event=scrolled-end")
-        scrollTicker?.settle(until: MainLoop.monotonicMicroseconds + Self.settleMicroseconds)
     }
+
+    static let scrollWatchMicroseconds: Int64 = 1_500_000
 
     /// The first chunk of the render is painted. The render's parts before that, in microseconds:
     /// the poll (lock, copy), `DisplayText` (repair, folding) and setting the first chunk.
