@@ -26,6 +26,10 @@ struct Bench: ParsableCommand {
     @Flag(name: .customLong("skip-gui"), help: "Only the library figures (no display needed).")
     var skipGUI = false
 
+    @Flag(name: .customLong("hard-text"),
+          help: "Only the hard-text family: long lines, base64, JSON, newlines, combining marks, RTL, emoji, tabs, CJK.")
+    var hardText = false
+
     @Option(help: "The sharedmemory viewer binary (default: next to this binary).")
     var viewer: String?
 
@@ -69,11 +73,15 @@ struct Bench: ParsableCommand {
             Self.progress(String(format: "  %@ took %.1f s", name, Double(monotonicNanoseconds() - start) / 1e9))
         }
 
-        group("lock, semop, memcpy and load") { try Micro(effort: effort, workspace: workspace).run() }
-        group("sharedmemory-ctl load against cp") {
-            try CtlLoad(effort: effort, workspace: workspace, ctl: directory + "/sharedmemory-ctl").run()
+        if hardText {
+            group("hard text") { try HardText(effort: effort, workspace: workspace, viewer: viewerPath).run() }
+        } else {
+            group("lock, semop, memcpy and load") { try Micro(effort: effort, workspace: workspace).run() }
+            group("sharedmemory-ctl load against cp") {
+                try CtlLoad(effort: effort, workspace: workspace, ctl: directory + "/sharedmemory-ctl").run()
+            }
         }
-        if !skipGUI {
+        if !skipGUI, !hardText {
             group("change-to-display latency") { try ViewerLatency(effort: effort, workspace: workspace, viewer: viewerPath).run() }
             group("viewer idle cost") { try ViewerIdle(effort: effort, workspace: workspace, viewer: viewerPath).run() }
             group("large text") { try LargeText(effort: effort, workspace: workspace, viewer: viewerPath).run() }

@@ -181,6 +181,6 @@ public enum MainLoop {
                                           CallbackBox<BoolAction>(action).retainedPointer(), sourceNotify))
     }
 
-    /// Monotonic time in microseconds (g_get_monotonic_time), for traces and measurements.
-    public static var monotonicMicroseconds: Int64 { Int64(g_get_monotonic_time()) }
+    /// Monotonic time in microseconds (g_get_monotonic_time), for traces and measurements; any thread.
+    public nonisolated static var monotonicMicroseconds: Int64 { Int64(g_get_monotonic_time()) }
 }

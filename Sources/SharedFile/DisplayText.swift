@@ -10,12 +10,21 @@ public struct DisplayText: Sendable, Equatable {
     public var info: String
     /// Only the first `limit` bytes of the payload are in `text`.
     public var isCapped: Bool
+    /// Lines of the shown text over the fold limit: `text` has them cut into display paragraphs
+    /// joined by U+2029 (`LineFolding`), and `info` says so.
+    public var foldedLines = 0
 
     /// Payloads beyond this many bytes are shown up to it, so that the window never freezes.
     public static let defaultLimit = 4 << 20
     public static let emptyMessage = "No file loaded yet, please use sharedmemory_loader to load one."
 
-    public init(snapshot: Snapshot, key: String, segmentSize: Int, limit: Int = DisplayText.defaultLimit) {
+    /// At most this many lines are shown: GtkTextView's work on a resize, a replacement or the
+    /// insertion grows with the number of lines (4 Mi newlines: a resize stalls 275 ms, replacing
+    /// them 1.5 s, inserting them 1.6 s; docs/PERFORMANCE.md, "Hard text").
+    public static let defaultLineLimit = 500_000
+
+    public init(snapshot: Snapshot, key: String, segmentSize: Int, limit: Int = DisplayText.defaultLimit,
+                foldLimit: Int = LineFolding.defaultLimit, lineLimit: Int = DisplayText.defaultLineLimit) {
         let head = "Key \(key) · segment \(Self.bytes(segmentSize))"
         if let problem = snapshot.problem {
             text = "The segment holds a damaged header, so its content cannot be shown.\n\n\(problem)."
@@ -31,8 +40,11 @@ public struct DisplayText: Sendable, Equatable {
         }
         // The payload may be only the start of what the segment holds (the reader's copy limit).
         let stored = snapshot.storedLength
-        let shown = Self.utf8Prefix(snapshot.payload, limit: limit)
-        text = Self.repaired(snapshot.payload[0..<shown])
+        let byteCut = Self.utf8Prefix(snapshot.payload, limit: limit)
+        let shown = Self.linePrefix(snapshot.payload, end: byteCut, lines: lineLimit)
+        let folding = LineFolding(Self.repaired(snapshot.payload[0..<shown]), limit: foldLimit)
+        text = folding.text
+        foldedLines = folding.foldedLines
         isCapped = shown < stored
         var parts = [head]
         switch snapshot.format {
@@ -46,8 +58,16 @@ public struct DisplayText: Sendable, Equatable {
         if snapshot.isTruncated {
             parts.append("truncated: \(stored) of \(snapshot.originalSize) bytes fit in the segment")
         }
-        if isCapped {
+        if shown < byteCut {
+            parts.append("showing the first \(Self.grouped(lineLimit)) lines (\(Self.bytes(shown))) of "
+                         + "\(Self.bytes(stored)): the view holds at most \(Self.grouped(lineLimit)) lines")
+        } else if isCapped {
             parts.append("showing the first \(Self.bytes(shown)) of \(Self.bytes(stored))")
+        }
+        if folding.foldedLines > 0 {
+            let lines = folding.foldedLines == 1 ? "1 line" : "\(Self.grouped(folding.foldedLines)) lines"
+            parts.append("\(lines) over \(Self.grouped(foldLimit)) characters folded for display (a tab or emoji "
+                         + "counts as \(LineFolding.heavyWeight); \(Self.grouped(folding.folds)) breaks added)")
         }
         info = parts.joined(separator: " · ")
     }
@@ -72,6 +92,20 @@ public struct DisplayText: Sendable, Equatable {
         }
     }
 
+    /// The length of the first `lines` lines of bytes[0..<end] (through the `lines`-th newline), or
+    /// `end` if they are fewer.
+    static func linePrefix(_ bytes: [UInt8], end: Int, lines: Int) -> Int {
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress, lines > 0 else { return end }
+            var position = 0
+            for _ in 0..<lines {
+                guard position < end, let newline = memchr(base + position, 0x0A, end - position) else { return end }
+                position = UnsafeRawPointer(newline) - UnsafeRawPointer(base) + 1
+            }
+            return position
+        }
+    }
+
     /// The largest count <= limit that does not end inside a UTF-8 character.
     static func utf8Prefix(_ bytes: [UInt8], limit: Int) -> Int {
         guard bytes.count > limit else { return bytes.count }
@@ -86,6 +120,17 @@ public struct DisplayText: Sendable, Equatable {
         if count >= 1 << 20, count % (1 << 20) == 0 { return "\(count >> 20) MiB" }
         if count >= 1 << 10, count % (1 << 10) == 0 { return "\(count >> 10) KiB" }
         return count == 1 ? "1 byte" : "\(count) bytes"
+    }
+
+    /// 12345 -> "12,345".
+    static func grouped(_ number: Int) -> String {
+        let digits = Array(String(number))
+        var out = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { out.append(",") }
+            out.append(digit)
+        }
+        return out
     }
 
     static func clock(_ date: Date) -> String {

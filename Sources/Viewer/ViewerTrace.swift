@@ -1,8 +1,8 @@
 import GtkSupport
 
 /// The viewer's `--trace` lines on stderr (docs/PERFORMANCE.md, "Trace lines the bench reads"):
-/// one per render, the first chunk on screen, the longest main-loop gap around a render, and the
-/// window's first map. Times are `g_get_monotonic_time` microseconds.
+/// one per render, the first chunk on screen, the longest main-loop gap around a render and around
+/// a scroll to the end, and the window's first map. Times are `g_get_monotonic_time` microseconds.
 @MainActor
 final class ViewerTrace {
     /// The gap ticker's period and how long after a render it keeps running (GTK lays the text
@@ -11,6 +11,9 @@ final class ViewerTrace {
     static let settleMicroseconds: Int64 = 1_000_000
 
     private var ticker: GapTicker?
+    /// Measures gaps from the first scroll after a render settled until 1 s after the view reached the end.
+    private var scrollTicker: GapTicker?
+    private var reportedEnd = false
 
     static func print(_ fields: String) {
         Console.error("sharedmemory trace: t_us=\(MainLoop.monotonicMicroseconds) \(fields)")
@@ -21,15 +24,40 @@ final class ViewerTrace {
 
     /// A render of `generation` began with the poll at `started`: measure main-loop gaps from there.
     func renderStarted(generation: String, at started: Int64) {
+        scrollTicker?.stop()
+        reportedEnd = false
         ticker?.stop()
         ticker = GapTicker(generation: generation, started: started) { [weak self] finished in
             if self?.ticker === finished { self?.ticker = nil }
         }
     }
 
-    /// The first chunk of the render is painted.
-    func firstChunk(generation: String, bytes: Int) {
-        Self.print("event=first-chunk generation=\(generation) bytes=\(bytes)")
+    /// The view scrolled (e.g. Ctrl+End). Once a render has settled, the first scroll starts a gap
+    /// ticker (`generation=scroll`) for `scrollWatchMicroseconds`, and reaching the end prints
+    /// `event=scrolled-end` once. (GTK estimates the height of lines it has not laid out, so after
+    /// Ctrl+End in a long text the view may settle short of the end: then no such line.)
+    func scrolled(atEnd: Bool, moved: Bool) {
+        guard ticker == nil, !reportedEnd else { return }
+        if scrollTicker == nil {
+            guard moved else { return }
+            let now = MainLoop.monotonicMicroseconds
+            scrollTicker = GapTicker(generation: "scroll", started: now) { [weak self] finished in
+                if self?.scrollTicker === finished { self?.scrollTicker = nil }
+            }
+            scrollTicker?.settle(until: now + Self.scrollWatchMicroseconds)
+        }
+        guard atEnd else { return }
+        reportedEnd = true
+        Self.print("event=scrolled-end")
+    }
+
+    static let scrollWatchMicroseconds: Int64 = 1_500_000
+
+    /// The first chunk of the render is painted. The render's parts before that, in microseconds:
+    /// the poll (lock, copy), `DisplayText` (repair, folding) and setting the first chunk.
+    func firstChunk(generation: String, bytes: Int, poll: Int64, display: Int64, insert: Int64) {
+        Self.print("event=first-chunk generation=\(generation) bytes=\(bytes) poll_us=\(poll) display_us=\(display) "
+                   + "first_insert_us=\(insert)")
     }
 
     /// The whole text is in the buffer.

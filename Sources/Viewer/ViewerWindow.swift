@@ -16,7 +16,7 @@ final class ViewerWindow: AppWindow {
     private let info = Label()
     private let content = TextView(monospace: true)
     /// The segment, read on a thread of its own: nothing here waits for its lock.
-    private let reader: BackgroundReader<DisplayText>
+    private let reader: BackgroundReader<PreparedDisplay>
     private var isWokenByWriters = false
     private let options: ViewerOptions
     private var timer: MainLoop.Source?
@@ -48,7 +48,10 @@ final class ViewerWindow: AppWindow {
         column.add(info)
         column.add(ScrolledWindow(content), expand: true)
         window.setChild(column)
-        if let trace { window.onFirstMapEvent { trace.mapped() } }
+        if let trace {
+            window.onFirstMapEvent { trace.mapped() }
+            content.onVerticalScroll { trace.scrolled(atEnd: $0, moved: $1) }
+        }
 
         open()
     }
@@ -77,7 +80,7 @@ final class ViewerWindow: AppWindow {
         })
     }
 
-    private func opened(_ opened: BackgroundReader<DisplayText>.Opened) {
+    private func opened(_ opened: BackgroundReader<PreparedDisplay>.Opened) {
         guard !closed else { return }
         switch opened {
         case .failed(let error):
@@ -146,13 +149,17 @@ final class ViewerWindow: AppWindow {
     }
 
     /// The display value of a snapshot: made on the reader's thread, after the poll unlocked, from
-    /// its private copy, whose payload is freed as soon as the text is decoded.
-    nonisolated static func display(_ snapshot: Snapshot, key: String, segmentSize: Int) -> DisplayText {
-        DisplayText(snapshot: snapshot, key: key, segmentSize: segmentSize)
+    /// its private copy (repair, folding), whose payload is freed as soon as the text is decoded.
+    /// Timed for the trace's first-chunk line.
+    nonisolated static func display(_ snapshot: Snapshot, key: String, segmentSize: Int) -> PreparedDisplay {
+        let start = MainLoop.monotonicMicroseconds
+        let display = DisplayText(snapshot: snapshot, key: key, segmentSize: segmentSize)
+        return PreparedDisplay(display: display, startedAt: start, microseconds: MainLoop.monotonicMicroseconds - start)
     }
 
     /// Shows a display value made on the reader's thread. The closures keep only small values.
-    private func render(_ display: DisplayText, generation: UInt64?, storedLength: Int, started: Int64) {
+    private func render(_ prepared: PreparedDisplay, generation: UInt64?, storedLength: Int, started: Int64) {
+        let display = prepared.display
         shownInfo = display.info
         info.text = display.info
         guard let trace else { return content.setText(display.text) }
@@ -162,10 +169,23 @@ final class ViewerWindow: AppWindow {
         let shown = display.text.utf8.count
         trace.renderStarted(generation: generation, at: started)
         let content = content
+        let setStart = MainLoop.monotonicMicroseconds
         content.setText(display.text, firstChunk: {
-            content.afterNextPaint { trace.firstChunk(generation: generation, bytes: bytes) }
+            let firstChunkMicroseconds = MainLoop.monotonicMicroseconds - setStart
+            content.afterNextPaint {
+                trace.firstChunk(generation: generation, bytes: bytes, poll: prepared.startedAt - started,
+                                 display: prepared.microseconds, insert: firstChunkMicroseconds)
+            }
         }, completion: {
             trace.renderDone(generation: generation, bytes: bytes, shown: shown, started: started)
         })
     }
+}
+
+/// A display value and what making it cost, on the reader's thread (for `--trace`).
+struct PreparedDisplay: Sendable {
+    let display: DisplayText
+    /// When it was started and how long it took, in `g_get_monotonic_time` microseconds.
+    let startedAt: Int64
+    let microseconds: Int64
 }

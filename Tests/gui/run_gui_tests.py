@@ -998,7 +998,8 @@ def main():
     print(f"GUI tests: binaries from {BIN}, DISPLAY={os.environ.get('DISPLAY')}")
     x11()  # waits until the X server accepts connections
     only = [n for n in os.environ.get("GUI_TESTS", "").split(",") if n]
-    names = [(fn.__name__[len("test_"):], fn) for fn in TESTS]
+    import hard_text_tests  # issue 9's tests, next to this file
+    names = [(fn.__name__[len("test_"):], fn) for fn in TESTS + hard_text_tests.make_tests(sys.modules[__name__])]
     return run_cases([(name, name, fn) for name, fn in names if not only or name in only])
 
 

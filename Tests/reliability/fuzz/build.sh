@@ -7,7 +7,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
 out="${1:-$root/.build-fuzz}"
 mkdir -p "$out"
-model=("$root"/Sources/SharedFile/{FramedHeader,SegmentContent,Snapshot,DisplayText,ChangeDetector}.swift)
+model=("$root"/Sources/SharedFile/{FramedHeader,SegmentContent,Snapshot,DisplayText,LineFolding,ChangeDetector}.swift)
 # The seeded generator the unit tests use too.
 model+=("$root"/Tests/TestSupport/SplitMix64.swift)
 glib=()

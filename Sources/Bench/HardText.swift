@@ -1,0 +1,132 @@
+import Foundation
+import Glibc
+
+/// The hard-text family (issue 9): for each `HardCorpus`, the real viewer's first screen, full
+/// render, longest main-loop gap, time to scroll to the end (Ctrl+End through xdotool) and the
+/// longest gap meanwhile, and how long SIGTERM takes while a render runs. The baseline is the same
+/// figure for 1 MiB of friendly 64-byte lines, measured in the same run.
+struct HardText {
+    let effort: Effort
+    let workspace: Workspace
+    let viewer: String
+
+    /// A render not done by then is reported unfinished (the viewer is killed if SIGTERM fails).
+    static let renderTimeout = 20.0
+    static let xdotool = "/usr/bin/xdotool"
+
+    func run() throws -> [Figure] {
+        var figures: [Figure] = []
+        var baseline: [String: Figure] = [:]
+        for corpus in HardCorpus.all {
+            Bench.progress("  hard text: \(corpus.label)")
+            let bytes = corpus.make()
+            let name = "hard-\(corpus.label).txt"
+            let path = workspace.directory.appendingPathComponent(name).path
+            guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
+                throw Child.Failure(description: "cannot write \(path)")
+            }
+            var result = Samples()
+            for _ in 0..<(effort.quick ? 1 : 3) { try measure(name, size: bytes.count, into: &result) }
+            try measureClose(name, size: bytes.count, into: &result)
+            let made = result.figures(corpus)
+            if corpus.label == "friendly_1m" {
+                for figure in made { baseline[Self.metric(of: figure.key)] = figure }
+                figures += made
+            } else {
+                figures += made.map { $0.against(baseline[Self.metric(of: $0.key)]) }
+            }
+        }
+        return figures
+    }
+
+    /// "hard_line_4m_first_screen_ms" -> "first_screen_ms".
+    static func metric(of key: String) -> String {
+        for metric in Samples.metrics.sorted(by: { $0.count > $1.count }) where key.hasSuffix(metric) { return metric }
+        return key
+    }
+
+    /// One load into a fresh viewer: render, then Ctrl+End.
+    private func measure(_ name: String, size: Int, into result: inout Samples) throws {
+        let session = try ViewerSession(viewer: viewer, workspace: workspace, purpose: "hard", size: size + 320)
+        defer { if session.child.terminate() { result.killed += 1 } }
+        session.collectEvents(for: 0.3)
+        session.events.removeAll()
+        let end = try session.load(name)
+        let generation = String(session.generation)
+        let render = try? session.waitForRender(timeout: Self.renderTimeout)
+        // A text of one chunk is complete before its first paint: its first-chunk line follows the render line.
+        if render != nil { session.collectEvents(for: LargeText.settleSeconds + 2) { $0.event == "ticks" && $0.generation == generation } }
+        if let shown = session.events.first(where: { $0.event == "first-chunk" && $0.generation == generation })?.nanoseconds {
+            result.firstScreen.append(Double(shown - end) / 1e6)
+        }
+        guard let render, let done = render.nanoseconds else { result.unfinished += 1; return }
+        result.fullRender.append(Double(done - end) / 1e6)
+        if let gap = session.events.last(where: { $0.event == "ticks" && $0.generation == generation })?.microseconds("max_gap_us") {
+            result.maxGap.append(gap / 1000)
+        }
+
+        // Ctrl+End, as a user would press it; the viewer traces reaching the end and the gaps meanwhile.
+        let pressed = monotonicNanoseconds()
+        guard pressCtrlEnd(pid: session.pid) else { result.noScroll += 1; return }
+        // The viewer watches 1.5 s from the first scroll, then prints its ticks line.
+        session.collectEvents(for: Self.renderTimeout) { $0.event == "ticks" && $0.generation == "scroll" }
+        if let gap = session.events.last(where: { $0.event == "ticks" && $0.generation == "scroll" })?.microseconds("max_gap_us") {
+            result.scrollGap.append(gap / 1000)
+        }
+        if let atEnd = session.events.last(where: { $0.event == "scrolled-end" })?.nanoseconds {
+            result.scrollEnd.append(Double(atEnd - pressed) / 1e6)
+        } else {
+            result.noScroll += 1
+        }
+    }
+
+    /// SIGTERM 100 ms after the load, while the text is being inserted: time until the viewer exited.
+    private func measureClose(_ name: String, size: Int, into result: inout Samples) throws {
+        let session = try ViewerSession(viewer: viewer, workspace: workspace, purpose: "hardclose", size: size + 320)
+        _ = try session.load(name)
+        sleepMilliseconds(100)
+        let sent = monotonicNanoseconds()
+        kill(session.pid, SIGTERM)
+        let exited = session.child.waitForExit(timeout: 5)
+        if exited { result.close.append(Double(monotonicNanoseconds() - sent) / 1e6) } else { result.closeFailed += 1 }
+        if session.child.terminate() { result.killed += 1 }
+    }
+
+    /// Sends Ctrl+End to the viewer's window: focus it, then a real (XTEST) key press.
+    private func pressCtrlEnd(pid: pid_t) -> Bool {
+        let search = runCapturing(Self.xdotool, ["search", "--pid", String(pid), "--name", "^Shared Memory$"])
+        guard search.status == 0, let window = search.output.split(separator: "\n").last.map(String.init) else { return false }
+        return runCapturing(Self.xdotool, ["windowfocus", window, "key", "--clearmodifiers", "ctrl+End"]).status == 0
+    }
+}
+
+/// What the runs of one corpus measured, in milliseconds, and how many runs missed a figure.
+private struct Samples {
+    static let metrics = ["first_screen_ms", "full_render_ms", "max_gap_ms", "scroll_end_ms", "scroll_max_gap_ms", "sigterm_exit_ms"]
+    var firstScreen: [Double] = [], fullRender: [Double] = [], maxGap: [Double] = []
+    var scrollEnd: [Double] = [], scrollGap: [Double] = [], close: [Double] = []
+    var unfinished = 0, noScroll = 0, closeFailed = 0, killed = 0
+
+    func figures(_ corpus: HardCorpus) -> [Figure] {
+        let key = "hard_\(corpus.label)_"
+        let slow = unfinished > 0 ? "\(unfinished) render(s) unfinished after \(Int(HardText.renderTimeout)) s" : nil
+        let stuck = closeFailed > 0 ? "\(closeFailed) viewer(s) still running 5 s after SIGTERM" : nil
+        let noEnd = noScroll > 0 ? "\(noScroll) run(s) without event=scrolled-end: the view settled short of the end "
+            + "(GTK's estimated line heights), or no scroll trace in this viewer" : nil
+        return [
+            Figure(key + "first_screen_ms", "\(corpus.title): write end to the first chunk painted", unit: "ms",
+                   samples: firstScreen, note: slow).target("<= 300 ms (1 s hard)") { $0.p95 <= 300 },
+            Figure(key + "full_render_ms", "\(corpus.title): write end to the whole text in the buffer", unit: "ms",
+                   samples: fullRender, note: slow),
+            Figure(key + "max_gap_ms", "\(corpus.title): longest main-loop gap, render + 1 s", unit: "ms",
+                   samples: maxGap, note: slow).target("<= 50 ms (100 ms hard)") { $0.p95 <= 50 },
+            Figure(key + "scroll_end_ms", "\(corpus.title): Ctrl+End to the view at the end", unit: "ms",
+                   samples: scrollEnd, note: noEnd),
+            Figure(key + "scroll_max_gap_ms", "\(corpus.title): longest main-loop gap, Ctrl+End + 1.5 s", unit: "ms",
+                   samples: scrollGap).target("<= 50 ms (100 ms hard)") { $0.p95 <= 50 },
+            Figure(key + "sigterm_exit_ms", "\(corpus.title): SIGTERM 100 ms into the render to exit", unit: "ms",
+                   samples: close, note: stuck ?? (killed > 0 ? "\(killed) viewer(s) needed SIGKILL" : nil))
+                .target("<= 1000 ms") { $0.p95 <= 1000 },
+        ]
+    }
+}

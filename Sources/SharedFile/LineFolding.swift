@@ -1,0 +1,204 @@
+import CGLib
+import Glibc
+
+/// Kate-style folding for display: every line that weighs more than `limit` (a character weighs 1;
+/// a tab, an emoji or a symbol `heavyWeight`) is cut into display paragraphs of at most that weight,
+/// joined by U+2029 PARAGRAPH SEPARATOR.
+///
+/// Why: GtkTextView lays out a whole paragraph at once, and Pango's wrapping of a paragraph costs
+/// far more than linear time when it has no break opportunity (one word of 40,000 letters: 2.2 s;
+/// 10,000: 120 ms), and a lot per tab or emoji (docs/PERFORMANCE.md, "Hard text"). Bounded
+/// paragraphs bound every layout: first screen, resize, select-all, Ctrl+End. U+2029 rather than
+/// "\n": GtkTextBuffer ends a line at either and Pango draws neither, but a fold stays
+/// distinguishable from the file's own newlines (remove every U+2029 and the file comes back).
+///
+/// Pure and GTK-free: runs on whatever thread computes the `DisplayText`.
+public struct LineFolding: Sendable, Equatable {
+    /// The folded text, valid UTF-8.
+    public var text: String
+    /// How many of the text's lines weighed more than the limit (each is folded at least once).
+    public var foldedLines: Int
+    /// How many U+2029 separators were inserted.
+    public var folds: Int
+
+    /// Heaviest display paragraph. Chosen by measurement (docs/PERFORMANCE.md, "Hard text"): in a
+    /// GtkTextView on the 2-core VM, the longest main-loop stall with paragraphs of 1,000 letters
+    /// without a space was 36-38 ms, with 2,000 60 ms; Kate's 10,000 costs 120 ms for one word alone.
+    public static let defaultLimit = 1_000
+
+    /// The separator inserted at each fold, U+2029 PARAGRAPH SEPARATOR.
+    public static let separator: Character = "\u{2029}"
+    static let separatorBytes: [UInt8] = [0xE2, 0x80, 0xA9]
+
+    /// How far back (in characters) a fold looks for a better place than the limit itself: after a
+    /// space, tab or comma/semicolon, or at least not inside a combining sequence.
+    static let lookBack = 200
+
+    /// Folds `text`; text without a line over `limit` is returned as it is, uncopied.
+    public init(_ text: String, limit: Int = LineFolding.defaultLimit) {
+        var text = text
+        let limit = max(limit, 2 * Self.heavyWeight)   // every paragraph holds a character
+        let result: (bytes: [UInt8], lines: Int, folds: Int)? = text.withUTF8 { bytes in
+            let found = Self.cuts(bytes, limit: limit)
+            guard !found.cuts.isEmpty else { return nil }
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + found.cuts.count * Self.separatorBytes.count)
+            var copied = 0
+            for cut in found.cuts {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<cut]))
+                out.append(contentsOf: Self.separatorBytes)
+                copied = cut
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied...]))
+            return (out, found.lines, found.cuts.count)
+        }
+        guard let result else {
+            self.text = text
+            foldedLines = 0
+            folds = 0
+            return
+        }
+        self.text = String(decoding: result.bytes, as: UTF8.self)
+        foldedLines = result.lines
+        folds = result.folds
+    }
+
+    /// Offsets where a fold separator goes, in increasing order, and how many lines they fold.
+    /// Friendly text costs one backward look per `limit / heavyWeight` bytes (short lines are
+    /// skipped without weighing them); 4 MiB of newlines a few tens of thousands.
+    static func cuts(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int) -> (cuts: [Int], lines: Int) {
+        var cuts: [Int] = []
+        var lines = 0
+        var position = 0   // always the start of a line
+        while let line = nextLineToWeigh(bytes, from: &position, limit: limit) {
+            var pieceStart = line.lowerBound
+            while let overflow = overflow(bytes, from: pieceStart, to: line.upperBound, limit: limit) {
+                if pieceStart == line.lowerBound { lines += 1 }
+                let cut = cutPoint(bytes, pieceStart: pieceStart, limitAt: overflow)
+                guard cut > pieceStart else { break }
+                cuts.append(cut)
+                pieceStart = cut
+            }
+        }
+        return (cuts, lines)
+    }
+
+    /// The next line from `position` on that may weigh more than `limit` (it has more than
+    /// `limit / heavyWeight` bytes); moves `position` past it.
+    static func nextLineToWeigh(_ bytes: UnsafeBufferPointer<UInt8>, from position: inout Int,
+                                limit: Int) -> Range<Int>? {
+        let window = max(limit / heavyWeight, 1)
+        while bytes.count - position > window {
+            // Skip to the last line break among the next window + 1 bytes, if any.
+            if let last = lastBreak(bytes, in: position..<(position + window + 1)) {
+                position = last + 1
+                continue
+            }
+            let start = position
+            let end = firstBreak(bytes, from: start + window + 1) ?? bytes.count
+            position = min(end + 1, bytes.count)
+            return start..<end
+        }
+        return nil
+    }
+
+    /// Layout cost of a tab or an emoji relative to a letter, measured (docs/PERFORMANCE.md): a
+    /// paragraph of 500 tabs or emoji stalled GTK's layout for 100-300 ms, one of 1,000 letters ~35 ms.
+    static let heavyWeight = 10
+
+    /// The start of the first character of bytes[start..<end] that takes the weight over `limit`
+    /// (letters weigh 1; tabs, emoji and symbols `heavyWeight`); nil if the whole range fits.
+    static func overflow(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, limit: Int) -> Int? {
+        var weight = 0
+        var index = start
+        while index < end {
+            let lead = bytes[index]
+            let length: Int
+            var heavy = lead == 0x09
+            switch lead {
+            case ..<0x80: length = 1
+            case ..<0xE0: length = 2
+            case ..<0xF0:
+                length = 3
+                // U+2600-U+27BF (symbols, dingbats), U+200D (ZWJ), U+FE0F (emoji presentation)
+                heavy = lead == 0xE2 && index + 1 < end && (0x98...0x9E).contains(bytes[index + 1])
+                    || lead == 0xE2 && index + 2 < end && bytes[index + 1] == 0x80 && bytes[index + 2] == 0x8D
+                    || lead == 0xEF && index + 2 < end && bytes[index + 1] == 0xB8 && bytes[index + 2] == 0x8F
+            default:
+                length = 4
+                heavy = true   // supplementary planes: emoji, historic scripts, rare CJK
+            }
+            weight += heavy ? heavyWeight : 1
+            if weight > limit { return index }
+            index += length
+        }
+        return nil
+    }
+
+    static func lastBreak(_ bytes: UnsafeBufferPointer<UInt8>, in range: Range<Int>) -> Int? {
+        var index = range.upperBound - 1
+        while index >= range.lowerBound {
+            if bytes[index] == 0x0A || bytes[index] == 0x0D { return index }
+            index -= 1
+        }
+        return nil
+    }
+
+    static func firstBreak(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        guard start < bytes.count, let base = bytes.baseAddress else { return nil }
+        let origin = UnsafeRawPointer(base)
+        let newline = memchr(base + start, 0x0A, bytes.count - start).map { UnsafeRawPointer($0) - origin }
+        let searchEnd = newline ?? bytes.count
+        let carriage = memchr(base + start, 0x0D, searchEnd - start).map { UnsafeRawPointer($0) - origin }
+        return carriage ?? newline
+    }
+
+    /// Where to end a paragraph that reached the limit at `limitAt` (a scalar start): after the
+    /// last space, tab, comma or semicolon in the last `lookBack` characters; else the last scalar
+    /// start there that does not begin a combining sequence (a mark, ZWJ-joined, variation
+    /// selector); else the limit itself (a run of marks longer than `lookBack` is cut too: bounded
+    /// layout first).
+    static func cutPoint(_ bytes: UnsafeBufferPointer<UInt8>, pieceStart: Int, limitAt: Int) -> Int {
+        var position = limitAt
+        var steps = 0
+        var firstClean: Int?
+        while position > pieceStart, steps < lookBack {
+            let previous = bytes[position - 1]
+            if previous == 0x20 || previous == 0x09 || previous == 0x2C || previous == 0x3B { return position }
+            if firstClean == nil, !continuesCluster(bytes, at: position) { firstClean = position }
+            position -= 1
+            while position > pieceStart, bytes[position] & 0xC0 == 0x80 { position -= 1 }
+            steps += 1
+        }
+        return firstClean ?? limitAt
+    }
+
+    /// Whether the scalar at `index` belongs to the cluster before it: a combining mark, a variation
+    /// selector, an emoji modifier, ZWJ, or the scalar right after a ZWJ.
+    static func continuesCluster(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        let scalar = decode(bytes, at: index)
+        if g_unichar_ismark(scalar) != 0 { return true }
+        switch scalar {
+        case 0x200D, 0xFE00...0xFE0F, 0xE0100...0xE01EF, 0x1F3FB...0x1F3FF, 0xE0020...0xE007F: return true
+        default: break
+        }
+        guard index >= 3 else { return false }
+        return bytes[index - 3] == 0xE2 && bytes[index - 2] == 0x80 && bytes[index - 1] == 0x8D   // after ZWJ
+    }
+
+    /// The scalar starting at `index` (valid UTF-8).
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> gunichar {
+        let lead = UInt32(bytes[index])
+        let (length, initial): (Int, UInt32) = switch lead {
+        case ..<0x80: (1, lead)
+        case ..<0xE0: (2, lead & 0x1F)
+        case ..<0xF0: (3, lead & 0x0F)
+        default: (4, lead & 0x07)
+        }
+        var value = initial
+        for offset in 1..<length where index + offset < bytes.count {
+            value = value << 6 | UInt32(bytes[index + offset] & 0x3F)
+        }
+        return value
+    }
+}

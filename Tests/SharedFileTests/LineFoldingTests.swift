@@ -1,0 +1,140 @@
+import Foundation
+import Testing
+@testable import SharedFile
+
+@Suite struct LineFoldingTests {
+    /// Lengths in characters of the display paragraphs (split at newlines and folds).
+    private func paragraphs(_ text: String) -> [Int] {
+        text.unicodeScalars.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\u{2029}" }.map(\.count)
+    }
+
+    /// The text without fold separators, scalar by scalar (Foundation's search would skip a
+    /// separator that combining marks follow).
+    private func unfolded(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.filter { $0 != "\u{2029}" }))
+    }
+
+    @Test func shortLinesAreLeftExactlyAsTheyAre() {
+        let text = String(repeating: "0123456789 abc\n", count: 500) + "é🙂\r\nend"
+        let folding = LineFolding(text, limit: 20)
+        #expect(folding.text == text)
+        #expect(folding.foldedLines == 0 && folding.folds == 0)
+    }
+
+    @Test func aLineOfExactlyTheLimitIsNotFolded() {
+        let text = String(repeating: "é", count: 100) + "\n" + String(repeating: "a", count: 100)
+        #expect(LineFolding(text, limit: 100).folds == 0)
+        #expect(LineFolding(text, limit: 99).foldedLines == 2)
+    }
+
+    @Test func oneLongWordIsCutAtTheLimitAndComesBackWhole() {
+        let text = "start\n" + String(repeating: "b", count: 10_001) + "\nend"
+        let folding = LineFolding(text, limit: 1000)
+        #expect(folding.foldedLines == 1)
+        #expect(folding.folds == 10)
+        #expect(paragraphs(folding.text) == [5] + Array(repeating: 1000, count: 10) + [1, 3])
+        #expect(unfolded(folding.text) == text)
+    }
+
+    @Test func foldsPreferTheLastSpaceOrComma() {
+        let words = String(repeating: "lorem ipsum, ", count: 400)   // 5200 characters, one line
+        let folding = LineFolding(words, limit: 1000)
+        let pieces = folding.text.split(separator: "\u{2029}")
+        #expect(pieces.count >= 6)
+        for piece in pieces.dropLast() {
+            #expect(piece.unicodeScalars.count <= 1000)
+            #expect(piece.last == " " || piece.last == ",")
+        }
+        #expect(unfolded(folding.text) == words)
+    }
+
+    @Test func carriageReturnsEndLinesToo() {
+        let text = String(repeating: "x", count: 150) + "\r\n" + String(repeating: "y", count: 150) + "\r"
+            + String(repeating: "z", count: 250)
+        let folding = LineFolding(text, limit: 200)
+        #expect(folding.foldedLines == 1 && folding.folds == 1)
+        #expect(unfolded(folding.text) == text)
+    }
+
+    @Test func tabsAndEmojiWeighTen() {
+        let tabs = String(repeating: "\t", count: 250)
+        let folding = LineFolding(tabs + "\n" + String(repeating: "🙂", count: 25), limit: 100)
+        #expect(paragraphs(folding.text) == Array(repeating: 10, count: 25) + [10, 10, 5])
+        #expect(folding.foldedLines == 2)
+    }
+
+    @Test func endlessNewlinesAreLeftAlone() {
+        let text = String(repeating: "\n", count: 100_000)
+        #expect(LineFolding(text, limit: 50).folds == 0)
+    }
+
+    @Test func multiByteCharactersAreNeverSplit() {
+        let text = String(repeating: "日本語🙂é", count: 3000)
+        let folding = LineFolding(text, limit: 777)
+        #expect(folding.folds > 0)
+        #expect(paragraphs(folding.text).allSatisfy { $0 <= 777 })
+        #expect(unfolded(folding.text) == text)
+    }
+
+    @Test func combiningSequencesStayWholeWhenShort() {
+        // Each letter carries two accents: no fold may start with an accent.
+        let text = String(repeating: "a\u{301}\u{323}", count: 2000)
+        let folding = LineFolding(text, limit: 500)
+        for piece in folding.text.unicodeScalars.split(separator: "\u{2029}") {
+            #expect(piece.first == "a")
+            #expect(piece.count <= 500)
+        }
+        #expect(unfolded(folding.text) == text)
+    }
+
+    @Test func anEndlessRunOfMarksIsCutAnyway() {
+        let text = "a" + String(repeating: "\u{301}", count: 50_000)
+        let folding = LineFolding(text, limit: 2000)
+        #expect(paragraphs(folding.text).allSatisfy { $0 <= 2000 })
+        #expect(folding.folds == 25)
+        #expect(unfolded(folding.text) == text)
+    }
+
+    @Test func emojiJoinedByZWJStayTogether() {
+        let family = "👨\u{200D}👩\u{200D}👧"
+        let text = String(repeating: family, count: 400)
+        let folding = LineFolding(text, limit: 100)
+        for piece in folding.text.unicodeScalars.split(separator: "\u{2029}") {
+            #expect(piece.first == "👨")
+        }
+        #expect(unfolded(folding.text) == text)
+    }
+
+    @Test func displayTextSaysWhatWasFolded() {
+        let payload = Array(("short\n" + String(repeating: "x", count: 4500) + "\n"
+                             + String(repeating: "y", count: 2500)).utf8)
+        let snapshot = Snapshot(format: .framed, payload: payload, fileName: "long.txt", originalSize: payload.count,
+                                loadTime: Date(timeIntervalSince1970: 0), generation: 1)
+        let display = DisplayText(snapshot: snapshot, key: "k", segmentSize: 1 << 20)
+        #expect(display.foldedLines == 2)
+        #expect(display.info.contains("2 lines over 1,000 characters folded for display (a tab or emoji counts as 10; "
+                                      + "6 breaks added)"))
+        #expect(unfolded(display.text) == String(decoding: payload, as: UTF8.self))
+    }
+
+    @Test func displayTextShowsAtMostLineLimitLines() {
+        let payload = Array(String(repeating: "\n", count: 100).utf8) + Array("tail".utf8)
+        let snapshot = Snapshot(format: .seed, payload: payload, originalSize: payload.count)
+        let display = DisplayText(snapshot: snapshot, key: "k", segmentSize: 1 << 20, lineLimit: 30)
+        #expect(display.text == String(repeating: "\n", count: 30))
+        #expect(display.isCapped)
+        #expect(display.info.contains("showing the first 30 lines (30 bytes) of 104 bytes: the view holds at most 30 lines"))
+        let exact = DisplayText(snapshot: snapshot, key: "k", segmentSize: 1 << 20, lineLimit: 101)
+        #expect(exact.text == String(decoding: payload, as: UTF8.self))
+        #expect(!exact.isCapped)
+    }
+
+    @Test func displayTextOfFriendlyTextHasNoFoldNote() {
+        let payload = Array(String(repeating: "a line of text\n", count: 1000).utf8)
+        let snapshot = Snapshot(format: .seed, payload: payload, originalSize: payload.count)
+        let display = DisplayText(snapshot: snapshot, key: "k", segmentSize: 1 << 20)
+        #expect(display.foldedLines == 0)
+        #expect(!display.info.contains("folded"))
+        #expect(display.text == String(decoding: payload, as: UTF8.self))
+    }
+}

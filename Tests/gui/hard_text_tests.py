@@ -1,0 +1,217 @@
+"""GUI tests of issue 9: hard text (long lines, base64, JSON, endless newlines, combining marks)
+in the real viewer window, probed through AT-SPI while it renders, scrolls, selects and resizes.
+
+Each AT-SPI call is answered by the viewer's GTK main loop, so a slow answer is a frozen window:
+every probe must be answered within PROBE_LIMIT. `make_tests(h)` takes the run_gui_tests module
+(its Test/App helpers) and returns the test functions run_gui_tests.py adds to its list.
+"""
+
+import base64
+import json
+import os
+import random
+import signal
+import subprocess
+import time
+
+from gi.repository import Atspi
+
+PROBE_LIMIT = 0.150          # every probe answered within this (issue 9)
+FIRST_DEADLINE = 1.0         # the first characters of the new text appear within this
+RENDER_DEADLINE = 60.0       # the whole text in the buffer (the bench measures how fast)
+CLOSE_DEADLINE = 1.0         # Ctrl+W, the close button, SIGTERM and SIGINT take effect within this
+FOLD = "\u2029"              # what the viewer inserts at each fold (LineFolding.separator)
+FOLD_LIMIT = 1000            # LineFolding.defaultLimit: characters (these corpora have no tab or emoji)
+LINE_LIMIT = 500_000         # DisplayText.defaultLineLimit: the view shows at most this many lines
+
+
+def corpora():
+    rng = random.Random(9)
+    letters = "".join(chr(97 + i % 26) for i in range(300 << 10)).encode()
+    records = ",".join(json.dumps({"id": i, "name": f"item-{i}", "tags": ["a", "b"]}, separators=(",", ":"))
+                       for i in range(40000))
+    return [
+        ("line_300k", letters),
+        ("base64_1m", base64.b64encode(bytes(rng.getrandbits(8) for _ in range(786432)))),
+        ("json_2m", ("[" + records + "]").encode()),
+        ("newlines_4m", b"\n" * (4 << 20)),
+        ("combining_200k", ("a" + "\u0301" * 100000).encode()),
+        # 3,000 distinct ideographs, like real text. The bench's cjk_1m cycles through 20,000: each
+        # new screen then rasterizes ~1,500 glyphs never drawn before (FreeType, 100-900 ms).
+        ("cjk_300k", "".join(chr(0x4E00 + i * 7 % 3000) for i in range(100000)).encode()),
+    ]
+
+
+def make_tests(h):
+    def write(t, name, data):
+        path = os.path.join(t.tmp, name)
+        with open(path, "wb") as f:
+            f.write(data)
+        return path
+
+    def xdotool(*args):
+        subprocess.run(["xdotool", *args], capture_output=True, timeout=10)
+
+    def keys(app, *combos):
+        """Real key presses (XTEST) into the viewer's window, focused first (no window manager here)."""
+        for window in h.x11().toplevels_of(app.pid):
+            xdotool("windowfocus", str(window))
+        for combo in combos:
+            xdotool("key", "--clearmodifiers", combo)
+
+    def read_all(acc, piece=1 << 18):
+        """The whole text in pieces: one get_text of 4 Mi newlines outlasts AT-SPI's 25 s timeout."""
+        count = Atspi.Text.get_character_count(acc)
+        return "".join(Atspi.Text.get_text(acc, start, min(count, start + piece)) for start in range(0, count, piece))
+
+    class Prober:
+        """Asks the viewer for its character count every 10 ms; keeps the slowest answer."""
+
+        def __init__(self, app):
+            self.app, self.slowest, self.count, self.probes = app, 0.0, 0, 0
+            self.phase, self.slowest_phase = "render", ""
+
+        def probe(self):
+            start = time.monotonic()
+            self.count = Atspi.Text.get_character_count(self.app.text)
+            took = time.monotonic() - start
+            if took > self.slowest:
+                self.slowest, self.slowest_phase = took, self.phase
+            self.probes += 1
+            return took
+
+        def until(self, what, predicate, timeout):
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                self.probe()
+                if predicate(self):
+                    return
+                time.sleep(0.01)
+            raise h.TestFailure(f"{what} not within {timeout}s (character count {self.count})")
+
+        def during(self, seconds):
+            end = time.monotonic() + seconds
+            while time.monotonic() < end:
+                self.probe()
+                time.sleep(0.01)
+
+    def test_hard_text_responsive(t):
+        """Each hard text loaded with sharedmemory-ctl: probes answered within 150 ms while it renders,
+        on Ctrl+End, Ctrl+Home, Ctrl+A and a resize; first characters within 1 s; the text shown is the
+        file's once the fold breaks are removed, and the Segment line names the folded lines."""
+        key = t.key()
+        viewer = t.viewer(key, "--size", str((4 << 20) + 4096))
+        summary = []
+        for label, data in corpora():
+            path = write(t, f"{label}.txt", data)
+            expected = data.decode("utf-8")
+            capped = expected.count("\n") > LINE_LIMIT
+            if capped:   # the first LINE_LIMIT lines, through their last newline
+                expected = "\n".join(expected.split("\n", LINE_LIMIT)[:LINE_LIMIT]) + "\n"
+            probe = Prober(viewer)
+            started = time.monotonic()
+            r = subprocess.run([h.CTL, "load", "--key", key, path], capture_output=True, text=True, timeout=30)
+            h.check(r.returncode == 0, f"sharedmemory-ctl load {label} failed: {r.stderr or r.stdout}")
+
+            def shows_new_text(p):
+                head = Atspi.Text.get_text(viewer.text, 0, 40).replace(FOLD, "") if p.count else ""
+                return head != "" and expected.startswith(head)
+            probe.until(f"the first characters of {label}", shows_new_text, FIRST_DEADLINE)
+            first = time.monotonic() - started
+
+            def complete(p):
+                return p.count >= len(expected)
+            probe.until(f"all of {label} in the view", complete, RENDER_DEADLINE)
+            probe.phase = "after the render"
+            render = time.monotonic() - started
+            probe.during(0.5)
+            for combo in ("ctrl+End", "ctrl+Home", "ctrl+a", "ctrl+End"):
+                probe.phase = combo
+                keys(viewer, combo)
+                probe.during(0.4)
+            for size in ((500, 700), (900, 600)):
+                probe.phase = f"resize to {size[0]}x{size[1]}"
+                for window in h.x11().toplevels_of(viewer.pid):
+                    xdotool("windowsize", str(window), *map(str, size))
+                probe.during(0.8)
+
+            shown = read_all(viewer.text)
+            h.check(shown.replace(FOLD, "") == expected,
+                    f"{label}: the text without fold breaks differs from the file ({len(shown)} vs {len(expected)} characters)")
+            long_lines = sum(1 for line in expected.split("\n") if len(line) > FOLD_LIMIT)
+            info = h.text_of(viewer.info)
+            cap_note = f"showing the first {LINE_LIMIT:,} lines"
+            h.check((cap_note in info) == capped, f"{label}: the Segment line {'lacks' if capped else 'has'} {cap_note!r}: {info!r}")
+            if long_lines:
+                folds_expected = f"{long_lines:,} line{'s' if long_lines > 1 else ''} over {FOLD_LIMIT:,} characters folded"
+                h.check(folds_expected in info, f"{label}: the Segment line does not say {folds_expected!r}: {info!r}")
+                h.check(all(len(p) <= FOLD_LIMIT for p in shown.replace("\n", FOLD).split(FOLD)),
+                        f"{label}: a display paragraph is longer than {FOLD_LIMIT} characters")
+            else:
+                h.check(FOLD not in shown and "folded" not in info, f"{label}: folded without a long line: {info!r}")
+            h.check(probe.slowest <= PROBE_LIMIT,
+                    f"{label}: the slowest of {probe.probes} probes took {probe.slowest * 1000:.0f} ms (> 150 ms), "
+                    f"during {probe.slowest_phase}")
+            summary.append(f"{label} first {first * 1000:.0f} ms, all {render:.1f} s, slowest probe "
+                           f"{probe.slowest * 1000:.0f} ms ({probe.slowest_phase})")
+            print(f"    {summary[-1]}", flush=True)
+        return "; ".join(summary)
+
+    def closing_case(how):
+        def body(t):
+            key = t.key()
+            viewer = t.viewer(key, "--size", str((4 << 20) + 4096))
+            ids = h.assert_resources_present(key)
+            # 4 MiB of short lines and long ones: the longest render of the corpora (1.5 s in release)
+            data = ("x" * 3000 + "\n" * 1000) * 1040
+            path = write(t, "mixed.txt", data.encode())
+            r = subprocess.run([h.CTL, "load", "--key", key, path], capture_output=True, text=True, timeout=30)
+            h.check(r.returncode == 0, f"sharedmemory-ctl load failed: {r.stderr or r.stdout}")
+            h.wait_until("the render to begin", lambda: Atspi.Text.get_text(viewer.text, 0, 3) == "xxx", FIRST_DEADLINE)
+            h.check(Atspi.Text.get_character_count(viewer.text) < len(data), "the render was over before the close")
+            started = time.monotonic()
+            if how == "ctrl+w":
+                keys(viewer, "ctrl+w")
+            elif how == "close button":
+                h.close_window(viewer)
+            else:
+                os.kill(viewer.pid, how)
+            try:
+                code = viewer.proc.wait(CLOSE_DEADLINE + 2)
+            except subprocess.TimeoutExpired:
+                raise h.TestFailure(f"{how}: the viewer still runs {CLOSE_DEADLINE + 2:.0f} s later")
+            took = time.monotonic() - started
+            h.check(took <= CLOSE_DEADLINE, f"{how}: the viewer took {took * 1000:.0f} ms to exit (> 1 s)")
+            h.check(code == 0, f"{how}: exit status {code}")
+            h.assert_resources_gone(key, ids)
+            return f"exited {took * 1000:.0f} ms after {how}"
+        return body
+
+    def test_hard_text_screenshot(t):
+        """Folded long lines (base64, then words), written as PNG for a person to look at."""
+        key = t.key()
+        viewer = t.viewer(key)
+        words = " ".join(f"word{i}" for i in range(500))
+        text = ("a short first line\n" + base64.b64encode(bytes(range(256)) * 6).decode() + "\n" + words
+                + "\nthe end\n")
+        path = write(t, "folded.txt", text.encode())
+        r = subprocess.run([h.CTL, "load", "--key", key, path], capture_output=True, text=True, timeout=30)
+        h.check(r.returncode == 0, f"sharedmemory-ctl load failed: {r.stderr or r.stdout}")
+        h.wait_text("the folded text", viewer.text, lambda s: s.replace(FOLD, "") == text, 5.0)
+        time.sleep(0.5)
+        x, y, w, hgt = h.extents(viewer.frame)
+        out = os.environ.get("SHAREDMEMORY_HARD_SCREENSHOT", os.path.join(h.ROOT, "out", "hard-text.png"))
+        os.makedirs(os.path.dirname(out), exist_ok=True)
+        r = subprocess.run(["import", "-window", "root", "-crop", f"{w}x{hgt}+{x}+{y}", "+repage", out],
+                           capture_output=True, text=True, timeout=30)
+        h.check(r.returncode == 0, f"import failed: {r.stderr}")
+        return f"screenshot: {out}"
+
+    tests = [test_hard_text_responsive, test_hard_text_screenshot]
+    for name, how in (("ctrl_w", "ctrl+w"), ("close_button", "close button"),
+                      ("sigterm", signal.SIGTERM), ("sigint", signal.SIGINT)):
+        case = closing_case(how)
+        case.__name__ = f"test_hard_text_close_{name}"
+        case.__doc__ = f"{how} during the render of 4 MiB on one line: exit within 1 s, nothing left behind."
+        tests.append(case)
+    return tests
