@@ -1,6 +1,11 @@
 import Foundation
+// The fuzz harness (Tests/reliability/fuzz) compiles this file with Localization.swift in one module.
+#if canImport(Localization)
 import Localization
+#endif
+#if canImport(SharedMemory)
 import SharedMemory
+#endif
 
 /// The fixed header of the framed format (docs/PROTOCOL.md). All integers little-endian.
 ///
@@ -48,7 +53,7 @@ struct FramedHeader: Equatable {
         guard raw.count >= size, segmentSize >= size else {
             return .damaged(trn("the segment ({count} byte) is smaller than a framed header ({header} bytes)",
                                 "the segment ({count} bytes) is smaller than a framed header ({header} bytes)", segmentSize)
-                .filling(["header": size.localizedDigits]))
+                .filling(["header": digits(size)]))
         }
         let version = raw.loadUnaligned(fromByteOffset: 8, as: UInt32.self).littleEndian
         guard version == Self.version else {
@@ -64,13 +69,13 @@ struct FramedHeader: Equatable {
         guard payloadLength <= capacity else {
             return .damaged(trn("payload length {length} exceeds the segment's capacity of {count} byte",
                                 "payload length {length} exceeds the segment's capacity of {count} bytes", Int(capacity))
-                .filling(["length": payloadLength.localizedDigits]))
+                .filling(["length": digits(payloadLength)]))
         }
         let originalSize = raw.loadUnaligned(fromByteOffset: 32, as: UInt64.self).littleEndian
         guard originalSize >= payloadLength, originalSize <= UInt64(Int.max) else {
             return .damaged(trn("original size {size} is smaller than the payload ({count} byte)",
                                 "original size {size} is smaller than the payload ({count} bytes)", Int(payloadLength))
-                .filling(["size": originalSize.localizedDigits]))
+                .filling(["size": digits(originalSize)]))
         }
         let nameLength = Int(raw.loadUnaligned(fromByteOffset: 48, as: UInt16.self).littleEndian)
         guard nameLength <= maxNameBytes else {
@@ -114,4 +119,13 @@ struct FramedHeader: Equatable {
         bytes.removeSubrange(end...)
         return bytes
     }
+}
+
+/// The number grouped for the locale (plain in the fuzz harness, which has no SharedMemory).
+private func digits(_ number: some BinaryInteger) -> String {
+    #if canImport(SharedMemory)
+    number.localizedDigits
+    #else
+    "\(number)"
+    #endif
 }
