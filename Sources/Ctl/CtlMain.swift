@@ -1,4 +1,5 @@
 import ArgumentParser
+import Localization
 import SharedMemory
 #if canImport(Glibc)
 import Glibc
@@ -14,6 +15,7 @@ struct RuntimeFailure: Error {
 /// mapping would use 64 (EX_USAGE) for usage errors; we promise 2.
 enum CtlMain {
     static func run() -> Never {
+        Localization.setUp()  // before any message or help text is made
         do {
             var command = try SharedMemoryCtl.parseAsRoot()
             try command.run()
@@ -35,7 +37,7 @@ enum CtlMain {
 
     static func fail(_ message: String) -> Never {
         let oneLine = message.split(whereSeparator: \.isNewline).joined(separator: " ")
-        printError("sharedmemory-ctl: \(oneLine)")
+        printError("sharedmemory-ctl: \(oneLine)")  // notr: the program name before a translated message
         exit(1)
     }
 

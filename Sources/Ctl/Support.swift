@@ -1,3 +1,4 @@
+import Localization
 import SharedMemory
 import SystemPackage
 #if canImport(Glibc)
@@ -48,43 +49,51 @@ func writeAll(_ bytes: [UInt8], to fd: Int32 = 1) throws {
     do {
         _ = try FileDescriptor(rawValue: fd).writeAll(bytes)
     } catch {
-        let name = fd == 1 ? "standard output" : "file descriptor \(fd)"
-        throw RuntimeFailure("cannot write to \(name): \((error as? Errno)?.explanation ?? "\(error)")")
+        let message = fd == 1 ? tr("cannot write to standard output: {error}") : tr("cannot write to file descriptor {fd}: {error}")
+        throw RuntimeFailure(message.filling(["fd": "\(fd)", "error": (error as? Errno)?.explanation ?? "\(error)"]))
     }
 }
 
 enum InfoText {
     static func lines(_ info: SegmentInfo) -> [String] {
         var lines = [
-            "key: \(info.key)",
-            "native key string: \(info.keyString)",
-            "native key: \(info.nativeKey) (\(fileState(info.keyFilePermissions)))",
-            "semaphore native key: \(info.semaphoreNativeKey) (\(fileState(info.semaphoreKeyFilePermissions)))",
+            tr("key: {key}").filling(["key": info.key]),
+            tr("native key string: {key}").filling(["key": info.keyString]),
+            tr("native key: {path} ({file})").filling(["path": info.nativeKey, "file": fileState(info.keyFilePermissions)]),
+            tr("semaphore native key: {path} ({file})")
+                .filling(["path": info.semaphoreNativeKey, "file": fileState(info.semaphoreKeyFilePermissions)]),
         ]
         if let segment = info.segment {
             lines += [
-                "segment: shmid \(segment.id), SysV key \(hex(segment.sysvKey)), permissions \(octal(segment.permissions)), owner uid \(segment.ownerUID)",
-                "size: \(segment.size) bytes",
-                "attached: \(segment.attachedCount)",
-                "creator: pid \(segment.creatorPID) (\(segment.creatorIsAlive ? "alive" : "gone"))",
-                "last attach/detach: pid \(segment.lastPID)",
-                "state: \(segment.isStale ? "stale (nobody attached, creator gone); `create` or `remove` clears it" : "live")",
+                tr("segment: shmid {id}, SysV key {sysvKey}, permissions {mode}, owner uid {owner}").filling([
+                    "id": "\(segment.id)", "sysvKey": hex(segment.sysvKey), "mode": octal(segment.permissions),
+                    "owner": "\(segment.ownerUID)"]),
+                trn("size: {size} byte", "size: {size} bytes", segment.size).filling(["size": segment.size.localizedDigits]),
+                tr("attached: {count}").filling(["count": "\(segment.attachedCount)"]),
+                (segment.creatorIsAlive ? tr("creator: pid {pid} (alive)") : tr("creator: pid {pid} (gone)"))
+                    .filling(["pid": "\(segment.creatorPID)"]),
+                tr("last attach/detach: pid {pid}").filling(["pid": "\(segment.lastPID)"]),
+                segment.isStale ? tr("state: stale (nobody attached, creator gone); `create` or `remove` clears it") : tr("state: live"),
             ]
         } else {
-            lines.append("segment: none")
+            lines.append(tr("segment: none"))
         }
         if let semaphore = info.semaphore {
             let holder = semaphore.value == 0
-                ? "held by pid \(semaphore.lastPID) (\(semaphore.lastPIDIsAlive ? "alive" : "gone"))" : "free"
-            lines.append("semaphore: semid \(semaphore.id), SysV key \(hex(semaphore.sysvKey)), permissions \(octal(semaphore.permissions)), owner uid \(semaphore.ownerUID), value \(semaphore.value), \(holder)")
+                ? (semaphore.lastPIDIsAlive ? tr("held by pid {pid} (alive)") : tr("held by pid {pid} (gone)"))
+                    .filling(["pid": "\(semaphore.lastPID)"])
+                : tr("free")
+            lines.append(tr("semaphore: semid {id}, SysV key {sysvKey}, permissions {mode}, owner uid {owner}, value {value}, {holder}").filling([
+                "id": "\(semaphore.id)", "sysvKey": hex(semaphore.sysvKey), "mode": octal(semaphore.permissions),
+                "owner": "\(semaphore.ownerUID)", "value": "\(semaphore.value)", "holder": holder]))
         } else {
-            lines.append("semaphore: none")
+            lines.append(tr("semaphore: none"))
         }
         return lines
     }
 
     private static func fileState(_ permissions: UInt32?) -> String {
-        permissions.map { "key file \(octal($0))" } ?? "no key file"
+        permissions.map { tr("key file {mode}").filling(["mode": octal($0)]) } ?? tr("no key file")
     }
 
     private static func octal(_ value: UInt32) -> String { "0" + String(value, radix: 8) }

@@ -1,4 +1,5 @@
 import Glibc
+import Localization
 
 /// An app's command line, parsed by GLib into `OptionValues` and checked by `init(_:)`.
 public protocol AppOptions {
@@ -32,6 +33,7 @@ public protocol AppWindow: AnyObject {
 @MainActor
 public func runApp<Window: AppWindow>(id: String, program: String, window: Window.Type,
                                       actions: @escaping @MainActor (Application, Window) -> Void = { _, _ in }) -> Never {
+    Localization.setUp()  // before GTK starts and before any option text is made
     let app = Application(id: id, unique: false, options: Window.Options.definitions,
                           summary: Window.Options.summary)
     let state = AppState<Window>()

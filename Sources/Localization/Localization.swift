@@ -64,13 +64,17 @@ public enum Localization {
 /// The translation of `message` in the user's language (the English text when there is none).
 /// Pass a string literal: `make pot` extracts the arguments of `tr` and `trn` from the sources.
 public func tr(_ message: String) -> String {
-    String(cString: dgettext(Localization.domain, message))
+    // Untranslated, gettext returns the pointer it was given: keep that buffer alive while it is
+    // copied (an implicit String-to-pointer argument is a temporary, gone when the call returns).
+    message.withCString { String(cString: dgettext(Localization.domain, $0)) }
 }
 
 /// The singular or plural translation for `count` (e.g. "{count} byte" / "{count} bytes"),
 /// chosen by the language's plural rule; `{count}` is filled in with the number.
 public func trn(_ singular: String, _ plural: String, _ count: Int) -> String {
-    let form = String(cString: dngettext(Localization.domain, singular, plural, UInt(max(0, count))))
+    let form = singular.withCString { one in
+        plural.withCString { many in String(cString: dngettext(Localization.domain, one, many, UInt(max(0, count)))) }
+    }
     return form.filling(["count": "\(count)"])
 }
 

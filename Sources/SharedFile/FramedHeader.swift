@@ -1,4 +1,11 @@
 import Foundation
+// The fuzz harness (Tests/reliability/fuzz) compiles this file with Localization.swift in one module.
+#if canImport(Localization)
+import Localization
+#endif
+#if canImport(SharedMemory)
+import SharedMemory
+#endif
 
 /// The fixed header of the framed format (docs/PROTOCOL.md). All integers little-endian.
 ///
@@ -44,26 +51,36 @@ struct FramedHeader: Equatable {
     static func decode(_ raw: UnsafeRawBufferPointer, segmentSize: Int) -> Decoded {
         guard raw.count >= magic.count, raw.prefix(magic.count).elementsEqual(magic) else { return .notFramed }
         guard raw.count >= size, segmentSize >= size else {
-            return .damaged("the segment (\(segmentSize) bytes) is smaller than a framed header (\(size) bytes)")
+            return .damaged(trn("the segment ({count} byte) is smaller than a framed header ({header} bytes)",
+                                "the segment ({count} bytes) is smaller than a framed header ({header} bytes)", segmentSize)
+                .filling(["header": digits(size)]))
         }
         let version = raw.loadUnaligned(fromByteOffset: 8, as: UInt32.self).littleEndian
         guard version == Self.version else {
-            return .damaged("unknown format version \(version) (this viewer reads version \(Self.version))")
+            return .damaged(tr("unknown format version {version} (this viewer reads version {supported})")
+                .filling(["version": "\(version)", "supported": "\(Self.version)"]))
         }
         let headerSize = raw.loadUnaligned(fromByteOffset: 12, as: UInt32.self).littleEndian
-        guard headerSize == UInt32(size) else { return .damaged("header size \(headerSize), expected \(size)") }
+        guard headerSize == UInt32(size) else {
+            return .damaged(tr("header size {found}, expected {expected}").filling(["found": "\(headerSize)", "expected": "\(size)"]))
+        }
         let capacity = UInt64(segmentSize - size)
         let payloadLength = raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self).littleEndian
         guard payloadLength <= capacity else {
-            return .damaged("payload length \(payloadLength) exceeds the segment's capacity of \(capacity) bytes")
+            return .damaged(trn("payload length {length} exceeds the segment's capacity of {count} byte",
+                                "payload length {length} exceeds the segment's capacity of {count} bytes", Int(capacity))
+                .filling(["length": digits(payloadLength)]))
         }
         let originalSize = raw.loadUnaligned(fromByteOffset: 32, as: UInt64.self).littleEndian
         guard originalSize >= payloadLength, originalSize <= UInt64(Int.max) else {
-            return .damaged("original size \(originalSize) is smaller than the payload (\(payloadLength) bytes)")
+            return .damaged(trn("original size {size} is smaller than the payload ({count} byte)",
+                                "original size {size} is smaller than the payload ({count} bytes)", Int(payloadLength))
+                .filling(["size": digits(originalSize)]))
         }
         let nameLength = Int(raw.loadUnaligned(fromByteOffset: 48, as: UInt16.self).littleEndian)
         guard nameLength <= maxNameBytes else {
-            return .damaged("file name length \(nameLength) exceeds \(maxNameBytes) bytes")
+            return .damaged(trn("file name length {length} exceeds {count} byte", "file name length {length} exceeds {count} bytes", maxNameBytes)
+                .filling(["length": "\(nameLength)"]))
         }
         return .framed(FramedHeader(
             generation: raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self).littleEndian,
@@ -76,7 +93,7 @@ struct FramedHeader: Equatable {
     /// Writes this header over the first `size` bytes of `segment` (which must hold them). The wake
     /// word is left as it is: waiters in other processes watch it.
     func encode(into segment: UnsafeMutableRawBufferPointer) {
-        precondition(segment.count >= Self.size, "segment smaller than a framed header")
+        precondition(segment.count >= Self.size, "segment smaller than a framed header")  // notr: a programming error
         let header = UnsafeMutableRawBufferPointer(rebasing: segment[0..<Self.size])
         let wake = Self.wakeWordOffset
         UnsafeMutableRawBufferPointer(rebasing: header[0..<wake]).initializeMemory(as: UInt8.self, repeating: 0)
@@ -102,4 +119,13 @@ struct FramedHeader: Equatable {
         bytes.removeSubrange(end...)
         return bytes
     }
+}
+
+/// The number grouped for the locale (plain in the fuzz harness, which has no SharedMemory).
+private func digits(_ number: some BinaryInteger) -> String {
+    #if canImport(SharedMemory)
+    number.localizedDigits
+    #else
+    "\(number)"
+    #endif
 }

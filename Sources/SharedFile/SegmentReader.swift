@@ -1,4 +1,5 @@
 import Foundation
+import Localization
 import SharedMemory
 
 /// The viewer's side of the segment: creates it, then polls it cheaply.
@@ -214,14 +215,15 @@ public final class SegmentReader {
             runWaiter()
         } catch {
             failedRecovery = reason
-            return .failed("The segment for key \"\(key)\" is unreachable: \(reason); "
-                           + "making it again failed (retrying): \(error)")
+            return .failed(tr("The segment for key \"{key}\" is unreachable: {reason}; making it again failed (retrying): {error}")
+                .filling(["key": key, "reason": reason, "error": "\(error)"]))
         }
         failedRecovery = nil
         lastRecovery = reason
         recoveryCount += 1
         switch readLocked() {
-        case .unchanged: return .failed("The segment for key \"\(key)\" was made again: \(reason)")
+        case .unchanged:
+            return .failed(tr("The segment for key \"{key}\" was made again: {reason}").filling(["key": key, "reason": reason]))
         case let other: return other
         }
     }

@@ -1,3 +1,4 @@
+import Localization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -65,11 +66,13 @@ enum KeyFile {
     static func check(_ st: stat, _ path: String) throws {
         guard (st.st_mode & S_IFMT) == S_IFREG else {
             throw SharedMemoryError(.keyError,
-                "key file \(path) is not a regular file; remove it (it was not made by Qt or this library)")
+                tr("key file {path} is not a regular file; remove it (it was not made by Qt or this library)")
+                    .filling(["path": path]))
         }
         guard st.st_uid == geteuid() else {
             throw SharedMemoryError(.permissionDenied,
-                "key file \(path) is owned by uid \(st.st_uid), not by this user (uid \(geteuid())); refusing to use it")
+                tr("key file {path} is owned by uid {owner}, not by this user (uid {uid}); refusing to use it")
+                    .filling(["path": path, "owner": "\(st.st_uid)", "uid": "\(geteuid())"]))
         }
     }
 
@@ -92,13 +95,17 @@ enum KeyFile {
     }
 
     private static func failure(_ err: Int32, _ path: String, making: Bool) -> SharedMemoryError {
-        let call = making ? "open(O_CREAT|O_EXCL|O_NOFOLLOW)" : "open(O_NOFOLLOW)"
+        let call = making ? "open(O_CREAT|O_EXCL|O_NOFOLLOW)" : "open(O_NOFOLLOW)"  // notr
         if err == ELOOP {
             return SharedMemoryError(.permissionDenied,
-                "key file \(path) is a symbolic link; refusing to follow it (remove it if it is not yours)")
+                tr("key file {path} is a symbolic link; refusing to follow it (remove it if it is not yours)")
+                    .filling(["path": path]))
         }
         let code: SharedMemoryError.Code = (err == EACCES || err == EPERM || err == EROFS) ? .permissionDenied : .keyError
+        let message = making
+            ? tr("cannot make key file {path}: {call} failed: {error}")
+            : tr("cannot open key file {path}: {call} failed: {error}")
         return SharedMemoryError(code,
-            "cannot \(making ? "make" : "open") key file \(path): \(call) failed: \(SharedMemoryError.errnoText(err))")
+            message.filling(["path": path, "call": call, "error": SharedMemoryError.errnoText(err)]))
     }
 }

@@ -1,3 +1,5 @@
+import Localization
+
 /// How a program's `--key` becomes a native key (`--key-type`), shared by the two windows and
 /// `sharedmemory-ctl` so that they parse and check keys the same way, before creating anything.
 public enum KeyChoice: String, CaseIterable, Sendable {
@@ -28,15 +30,16 @@ extension NativeIpcKey {
             do {
                 result = try parse(nativeKey)
             } catch {
-                throw SharedMemoryError(.keyError, "--native-key: \(error)")
+                throw SharedMemoryError(.keyError, tr("--native-key: {problem}").filling(["problem": "\(error)"]))
             }
         } else {
-            guard !key.isEmpty else { throw SharedMemoryError(.keyError, "--key: the key is empty; give a non-empty key") }
+            guard !key.isEmpty else { throw SharedMemoryError(.keyError, tr("--key: the key is empty; give a non-empty key")) }
             result = type.nativeKey(for: key)
         }
         if let problem = result.problem {
-            let option = nativeKey == nil ? "--key \"\(key)\" --key-type \(type.rawValue)" : "--native-key"
-            throw SharedMemoryError(.keyError, "\(option): the native key \(result) cannot be used: \(problem)")
+            let option = nativeKey == nil ? "--key \"\(key)\" --key-type \(type.rawValue)" : "--native-key"  // notr: options
+            throw SharedMemoryError(.keyError, tr("{option}: the native key {key} cannot be used: {problem}")
+                .filling(["option": option, "key": "\(result)", "problem": problem]))
         }
         return result
     }
@@ -46,9 +49,9 @@ extension NativeIpcKey {
         if type == .posixRealtime {
             return PosixSegment.problem(with: nativeKey) ?? PosixSegment.problem(with: semaphoreKey.nativeKey)
         }
-        guard type.isSystemV else { return "the key type \(type) does not exist on Linux; use posix or systemv" }
-        if nativeKey.isEmpty { return "the native key is empty" }
-        if nativeKey.utf8.contains(0) { return "the path contains a NUL character" }
+        guard type.isSystemV else { return tr("the key type {type} does not exist on Linux; use posix or systemv").filling(["type": "\(type)"]) }
+        if nativeKey.isEmpty { return tr("the native key is empty") }
+        if nativeKey.utf8.contains(0) { return tr("the path contains a NUL character") }
         return nil
     }
 }

@@ -1,3 +1,5 @@
+import Localization
+
 /// The string form of `QNativeIpcKey` (`toString()` / `fromString()`): a URL-like
 /// `scheme:path[?legacyKey=...]`. Qt builds and parses it with QUrl in tolerant mode; these rules
 /// are the ones a real Qt 6.11 follows (Tests/SharedMemoryTests/QtKeyVectors.swift records them).
@@ -7,8 +9,8 @@ extension NativeIpcKey {
         public let text: String
         public let reason: String
         public var description: String {
-            "\"\(text)\" is not a native IPC key (QNativeIpcKey::toString() form, e.g. posix:/name "
-            + "or systemv:/path): \(reason)"
+            tr("\"{text}\" is not a native IPC key (QNativeIpcKey::toString() form, e.g. posix:/name or systemv:/path): {reason}")
+                .filling(["text": text, "reason": reason])
         }
     }
 
@@ -37,11 +39,11 @@ extension NativeIpcKey {
         let scalars = Array(text.unicodeScalars)
         guard let colon = scalars.firstIndex(of: ":"), colon > 0, isSchemeStart(scalars[0]),
               scalars[1..<colon].allSatisfy(isSchemeCharacter) else {
-            throw fail("it has no scheme (posix:, systemv: or systemv-N:)")
+            throw fail(tr("it has no scheme (posix:, systemv: or systemv-N:)"))
         }
         let scheme = String(String.UnicodeScalarView(scalars[..<colon])).lowercased()
         guard let type = keyType(scheme) else {
-            throw fail("unknown key type \"\(scheme)\"; use posix, systemv or systemv-N (N in 1...255)")
+            throw fail(tr("unknown key type \"{scheme}\"; use posix, systemv or systemv-N (N in 1...255)").filling(["scheme": scheme]))
         }
         var rest = Substring(String(String.UnicodeScalarView(scalars[(colon + 1)...])))
         if let hash = rest.firstIndex(of: "#") { rest = rest[..<hash] }  // a fragment is ignored
@@ -52,7 +54,7 @@ extension NativeIpcKey {
         }
         if rest.hasPrefix("//") {
             let authority = rest.dropFirst(2).prefix { $0 != "/" }
-            guard authority.isEmpty else { throw fail("it names a host or user (\"//\(authority)\"); a key has a path only") }
+            guard authority.isEmpty else { throw fail(tr("it names a host or user (\"//{authority}\"); a key has a path only").filling(["authority": String(authority)])) }
             rest = rest.dropFirst(2)
         }
         var key = NativeIpcKey(percentDecode(rest), type: type)
@@ -60,7 +62,7 @@ extension NativeIpcKey {
             for item in query.split(separator: "&", omittingEmptySubsequences: false) {
                 let name = item.prefix { $0 != "=" }
                 guard percentDecode(name) == "legacyKey" else {
-                    throw fail("unknown query item \"\(item)\"; only legacyKey=... is allowed")
+                    throw fail(tr("unknown query item \"{item}\"; only legacyKey=... is allowed").filling(["item": String(item)]))
                 }
                 let value = percentDecode(item.dropFirst(name.count + (name.count < item.count ? 1 : 0)))
                 key.legacyKey = value.isEmpty ? nil : value

@@ -57,7 +57,7 @@ enum NativeKey {
         let hex = bytes.withUnsafeBufferPointer { buffer -> UnsafeMutablePointer<gchar>? in
             g_compute_checksum_for_data(G_CHECKSUM_SHA1, buffer.baseAddress, gsize(buffer.count))
         }
-        guard let hex else { fatalError("g_compute_checksum_for_data(SHA1) returned NULL") }
+        guard let hex else { fatalError("g_compute_checksum_for_data(SHA1) returned NULL") }  // notr: a programming error
         defer { g_free(hex) }
         return String(cString: hex)
     }

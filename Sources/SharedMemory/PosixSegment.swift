@@ -1,3 +1,4 @@
+import Localization
 import SystemPackage
 #if canImport(Glibc)
 import Glibc
@@ -15,13 +16,16 @@ enum PosixSegment {
     /// Why `name` cannot be a POSIX IPC name, nil when it can: "/" then 1 to 251 bytes (so that
     /// the semaphore's "sem." + name fits NAME_MAX), no further "/", no NUL, not "." or "..".
     static func problem(with name: String) -> String? {
-        guard name.hasPrefix("/") else { return "a POSIX name starts with \"/\"" }
+        guard name.hasPrefix("/") else { return tr("a POSIX name starts with \"/\"") }
         let rest = name.dropFirst()
-        if rest.isEmpty { return "the name after \"/\" is empty" }
-        if rest.contains("/") { return "a POSIX name has no \"/\" after the first character" }
-        if rest.utf8.contains(0) { return "the name contains a NUL character" }
-        if rest == "." || rest == ".." { return "\"\(rest)\" is not a file name" }
-        if rest.utf8.count > 251 { return "the name is \(rest.utf8.count) bytes long; at most 251 fit (NAME_MAX with \"sem.\")" }
+        if rest.isEmpty { return tr("the name after \"/\" is empty") }
+        if rest.contains("/") { return tr("a POSIX name has no \"/\" after the first character") }
+        if rest.utf8.contains(0) { return tr("the name contains a NUL character") }
+        if rest == "." || rest == ".." { return tr("\"{name}\" is not a file name").filling(["name": String(rest)]) }
+        if rest.utf8.count > 251 {
+            return trn("the name is {count} byte long; at most 251 fit (NAME_MAX with \"sem.\")",
+                       "the name is {count} bytes long; at most 251 fit (NAME_MAX with \"sem.\")", rest.utf8.count)
+        }
         return nil
     }
 

@@ -1,3 +1,4 @@
+import Localization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -32,9 +33,9 @@ public struct PosixSegmentInfo: Sendable, Equatable {
 extension SharedMemory {
     /// What exists for a POSIX key; `notFound` when there is neither segment nor semaphore.
     public static func posixInfo(_ key: NativeIpcKey) throws -> PosixSegmentInfo {
-        guard !key.nativeKey.isEmpty else { throw SharedMemoryError(.keyError, "info: the key is empty; give a non-empty key") }
-        guard key.type == .posixRealtime else { throw SharedMemoryError(.keyError, "info: \(key) is not a POSIX key") }
-        if let problem = key.problem { throw SharedMemoryError(.keyError, "info: the key \(key) cannot be used: \(problem)") }
+        guard !key.nativeKey.isEmpty else { throw SharedMemoryError(.keyError, tr("info: the key is empty; give a non-empty key")) }
+        guard key.type == .posixRealtime else { throw SharedMemoryError(.keyError, tr("info: {key} is not a POSIX key").filling(["key": "\(key)"])) }
+        if let problem = key.problem { throw SharedMemoryError(.keyError, tr("info: the key {key} cannot be used: {problem}").filling(["key": "\(key)", "problem": problem])) }
         func object(_ path: String) -> PosixSegmentInfo.Object? {
             MappingScan.identity(ofFile: path).map {
                 PosixSegmentInfo.Object(path: path, size: $0.size, permissions: UInt32($0.permissions),
@@ -51,8 +52,9 @@ extension SharedMemory {
         }
         if info.segment == nil && info.semaphore == nil {
             throw SharedMemoryError(.notFound,
-                "info: nothing exists for key \(key): no \(PosixSegment.filePath(key.nativeKey)), "
-                + "no \(PosixSemaphore.filePath(semaphoreName))")
+                tr("info: nothing exists for key {key}: no {segment}, no {semaphore}").filling([
+                    "key": "\(key)", "segment": PosixSegment.filePath(key.nativeKey),
+                    "semaphore": PosixSemaphore.filePath(semaphoreName)]))
         }
         return info
     }
@@ -64,19 +66,21 @@ extension SharedMemory {
         let info = try posixInfo(key)
         if let segment = info.segment, !segment.mappedBy.isEmpty, !force {
             throw SharedMemoryError(.permissionDenied,
-                "remove: pid \(segment.mappedBy.map(String.init).joined(separator: ", ")) map(s) the segment "
-                + "of key \(key) (\(segment.path)); it is in use, not stale. Stop those processes, or use --force")
+                trn("remove: pid {pids} maps the segment of key {key} ({path}); it is in use, not stale. Stop that process, or use --force",
+                    "remove: pid {pids} map the segment of key {key} ({path}); it is in use, not stale. Stop those processes, or use --force",
+                    segment.mappedBy.count)
+                    .filling(["pids": segment.mappedBy.map(String.init).joined(separator: ", "), "key": "\(key)", "path": segment.path]))
         }
         var failures: [String] = []
         if info.segment != nil, shm_unlink(key.nativeKey) != 0, errno != ENOENT {
-            failures.append("shm_unlink \(key.nativeKey): \(SharedMemoryError.errnoText(errno))")
+            failures.append("shm_unlink \(key.nativeKey): \(SharedMemoryError.errnoText(errno))")  // notr: call, name, system text
         }
         if info.semaphore != nil, sem_unlink(key.semaphoreKey.nativeKey) != 0, errno != ENOENT {
-            failures.append("sem_unlink \(key.semaphoreKey.nativeKey): \(SharedMemoryError.errnoText(errno))")
+            failures.append("sem_unlink \(key.semaphoreKey.nativeKey): \(SharedMemoryError.errnoText(errno))")  // notr: call, name, system text
         }
         if !failures.isEmpty {
             throw SharedMemoryError(failures.contains { $0.contains("EACCES") || $0.contains("EPERM") } ? .permissionDenied : .unknown,
-                                    "remove: key \(key): " + failures.joined(separator: "; "))
+                                    tr("remove: key {key}: {failures}").filling(["key": "\(key)", "failures": failures.joined(separator: "; ")]))
         }
     }
 }

@@ -1,3 +1,4 @@
+import Localization
 import SystemPackage
 #if canImport(Glibc)
 import Glibc
@@ -54,7 +55,7 @@ extension SharedMemory {
     /// What exists for `key`; `notFound` when there is nothing at all (no key file, segment or
     /// semaphore). Never creates anything.
     public static func info(key: String) throws -> SegmentInfo {
-        guard !key.isEmpty else { throw SharedMemoryError(.keyError, "info: the key is empty; give a non-empty key") }
+        guard !key.isEmpty else { throw SharedMemoryError(.keyError, tr("info: the key is empty; give a non-empty key")) }
         return try info(NativeIpcKey.legacy(key))
     }
 
@@ -62,10 +63,10 @@ extension SharedMemory {
     /// have ``posixInfo(_:)``.
     public static func info(_ ipcKey: NativeIpcKey) throws -> SegmentInfo {
         guard !ipcKey.nativeKey.isEmpty else {
-            throw SharedMemoryError(.keyError, "info: the key is empty; give a non-empty key")
+            throw SharedMemoryError(.keyError, tr("info: the key is empty; give a non-empty key"))
         }
         guard ipcKey.type.isSystemV else {
-            throw SharedMemoryError(.keyError, "info: \(ipcKey) is not a System V key")
+            throw SharedMemoryError(.keyError, tr("info: {key} is not a System V key").filling(["key": "\(ipcKey)"]))
         }
         let key = ipcKey.legacyKey ?? ipcKey.description
         let ftokID = Int32(ipcKey.type.rawValue)
@@ -96,7 +97,8 @@ extension SharedMemory {
         if info.segment == nil && info.semaphore == nil
             && info.keyFilePermissions == nil && info.semaphoreKeyFilePermissions == nil {
             throw SharedMemoryError(.notFound,
-                "info: nothing exists for key \"\(key)\": no segment, no semaphore, no key file (\(native))")
+                tr("info: nothing exists for key \"{key}\": no segment, no semaphore, no key file ({path})")
+                    .filling(["key": key, "path": native]))
         }
         return info
     }
@@ -106,7 +108,7 @@ extension SharedMemory {
     /// segment is marked for removal and disappears when they detach. Waits up to `lockTimeout`
     /// for the lock so as not to pull the segment from under a writer; `force` goes on without it.
     public static func remove(key: String, force: Bool, lockTimeout: Duration = .seconds(2)) throws {
-        guard !key.isEmpty else { throw SharedMemoryError(.keyError, "info: the key is empty; give a non-empty key") }
+        guard !key.isEmpty else { throw SharedMemoryError(.keyError, tr("info: the key is empty; give a non-empty key")) }
         try remove(NativeIpcKey.legacy(key), force: force, lockTimeout: lockTimeout)
     }
 
@@ -117,19 +119,21 @@ extension SharedMemory {
         let key = info.key
         if let segment = info.segment, segment.attachedCount > 0, !force {
             throw SharedMemoryError(.permissionDenied,
-                "remove: \(segment.attachedCount) process(es) are attached to the segment for key \"\(key)\" "
-                + "(shmid \(segment.id), creator pid \(segment.creatorPID) "
-                + "\(segment.creatorIsAlive ? "running" : "gone")); it is in use, not stale. "
-                + "Stop those processes, or use --force")
+                trn("remove: {count} process is attached to the segment for key \"{key}\" (shmid {id}, creator pid {pid} {state}); it is in use, not stale. Stop that process, or use --force",
+                    "remove: {count} processes are attached to the segment for key \"{key}\" (shmid {id}, creator pid {pid} {state}); it is in use, not stale. Stop those processes, or use --force",
+                    segment.attachedCount)
+                    .filling(["key": key, "id": "\(segment.id)", "pid": "\(segment.creatorPID)",
+                              "state": ProcessState.word(alive: segment.creatorIsAlive)]))
         }
         var holding = false
         if let semaphore = info.semaphore {
             holding = (try? SystemVSemaphore.change(id: semaphore.id, by: -1, timeout: lockTimeout)) != nil
             if !holding && !force {
-                let holder = semaphore.value == 0 && semaphore.lastPID > 0
-                    ? "pid \(semaphore.lastPID) (\(semaphore.lastPIDIsAlive ? "running" : "gone"))" : "an unknown process"
-                throw SharedMemoryError(.lockError,
-                    "remove: the lock of key \"\(key)\" is held by \(holder); wait for it, or use --force")
+                let message = semaphore.value == 0 && semaphore.lastPID > 0
+                    ? tr("remove: the lock of key \"{key}\" is held by pid {pid} ({state}); wait for it, or use --force")
+                    : tr("remove: the lock of key \"{key}\" is held by an unknown process; wait for it, or use --force")
+                throw SharedMemoryError(.lockError, message.filling([
+                    "key": key, "pid": "\(semaphore.lastPID)", "state": ProcessState.word(alive: semaphore.lastPIDIsAlive)]))
             }
         }
         var failures: [String] = []
@@ -137,28 +141,30 @@ extension SharedMemory {
             do {
                 try SystemVSegment.remove(id: segment.id)
             } catch where error.rawValue != EINVAL && error.rawValue != EIDRM {
-                failures.append("shmctl(IPC_RMID) on shmid \(segment.id): \(SharedMemoryError.errnoText(error.rawValue))")
+                failures.append("shmctl(IPC_RMID) on shmid \(segment.id): \(SharedMemoryError.errnoText(error.rawValue))")  // notr: call and system text
             } catch {}
         }
         if info.keyFilePermissions != nil && !KeyFile.remove(info.nativeKey) {
-            failures.append("unlink \(info.nativeKey): not a regular file of ours, or \(SharedMemoryError.errnoText(errno))")
+            failures.append(tr("unlink {path}: not a regular file of ours, or {error}")
+                .filling(["path": info.nativeKey, "error": SharedMemoryError.errnoText(errno)]))
         }
         // Removing the semaphore while holding it: waiters wake with EIDRM and start afresh.
         if info.semaphoreKeyFilePermissions != nil && !KeyFile.remove(info.semaphoreNativeKey) {
-            failures.append("unlink \(info.semaphoreNativeKey): not a regular file of ours, or \(SharedMemoryError.errnoText(errno))")
+            failures.append(tr("unlink {path}: not a regular file of ours, or {error}")
+                .filling(["path": info.semaphoreNativeKey, "error": SharedMemoryError.errnoText(errno)]))
         }
         if let semaphore = info.semaphore {
             do {
                 try SystemVSemaphore.remove(id: semaphore.id)
             } catch where error.rawValue != EINVAL && error.rawValue != EIDRM {
                 if holding { try? SystemVSemaphore.change(id: semaphore.id, by: 1, timeout: nil) }
-                failures.append("semctl(IPC_RMID) on semid \(semaphore.id): \(SharedMemoryError.errnoText(error.rawValue))")
+                failures.append("semctl(IPC_RMID) on semid \(semaphore.id): \(SharedMemoryError.errnoText(error.rawValue))")  // notr: call and system text
             } catch {}
         }
         if !failures.isEmpty {
             let code: SharedMemoryError.Code = failures.contains { $0.contains("EPERM") || $0.contains("EACCES") }
                 ? .permissionDenied : .unknown
-            throw SharedMemoryError(code, "remove: key \"\(key)\": " + failures.joined(separator: "; "))
+            throw SharedMemoryError(code, tr("remove: key \"{key}\": {failures}").filling(["key": key, "failures": failures.joined(separator: "; ")]))
         }
     }
 }

@@ -1,3 +1,4 @@
+import Localization
 import SystemPackage
 #if canImport(Glibc)
 import Glibc
@@ -30,7 +31,7 @@ extension SharedMemory {
     /// Releases the lock taken by this instance; `lockError` when it does not hold it.
     public func unlock() throws {
         guard lockedByMe else {
-            throw SharedMemoryError(.lockError, "unlock: this SharedMemory for key \"\(key)\" does not hold the lock")
+            throw SharedMemoryError(.lockError, tr("unlock: this SharedMemory for key \"{key}\" does not hold the lock").filling(["key": key]))
         }
         lockedByMe = false
         try semaphoreRelease()
@@ -43,7 +44,7 @@ extension SharedMemory {
                             _ body: (UnsafeMutableRawBufferPointer) throws -> R) throws -> R {
         guard isAttached else {
             throw SharedMemoryError(.notFound,
-                "withLock: this SharedMemory for key \"\(key)\" is not attached; create or attach first")
+                tr("withLock: this SharedMemory for key \"{key}\" is not attached; create or attach first").filling(["key": key]))
         }
         if let timeout {
             guard try lock(timeout: timeout) else { throw lockTimedOut("withLock", timeout) }
@@ -67,7 +68,7 @@ extension SharedMemory {
     /// by whoever created it.
     func semaphoreHandle() throws -> Int32 {
         if semaphoreID >= 0 { return semaphoreID }
-        guard !key.isEmpty else { throw SharedMemoryError(.keyError, "lock: the key is empty; give a non-empty key") }
+        guard !key.isEmpty else { throw SharedMemoryError(.keyError, tr("lock: the key is empty; give a non-empty key")) }
         let file = try KeyFile.make(semaphoreNativeKey, ftokID: ftokID)
         do throws(Errno) {
             let (id, created) = try SystemVSemaphore.open(sysvKey: file.sysvKey)
@@ -85,7 +86,7 @@ extension SharedMemory {
         } catch {
             if file.created { KeyFile.remove(semaphoreNativeKey) }
             throw SharedMemoryError.fromErrno(error.rawValue, call: "semget/semctl(SETVAL)",
-                "lock: cannot get the semaphore for key \"\(key)\" (\(semaphoreNativeKey))")
+                tr("lock: cannot get the semaphore for key \"{key}\" ({path})").filling(["key": key, "path": semaphoreNativeKey]))
         }
     }
 
@@ -117,14 +118,14 @@ extension SharedMemory {
                 while try !posix.semaphore.wait(timeout: .seconds(1)) {
                     if posix.semaphore.isAbandoned {
                         throw SharedMemoryError(.lockError,
-                            "lock: the lock of key \"\(key)\" (\(posix.semaphore.filePath)) is taken and no process has it "
-                            + "open: a process was killed holding it. \(posixHolderDescription(posix))")
+                            tr("lock: the lock of key \"{key}\" ({path}) is taken and no process has it open: a process was killed holding it. {holder}")
+                                .filling(["key": key, "path": posix.semaphore.filePath, "holder": posixHolderDescription(posix)]))
                     }
                 }
                 return true
             } catch let error as SystemPackage.Errno {
                 throw SharedMemoryError.fromErrno(error.rawValue, call: "sem_open/sem_clockwait",
-                    "lock: the semaphore for key \"\(key)\" (\(posix.semaphore.filePath))")
+                    tr("lock: the semaphore for key \"{key}\" ({path})").filling(["key": key, "path": posix.semaphore.filePath]))
             }
         }
         let clock = ContinuousClock()
@@ -156,8 +157,8 @@ extension SharedMemory {
 
     private func lockFailure(_ err: Int32) -> SharedMemoryError {
         SharedMemoryError(.lockError,
-            "lock: semop on the semaphore for key \"\(key)\" (\(semaphoreNativeKey)) failed: "
-            + SharedMemoryError.errnoText(err))
+            tr("lock: semop on the semaphore for key \"{key}\" ({path}) failed: {error}")
+                .filling(["key": key, "path": semaphoreNativeKey, "error": SharedMemoryError.errnoText(err)]))
     }
 
     /// semop(+1, SEM_UNDO) (EINTR retried by `SystemCall`). A semaphore removed meanwhile has nothing left
@@ -168,7 +169,7 @@ extension SharedMemory {
                 try posix.semaphore.post()
             } catch {
                 throw SharedMemoryError.fromErrno(error.rawValue, call: "sem_post",
-                    "unlock: the semaphore for key \"\(key)\" (\(posix.semaphore.filePath))")
+                    tr("unlock: the semaphore for key \"{key}\" ({path})").filling(["key": key, "path": posix.semaphore.filePath]))
             }
             return
         }
@@ -180,7 +181,8 @@ extension SharedMemory {
             createdSemaphore = false
         } catch {
             throw SharedMemoryError(.lockError,
-                "unlock: semop on the semaphore for key \"\(key)\" (\(semaphoreNativeKey)) failed: \(error.explanation)")
+                tr("unlock: semop on the semaphore for key \"{key}\" ({path}) failed: {error}")
+                    .filling(["key": key, "path": semaphoreNativeKey, "error": error.explanation]))
         }
     }
 
@@ -221,32 +223,37 @@ extension SharedMemory {
 
     func lockTimedOut(_ call: String, _ timeout: Duration) -> SharedMemoryError {
         SharedMemoryError(.lockError,
-            "\(call): timed out after \(Self.describe(timeout)) waiting for the lock of key \"\(key)\" "
-            + "(\(semaphoreNativeKey)); \(holderDescription())")
+            tr("{call}: timed out after {time} waiting for the lock of key \"{key}\" ({path}); {holder}")
+                .filling(["call": call, "time": Self.describe(timeout), "key": key, "path": semaphoreNativeKey,
+                          "holder": holderDescription()]))
     }
 
     /// Who holds the lock, from GETPID (the last process that changed the value).
     func holderDescription() -> String {
         if let posix { return posixHolderDescription(posix) }
         guard semaphoreID >= 0, let status = try? SystemVSemaphore.status(id: semaphoreID) else {
-            return "the holder is unknown"
+            return tr("the holder is unknown")
         }
-        guard status.value == 0, status.lastPID > 0 else { return "the holder is unknown" }
-        let alive = ProcessState.isAlive(status.lastPID)
-        return "it is held by pid \(status.lastPID) (\(alive ? "running" : "gone"))"
-            + (alive ? "; stop that process if it is stuck" : "")
+        guard status.value == 0, status.lastPID > 0 else { return tr("the holder is unknown") }
+        let message = ProcessState.isAlive(status.lastPID)
+            ? tr("it is held by pid {pid} (running); stop that process if it is stuck")
+            : tr("it is held by pid {pid} (gone)")
+        return message.filling(["pid": "\(status.lastPID)"])
     }
 
     static func describe(_ duration: Duration) -> String {
         let (seconds, attoseconds) = duration.components
         let milliseconds = seconds * 1000 + attoseconds / 1_000_000_000_000_000
-        return milliseconds % 1000 == 0 ? "\(milliseconds / 1000) s" : "\(milliseconds) ms"
+        return milliseconds % 1000 == 0
+            ? tr("{seconds} s").filling(["seconds": (milliseconds / 1000).localizedDigits])
+            : tr("{milliseconds} ms").filling(["milliseconds": milliseconds.localizedDigits])
     }
 
     private func checkNotLocked(_ call: String) throws {
         if lockedByMe {
             throw SharedMemoryError(.lockError,
-                "\(call): this SharedMemory for key \"\(key)\" already holds the lock (it is not recursive)")
+                tr("{call}: this SharedMemory for key \"{key}\" already holds the lock (it is not recursive)")
+                    .filling(["call": call, "key": key]))
         }
     }
 }

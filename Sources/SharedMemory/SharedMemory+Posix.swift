@@ -1,3 +1,4 @@
+import Localization
 import SystemPackage
 #if canImport(Glibc)
 import Glibc
@@ -54,7 +55,8 @@ extension SharedMemory {
                     fd = try PosixSegment.open(posix.segmentName, readOnly: access == .readOnly)
                 } catch {
                     if error == .noSuchFileOrDirectory { throw notFound("attach") }
-                    throw posixFailure(error, call: "shm_open", "attach: cannot open the segment")
+                    throw posixFailure(error, call: "shm_open",
+                        tr("attach: cannot open the segment for key \"{key}\" ({path})").filling(["key": key, "path": nativeKey]))
                 }
                 try posixMap(posix, fd, access: access, call: "attach")
             }
@@ -99,13 +101,15 @@ extension SharedMemory {
             try posix.semaphore.open()
         } catch {
             throw posixFailure(error, call: "sem_open(O_CREAT|O_EXCL, 0600, 1)",
-                               "\(call): cannot open the lock's semaphore \(posix.semaphore.filePath)")
+                               tr("{call}: cannot open the lock's semaphore {path} for key \"{key}\" ({native})")
+                                   .filling(["call": call, "path": posix.semaphore.filePath, "key": key, "native": nativeKey]))
         }
         if let identity = MappingScan.identity(ofFile: posix.semaphore.filePath), identity.ownerUID != geteuid() {
             posix.semaphore.close()
             throw SharedMemoryError(.permissionDenied,
-                "\(call): the lock's semaphore \(posix.semaphore.filePath) for key \"\(key)\" is owned by uid "
-                + "\(identity.ownerUID), not by this user (uid \(geteuid())); refusing to use it")
+                tr("{call}: the lock's semaphore {path} for key \"{key}\" is owned by uid {owner}, not by this user (uid {uid}); refusing to use it")
+                    .filling(["call": call, "path": posix.semaphore.filePath, "key": key,
+                              "owner": "\(identity.ownerUID)", "uid": "\(geteuid())"]))
         }
     }
 
@@ -121,24 +125,34 @@ extension SharedMemory {
                 let mappers = MappingScan.mappers(of: existing, excluding: nil)
                 guard mappers.isEmpty, existing.ownerUID == geteuid(),
                       existing.permissions == PosixSegment.creationMode else {
-                    let who = mappers.isEmpty ? "owned by uid \(existing.ownerUID), mode \(String(existing.permissions, radix: 8))"
-                        : "mapped by pid \(mappers.map(String.init).joined(separator: ", "))"
-                    throw SharedMemoryError(.alreadyExists,
-                        "create: a segment for key \"\(key)\" already exists (\(path), \(existing.size) bytes, \(who)); "
-                        + "attach to it instead, or stop the process that holds it")
+                    let message = mappers.isEmpty
+                        ? trn("create: a segment for key \"{key}\" already exists ({path}, {size} byte, owned by uid {owner}, mode {mode}); attach to it instead, or stop the process that holds it",
+                              "create: a segment for key \"{key}\" already exists ({path}, {size} bytes, owned by uid {owner}, mode {mode}); attach to it instead, or stop the process that holds it",
+                              existing.size)
+                        : trn("create: a segment for key \"{key}\" already exists ({path}, {size} byte, mapped by pid {pids}); attach to it instead, or stop the process that holds it",
+                              "create: a segment for key \"{key}\" already exists ({path}, {size} bytes, mapped by pid {pids}); attach to it instead, or stop the process that holds it",
+                              existing.size)
+                    throw SharedMemoryError(.alreadyExists, message.filling([
+                        "key": key, "path": path, "size": existing.size.localizedDigits, "owner": "\(existing.ownerUID)",
+                        "mode": String(existing.permissions, radix: 8), "pids": mappers.map(String.init).joined(separator: ", ")]))
                 }
                 PosixSegment.unlink(posix.segmentName)  // a leftover: nobody maps it
             } catch {
-                let what = "create: cannot create a segment of \(size) bytes for key \"\(key)\" (\(path))"
+                let values: KeyValuePairs = ["size": size.localizedDigits, "key": key, "path": path, "error": error.explanation]
                 if error == .invalidArgument || error == .fileTooLarge || error == .noSpace {
-                    throw SharedMemoryError(.invalidSize, "\(what): \(error.explanation); the size is outside the system limits "
-                        + "(or /dev/shm is full: see `df /dev/shm`)")
+                    throw SharedMemoryError(.invalidSize,
+                        trn("create: cannot create a segment of {size} byte for key \"{key}\" ({path}): {error}; the size is outside the system limits (or /dev/shm is full: see `df /dev/shm`)",
+                            "create: cannot create a segment of {size} bytes for key \"{key}\" ({path}): {error}; the size is outside the system limits (or /dev/shm is full: see `df /dev/shm`)",
+                            size).filling(values))
                 }
-                throw posixFailure(error, call: "shm_open/ftruncate", what)
+                throw posixFailure(error, call: "shm_open/ftruncate",
+                    trn("create: cannot create a segment of {size} byte for key \"{key}\" ({path})",
+                        "create: cannot create a segment of {size} bytes for key \"{key}\" ({path})", size).filling(values))
             }
         }
         throw SharedMemoryError(.alreadyExists,
-            "create: the segment for key \"\(key)\" (\(path)) keeps reappearing; another process is creating it")
+            tr("create: the segment for key \"{key}\" ({path}) keeps reappearing; another process is creating it")
+                .filling(["key": key, "path": path]))
     }
 
     private func posixMap(_ posix: PosixState, _ fd: FileDescriptor, access: AccessMode, call: String) throws {
@@ -147,13 +161,14 @@ extension SharedMemory {
             // /dev/shm is shared by every user: unlike Qt, never use what someone else put there.
             guard owner == geteuid() else {
                 throw SharedMemoryError(.permissionDenied,
-                    "\(call): the segment for key \"\(key)\" (\(PosixSegment.filePath(posix.segmentName))) is owned by "
-                    + "uid \(owner), not by this user (uid \(geteuid())); refusing to use it")
+                    tr("{call}: the segment for key \"{key}\" ({path}) is owned by uid {owner}, not by this user (uid {uid}); refusing to use it")
+                        .filling(["call": call, "key": key, "path": PosixSegment.filePath(posix.segmentName),
+                                  "owner": "\(owner)", "uid": "\(geteuid())"]))
             }
             guard size > 0 else {
                 throw SharedMemoryError(.invalidSize,
-                    "\(call): the segment for key \"\(key)\" (\(PosixSegment.filePath(posix.segmentName))) has size 0; "
-                    + "its creator did not finish making it. Remove it with `sharedmemory-ctl remove`")
+                    tr("{call}: the segment for key \"{key}\" ({path}) has size 0; its creator did not finish making it. Remove it with `sharedmemory-ctl remove`")
+                        .filling(["call": call, "key": key, "path": PosixSegment.filePath(posix.segmentName)]))
             }
             address = try PosixSegment.map(fd, size: size, readOnly: access == .readOnly)
             mappedSize = size
@@ -162,7 +177,8 @@ extension SharedMemory {
             accessMode = access
         } catch let error as SystemPackage.Errno {
             try? fd.close()
-            throw posixFailure(error, call: "fstat/mmap", "\(call): cannot map the segment")
+            throw posixFailure(error, call: "fstat/mmap",
+                tr("{call}: cannot map the segment for key \"{key}\" ({path})").filling(["call": call, "key": key, "path": nativeKey]))
         } catch {
             try? fd.close()
             throw error
@@ -188,20 +204,22 @@ extension SharedMemory {
     }
 
     func posixFailure(_ error: SystemPackage.Errno, call: String, _ what: String) -> SharedMemoryError {
-        SharedMemoryError.fromErrno(error.rawValue, call: call,
-            "\(what.hasSuffix(")") ? what : what + " for key \"\(key)\" (\(nativeKey))")")
+        SharedMemoryError.fromErrno(error.rawValue, call: call, what)
     }
 
     /// What a lock timeout says with a POSIX semaphore: it records no holder, so name who has it
     /// open and how to repair a lock that a killed process left taken.
     func posixHolderDescription(_ posix: PosixState) -> String {
-        var text = "a POSIX semaphore does not record its holder"
+        var holder = tr("a POSIX semaphore does not record its holder")
         if let identity = MappingScan.identity(ofFile: posix.semaphore.filePath) {
             let others = MappingScan.mappers(of: identity)
-            text += others.isEmpty ? "; no other process has it open, so its holder is gone"
-                : "; processes that have it open: pid \(others.map(String.init).joined(separator: ", "))"
+            holder = others.isEmpty
+                ? tr("a POSIX semaphore does not record its holder; no other process has it open, so its holder is gone")
+                : tr("a POSIX semaphore does not record its holder; processes that have it open: pid {pids}")
+                    .filling(["pids": others.map(String.init).joined(separator: ", ")])
         }
-        return text + ". If a process was killed while holding it (Qt never gives it back then), repair it with "
-            + "`sharedmemory-ctl repair --native-key '\(ipcKey)'` once its users are stopped"
+        // TRANSLATORS: {holder} is one of the "a POSIX semaphore does not record its holder…" sentences.
+        return tr("{holder}. If a process was killed while holding it (Qt never gives it back then), repair it with `sharedmemory-ctl repair --native-key '{key}'` once its users are stopped")
+            .filling(["holder": holder, "key": "\(ipcKey)"])
     }
 }

@@ -1,3 +1,4 @@
+import Localization
 import SystemPackage
 #if canImport(Glibc)
 import Glibc
@@ -16,28 +17,29 @@ extension SharedMemory {
         if let posix {
             guard isAttached else { return nil }
             let path = PosixSegment.filePath(posix.segmentName)
-            guard let identity = MappingScan.identity(ofFile: path) else { return "its name \(path) was unlinked" }
-            return identity.inode == posix.inode ? nil : "its name \(path) now names another segment"
+            guard let identity = MappingScan.identity(ofFile: path) else { return tr("its name {path} was unlinked").filling(["path": path]) }
+            return identity.inode == posix.inode ? nil : tr("its name {path} now names another segment").filling(["path": path])
         }
         guard isAttached, segmentID >= 0 else { return nil }
         let status: SegmentStatus
         do {
             status = try SystemVSegment.status(id: segmentID)
         } catch {
-            return "the segment (shmid \(segmentID)) is gone: \(SharedMemoryError.errnoText(error.rawValue))"
+            return tr("the segment (shmid {id}) is gone: {error}")
+                .filling(["id": "\(segmentID)", "error": SharedMemoryError.errnoText(error.rawValue)])
         }
         if status.isMarkedForRemoval {
-            return "the segment (shmid \(segmentID)) was removed by another process (ipcrm or IPC_RMID)"
+            return tr("the segment (shmid {id}) was removed by another process (ipcrm or IPC_RMID)").filling(["id": "\(segmentID)"])
         }
         let file: KeyFile.Resolved?
         do {
             file = try KeyFile.resolve(nativeKey, create: false, ftokID: ftokID)
         } catch {
-            return "its key file \(nativeKey) is no longer usable: \(error)"
+            return tr("its key file {path} is no longer usable: {problem}").filling(["path": nativeKey, "problem": "\(error)"])
         }
-        guard let file else { return "its key file \(nativeKey) was deleted" }
+        guard let file else { return tr("its key file {path} was deleted").filling(["path": nativeKey]) }
         guard file.sysvKey == status.sysvKey else {
-            return "its key file \(nativeKey) was replaced (it now names another SysV key)"
+            return tr("its key file {path} was replaced (it now names another SysV key)").filling(["path": nativeKey])
         }
         return nil
     }

@@ -1,3 +1,4 @@
+import Localization
 import SystemPackage
 #if canImport(Glibc)
 import Glibc
@@ -24,7 +25,7 @@ extension SharedMemory {
     public static func repairLock(_ key: NativeIpcKey, force: Bool) throws -> LockRepair {
         let memory = SharedMemory(nativeKey: key)
         if let problem = memory.keyProblem {
-            throw SharedMemoryError(.keyError, "repair: the key \(key) cannot be used: \(problem)")
+            throw SharedMemoryError(.keyError, tr("repair: the key {key} cannot be used: {problem}").filling(["key": "\(key)", "problem": problem]))
         }
         guard let posix = memory.posix else { return try repairSystemVLock(memory, force: force) }
         let semaphorePath = posix.semaphore.filePath
@@ -33,8 +34,9 @@ extension SharedMemory {
             let users = MappingScan.mappers(of: segment, excluding: nil)
             if !users.isEmpty {
                 throw SharedMemoryError(.lockError,
-                    "repair: pid \(users.map(String.init).joined(separator: ", ")) map(s) the segment of key \(key); "
-                    + "one of them may hold the lock. Stop them first, or use --force if you are sure none holds it")
+                    trn("repair: pid {pids} maps the segment of key {key}; it may hold the lock. Stop it first, or use --force if you are sure it does not hold it",
+                        "repair: pid {pids} map the segment of key {key}; one of them may hold the lock. Stop them first, or use --force if you are sure none holds it",
+                        users.count).filling(["pids": users.map(String.init).joined(separator: ", "), "key": "\(key)"]))
             }
         }
         // Opened without creating: sem_open(name, 0).
@@ -42,7 +44,8 @@ extension SharedMemory {
             try posix.semaphore.openExisting()
         } catch {
             if error == .noSuchFileOrDirectory { return .noSemaphore }
-            throw memory.posixFailure(error, call: "sem_open", "repair: cannot open the semaphore \(semaphorePath)")
+            throw memory.posixFailure(error, call: "sem_open", tr("repair: cannot open the semaphore {path} for key \"{key}\" ({native})")
+                .filling(["path": semaphorePath, "key": memory.key, "native": memory.nativeKey]))
         }
         defer { posix.semaphore.close() }
         // Taking it proves it was free; give it straight back.
@@ -53,7 +56,8 @@ extension SharedMemory {
         do {
             try posix.semaphore.post()
         } catch {
-            throw memory.posixFailure(error, call: "sem_post", "repair: cannot release the semaphore \(semaphorePath)")
+            throw memory.posixFailure(error, call: "sem_post", tr("repair: cannot release the semaphore {path} for key \"{key}\" ({native})")
+                .filling(["path": semaphorePath, "key": memory.key, "native": memory.nativeKey]))
         }
         return .released
     }
@@ -65,14 +69,14 @@ extension SharedMemory {
         guard status.value == 0 else { return .wasFree }
         if !force && ProcessState.isAlive(status.lastPID) {
             throw SharedMemoryError(.lockError,
-                "repair: the lock of key \(memory.ipcKey) is held by pid \(status.lastPID), which is running; "
-                + "stop it, or use --force")
+                tr("repair: the lock of key {key} is held by pid {pid}, which is running; stop it, or use --force")
+                    .filling(["key": "\(memory.ipcKey)", "pid": "\(status.lastPID)"]))
         }
         do {
             try SystemVSemaphore.setValue(id: id, 1)
         } catch {
             throw SharedMemoryError.fromErrno(error.rawValue, call: "semctl(SETVAL)",
-                "repair: cannot release the semaphore of key \(memory.ipcKey)")
+                tr("repair: cannot release the semaphore of key {key}").filling(["key": "\(memory.ipcKey)"]))
         }
         return .released
     }

@@ -1,3 +1,4 @@
+import Localization
 import SystemPackage
 #if canImport(Glibc)
 import Glibc
@@ -117,7 +118,8 @@ public final class SharedMemory {
         guard !nativeKey.isEmpty else { throw emptyKey("create") }
         guard size > 0 else {
             throw SharedMemoryError(.invalidSize,
-                "create: size \(size) for key \"\(key)\" is not allowed; the size must be at least 1 byte")
+                tr("create: size {size} for key \"{key}\" is not allowed; the size must be at least 1 byte")
+                    .filling(["size": size.localizedDigits, "key": key]))
         }
         guard !isAttached else { throw alreadyAttached("create") }
         try checkKey("create")
@@ -169,7 +171,7 @@ public final class SharedMemory {
                 } catch {
                     if error.rawValue == ENOENT { throw notFound("attach") }
                     throw SharedMemoryError.fromErrno(error.rawValue, call: "shmget",
-                        "attach: cannot open the segment for key \"\(key)\" (\(nativeKey))")
+                        tr("attach: cannot open the segment for key \"{key}\" ({path})").filling(["key": key, "path": nativeKey]))
                 }
                 try map(id: id, access: access, call: "attach")
             }
@@ -244,16 +246,18 @@ public final class SharedMemory {
             }
             guard Self.isStale(existing) else {
                 throw SharedMemoryError(.alreadyExists,
-                    "create: a segment for key \"\(key)\" already exists (\(nativeKey), shmid \(existing.id), "
-                    + "\(existing.attachedCount) process(es) attached, creator pid \(existing.creatorPID) "
-                    + "\(ProcessState.isAlive(existing.creatorPID) ? "running" : "gone")); "
-                    + "attach to it instead, or stop the process that holds it")
+                    trn("create: a segment for key \"{key}\" already exists ({path}, shmid {id}, {count} process attached, creator pid {pid} {state}); attach to it instead, or stop the process that holds it",
+                        "create: a segment for key \"{key}\" already exists ({path}, shmid {id}, {count} processes attached, creator pid {pid} {state}); attach to it instead, or stop the process that holds it",
+                        Int(existing.attachedCount))
+                        .filling(["key": key, "path": nativeKey, "id": "\(existing.id)", "pid": "\(existing.creatorPID)",
+                                  "state": ProcessState.word(alive: ProcessState.isAlive(existing.creatorPID))]))
             }
             // A crashed creator's leftover: nobody attached, nobody to come back for it.
             try? SystemVSegment.remove(id: existing.id)
         }
         throw SharedMemoryError(.alreadyExists,
-            "create: the segment for key \"\(key)\" (\(nativeKey)) keeps reappearing; another process is creating it")
+            tr("create: the segment for key \"{key}\" ({path}) keeps reappearing; another process is creating it")
+                .filling(["key": key, "path": nativeKey]))
     }
 
     /// Stale: nobody attached, creator gone, and it looks like ours (same owner, mode 0600), so
@@ -270,14 +274,15 @@ public final class SharedMemory {
         } catch {
             if error.rawValue == EINVAL || error.rawValue == EIDRM { throw notFound(call) }
             throw SharedMemoryError.fromErrno(error.rawValue, call: "shmat",
-                "\(call): cannot map the segment for key \"\(key)\" (\(nativeKey))")
+                tr("{call}: cannot map the segment for key \"{key}\" ({path})").filling(["call": call, "key": key, "path": nativeKey]))
         }
         do {
             mappedSize = try SystemVSegment.status(id: id).size
         } catch {
             try? SystemVSegment.detach(pointer)
             throw SharedMemoryError.fromErrno(error.rawValue, call: "shmctl(IPC_STAT)",
-                "\(call): cannot read the size of the segment for key \"\(key)\" (\(nativeKey))")
+                tr("{call}: cannot read the size of the segment for key \"{key}\" ({path})")
+                    .filling(["call": call, "key": key, "path": nativeKey]))
         }
         address = pointer
         segmentID = id
@@ -297,13 +302,20 @@ public final class SharedMemory {
     }
 
     private func createFailure(_ err: Int32, size: Int) -> SharedMemoryError {
-        let what = "create: cannot create a segment of \(size) bytes for key \"\(key)\" (\(nativeKey))"
+        let values: KeyValuePairs = ["size": size.localizedDigits, "key": key, "path": nativeKey,
+                                     "error": SharedMemoryError.errnoText(err),
+                                     "limit": SystemVSegment.maximumSize()?.localizedDigits ?? ""]
         if err == EINVAL {
-            let limit = SystemVSegment.maximumSize().map { " (kernel.shmmax is \($0))" } ?? ""
-            return SharedMemoryError(.invalidSize,
-                "\(what): shmget failed: \(SharedMemoryError.errnoText(err)); the size is outside the system limits\(limit)")
+            let message = SystemVSegment.maximumSize() == nil
+                ? trn("create: cannot create a segment of {size} byte for key \"{key}\" ({path}): shmget failed: {error}; the size is outside the system limits",
+                      "create: cannot create a segment of {size} bytes for key \"{key}\" ({path}): shmget failed: {error}; the size is outside the system limits", size)
+                : trn("create: cannot create a segment of {size} byte for key \"{key}\" ({path}): shmget failed: {error}; the size is outside the system limits (kernel.shmmax is {limit})",
+                      "create: cannot create a segment of {size} bytes for key \"{key}\" ({path}): shmget failed: {error}; the size is outside the system limits (kernel.shmmax is {limit})", size)
+            return SharedMemoryError(.invalidSize, message.filling(values))
         }
-        return SharedMemoryError.fromErrno(err, call: "shmget", what)
+        return SharedMemoryError.fromErrno(err, call: "shmget",
+            trn("create: cannot create a segment of {size} byte for key \"{key}\" ({path})",
+                "create: cannot create a segment of {size} bytes for key \"{key}\" ({path})", size).filling(values))
     }
 
     /// Qt 6's System V `platformSafeKey` puts the key file in the runtime directory, which Qt makes
@@ -317,22 +329,23 @@ public final class SharedMemory {
     /// keyError for a key that cannot work, before anything is created.
     private func checkKey(_ call: String) throws {
         if let keyProblem {
-            throw SharedMemoryError(.keyError, "\(call): the key \(ipcKey) cannot be used: \(keyProblem)")
+            throw SharedMemoryError(.keyError, tr("{call}: the key {key} cannot be used: {problem}")
+                .filling(["call": call, "key": "\(ipcKey)", "problem": keyProblem]))
         }
     }
 
     func notFound(_ call: String) -> SharedMemoryError {
         SharedMemoryError(.notFound,
-            "\(call): the shared memory segment for key \"\(key)\" (\(nativeKey)) does not exist; "
-            + "the process that creates it (e.g. the `sharedmemory` viewer) must be started first")
+            tr("{call}: the shared memory segment for key \"{key}\" ({path}) does not exist; the process that creates it (e.g. the `sharedmemory` viewer) must be started first")
+                .filling(["call": call, "key": key, "path": nativeKey]))
     }
 
     private func emptyKey(_ call: String) -> SharedMemoryError {
-        SharedMemoryError(.keyError, "\(call): the key is empty; give a non-empty key")
+        SharedMemoryError(.keyError, tr("{call}: the key is empty; give a non-empty key").filling(["call": call]))
     }
 
     private func alreadyAttached(_ call: String) -> SharedMemoryError {
         SharedMemoryError(.alreadyExists,
-            "\(call): this SharedMemory for key \"\(key)\" is already attached; detach first")
+            tr("{call}: this SharedMemory for key \"{key}\" is already attached; detach first").filling(["call": call, "key": key]))
     }
 }

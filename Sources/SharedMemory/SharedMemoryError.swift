@@ -1,3 +1,4 @@
+import Localization
 import SystemPackage
 #if canImport(Glibc)
 import Glibc
@@ -57,8 +58,10 @@ extension SharedMemoryError {
         case ENOSPC, ENOMEM, EMFILE, ENFILE: code = .outOfResources
         default: code = .unknown
         }
-        var message = "\(what): \(call) failed: \(errnoText(err))"
-        if let hint { message += ". " + hint }
-        return SharedMemoryError(code, message)
+        let message = hint == nil
+            // TRANSLATORS: {what} says what was being done, {call} is a system call, {error} the system's text.
+            ? tr("{what}: {call} failed: {error}")
+            : tr("{what}: {call} failed: {error}. {hint}")
+        return SharedMemoryError(code, message.filling(["what": what, "call": call, "error": errnoText(err), "hint": hint ?? ""]))
     }
 }

@@ -14,7 +14,7 @@ public struct SharedWord: @unchecked Sendable {
 
     /// Views the 4 bytes at `address` (4-byte aligned) as the word.
     public init(_ address: UnsafeMutableRawPointer) {
-        precondition(Int(bitPattern: address) % 4 == 0, "a futex word must be 4-byte aligned")
+        precondition(Int(bitPattern: address) % 4 == 0, "a futex word must be 4-byte aligned")  // notr: a programming error
         self.address = address.assumingMemoryBound(to: UInt32.self)
     }
 

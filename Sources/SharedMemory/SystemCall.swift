@@ -29,7 +29,7 @@ extension SystemPackage.Errno {
     public var explanation: String {
         let text = String(cString: strerror(rawValue))
         if let name = errnoNames[rawValue] { return "\(text) (\(name))" }
-        return "\(text) (errno \(rawValue))"
+        return "\(text) (errno \(rawValue))"  // notr: the system's own text and number
     }
 }
 

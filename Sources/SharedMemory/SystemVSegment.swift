@@ -1,4 +1,5 @@
 import SystemPackage
+import Localization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -88,5 +89,11 @@ enum ProcessState {
         guard let close = line.lastIndex(of: ")") else { return true }
         let state = line[line.index(after: close)...].first { $0 != " " }
         return state != "Z" && state != "X"
+    }
+
+    /// "running" or "gone", for a message's "(pid 123 {state})".
+    static func word(alive: Bool) -> String {
+        // TRANSLATORS: the state of a process in parentheses after its pid: "(creator pid 123 running)".
+        alive ? tr("running") : tr("gone")
     }
 }

@@ -1,4 +1,5 @@
 import GtkSupport
+import Localization
 import SharedFile
 
 /// The viewer window: an info line and the segment's content, refreshed when a writer wakes the
@@ -35,13 +36,13 @@ final class ViewerWindow: AppWindow {
         reader = BackgroundReader(key: key, size: options.size, nativeKey: options.ipcKey) { snapshot, segmentSize in
             Self.display(snapshot, key: key, segmentSize: segmentSize)
         }
-        window = Window(application: application, title: "Shared Memory", width: 720, height: 520,
+        window = Window(application: application, title: tr("Shared Memory"), width: 720, height: 520,
                         iconName: "org.sharedmemorygtk.Viewer", iconFile: SourceTree.iconFile)
 
-        info.setAccessibleName("Segment")
+        info.setAccessibleName(tr("Segment"))
         info.setSelectable(true)
         info.setWrap(true)
-        content.setAccessibleName("File content")
+        content.setAccessibleName(tr("File content"))
 
         let column = Box(vertical: true, spacing: 8)
         column.setMargins(12)
@@ -72,7 +73,7 @@ final class ViewerWindow: AppWindow {
     /// Opens on the reader's thread: creating or attaching may wait for the lock. Results come back
     /// through the main loop.
     private func open() {
-        info.text = "Key \(options.key) · opening the segment…"
+        info.text = tr("Key {key} · opening the segment…").filling(["key": options.key])
         reader.open({ [weak self] opened in
             MainLoop.wakeFromAnyThread { self?.opened(opened) }
         }, updated: { [weak self] in
@@ -84,13 +85,15 @@ final class ViewerWindow: AppWindow {
         guard !closed else { return }
         switch opened {
         case .failed(let error):
-            let message = "Unable to create or attach to the shared memory segment \"\(options.key)\":\n\(error)"
-            Console.error("sharedmemory: \(message)")
-            info.text = "Key \(options.key) · not attached"
+            let message = tr("Unable to create or attach to the shared memory segment \"{key}\":\n{error}")
+                .filling(["key": options.key, "error": "\(error)"])
+            Console.error("sharedmemory: \(message)")  // notr: the program name before a translated message
+            info.text = tr("Key {key} · not attached").filling(["key": options.key])
             content.setText(message)
             exitStatus = 1
         case .opened(let size):
-            shownInfo = "Key \(options.key) · segment \(size) bytes"
+            shownInfo = trn("Key {key} · segment {size} byte", "Key {key} · segment {size} bytes", size)
+                .filling(["key": options.key, "size": size.localizedDigits])
             info.text = shownInfo   // before the first poll's render: handed over in that order
             schedulePolling()
         }
@@ -124,8 +127,8 @@ final class ViewerWindow: AppWindow {
         if let message = update.failure {
             if message != failure {
                 failure = message
-                Console.error("sharedmemory: \(message)")
-                info.text = shownInfo + "\nCannot read the segment: " + message
+                Console.error("sharedmemory: \(message)")  // notr: the program name before a translated message
+                info.text = tr("{info}\nCannot read the segment: {problem}").filling(["info": shownInfo, "problem": message])
             }
         } else {
             clearFailure()
@@ -136,8 +139,8 @@ final class ViewerWindow: AppWindow {
     /// Says so when a poll had to make the segment again (ipcrm, a deleted key file): what was
     /// shown is gone, and loaders now write to the new segment.
     private func reportRecovery(_ reason: String) {
-        let note = "segment made again (\(reason))"
-        Console.error("sharedmemory: \(note)")
+        let note = tr("segment made again ({reason})").filling(["reason": reason])
+        Console.error("sharedmemory: \(note)")  // notr: the program name before a translated message
         shownInfo += " · " + note
         info.text = shownInfo
     }

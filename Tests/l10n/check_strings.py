@@ -71,11 +71,15 @@ def main():
                 continue
             text = open(path, encoding="utf-8").read()
             lines = text.split("\n")
+            singular_end = -1  # where the last `trn(` singular literal ended
             for line, start, literal in literals(text):
+                before = text[max(0, start - 6):start]
+                # trn's plural: the literal right after its singular (which may hold parentheses).
+                is_plural = singular_end >= 0 and re.fullmatch(r"\s*,\s*", text[singular_end:start]) is not None
+                singular_end = start + len(literal) if re.search(r"\btrn\($", before) else -1
                 if not WORDS.search(literal):
                     continue
-                before = text[max(0, start - 6):start]
-                if re.search(r"\btrn?\($", before) or re.search(r"\btrn\([^()]*,\s*$", text[max(0, start - 200):start]):
+                if re.search(r"\btrn?\($", before) or is_plural:
                     continue
                 if "// notr" in lines[line - 1] or "// notr" in lines[min(line, len(lines) - 1)] and literal.startswith('"""'):
                     continue

@@ -8,11 +8,13 @@ root="$(cd "$here/../../.." && pwd)"
 out="${1:-$root/.build-fuzz}"
 mkdir -p "$out"
 model=("$root"/Sources/SharedFile/{FramedHeader,SegmentContent,Snapshot,DisplayText,LineFolding,ChangeDetector}.swift)
+# Its messages go through gettext (tr/trn), compiled into the same module.
+model+=("$root"/Sources/Localization/Localization.swift)
 # The seeded generator the unit tests use too.
 model+=("$root"/Tests/TestSupport/SplitMix64.swift)
 glib=()
 for flag in $(pkg-config --cflags glib-2.0); do glib+=(-Xcc "$flag"); done
-common=(-I "$root/Sources/CGLib" "${glib[@]}" -module-name FuzzModel -parse-as-library)
+common=(-I "$root/Sources/CGLib" -I "$root/Sources/CIntl" "${glib[@]}" -module-name FuzzModel -parse-as-library)
 newer() { [ ! -e "$1" ] || [ -n "$(find "${model[@]}" "$here"/*.swift -newer "$1" 2>/dev/null)" ]; }
 if newer "$out/fuzz-loop"; then
   swiftc -O "${common[@]}" "${model[@]}" "$here/FuzzCore.swift" "$here/FuzzLoop.swift" -o "$out/fuzz-loop"
