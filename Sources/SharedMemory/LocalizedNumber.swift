@@ -8,8 +8,8 @@ extension BinaryInteger {
     public var localizedDigits: String {
         withVaList([Int64(clamping: self)]) { arguments in
             var buffer = [CChar](repeating: 0, count: 40)
-            _ = vsnprintf(&buffer, buffer.count, "%'lld", arguments)  // notr
-            return String(cString: buffer)
+            let count = vsnprintf(&buffer, buffer.count, "%'lld", arguments)  // notr
+            return String(decoding: buffer.prefix(max(0, Int(count))).map { UInt8(bitPattern: $0) }, as: UTF8.self)
         }
     }
 }
