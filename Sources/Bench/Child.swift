@@ -1,5 +1,7 @@
 import Foundation
 import Glibc
+import SharedMemory
+import SystemPackage
 
 /// A spawned process whose stderr we read line by line (the viewer's `--trace` goes there);
 /// its stdout goes to /dev/null.
@@ -18,7 +20,7 @@ final class Child {
     init(_ path: String, _ arguments: [String]) throws {
         self.path = path
         var fds: [Int32] = [-1, -1]
-        guard makePipe(&fds) else { throw Failure(description: "pipe: \(String(cString: strerror(errno)))") }
+        guard makePipe(&fds) else { throw Failure(description: "pipe: \(Errno(rawValue: errno).explanation)") }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -31,7 +33,7 @@ final class Child {
         close(fds[1])
         guard status == 0 else {
             close(fds[0])
-            throw Failure(description: "cannot start \(path): \(String(cString: strerror(status)))")
+            throw Failure(description: "cannot start \(path): \(Errno(rawValue: status).explanation)")
         }
         pid = child
         stderrFD = fds[0]
@@ -55,13 +57,12 @@ final class Child {
             let left = deadline - monotonicNanoseconds()
             guard left > 0 else { return nil }
             var entry = pollfd(fd: stderrFD, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&entry, 1, Int32(min(left / 1_000_000 + 1, 1000)))
-            if ready < 0, errno == EINTR { continue }
+            // EINTR: poll again with the time left.
+            let ready = (try? SystemCall.retrying { poll(&entry, 1, Int32(min(left / 1_000_000 + 1, 1000))) }.get()) ?? 0
             guard ready > 0 else { continue }
             var chunk = [UInt8](repeating: 0, count: 4096)
-            let count = chunk.withUnsafeMutableBytes { read(stderrFD, $0.baseAddress, 4096) }
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else { return nil }  // EOF: the child closed stderr (exited)
+            let count = (try? SystemCall.retrying { chunk.withUnsafeMutableBytes { read(stderrFD, $0.baseAddress, 4096) } }.get()) ?? 0
+            guard count > 0 else { return nil }  // EOF (the child closed stderr: it exited) or an error
             pending += chunk[0..<count]
         }
     }
@@ -141,13 +142,12 @@ func runCapturing(_ path: String, _ arguments: [String]) -> (status: Int32, outp
     var output: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 4096)
     while true {
-        let count = chunk.withUnsafeMutableBytes { read(fds[0], $0.baseAddress, 4096) }
-        if count < 0, errno == EINTR { continue }
+        let count = (try? SystemCall.retrying { chunk.withUnsafeMutableBytes { read(fds[0], $0.baseAddress, 4096) } }.get()) ?? 0
         if count <= 0 { break }
         output += chunk[0..<count]
     }
     var status: Int32 = 0
-    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    _ = SystemCall.retrying { waitpid(pid, &status, 0) }
     return ((status & 0x7f) == 0 ? (status >> 8) & 0xff : -1, String(decoding: output, as: UTF8.self))
 }
 

@@ -3,8 +3,8 @@ import Glibc
 import SharedFile
 
 /// An 8 MiB text file: time to the first screen and to the whole (capped) text, and the longest
-/// main-loop gap meanwhile. The last two need trace lines the viewer may not print yet (see
-/// docs/PERFORMANCE.md, "Trace lines the bench reads"); without them the figure is reported missing.
+/// main-loop gap meanwhile, from the viewer's trace lines (docs/PERFORMANCE.md, "Trace lines the
+/// bench reads"); a viewer that does not print them gets the figure reported missing.
 struct LargeText {
     let effort: Effort
     let workspace: Workspace

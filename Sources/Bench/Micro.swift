@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 import SharedFile
 import SharedMemory
+import SystemPackage
 
 /// Library figures, no display needed: the lock against raw semop, and loads against memcpy.
 struct Micro {
@@ -34,7 +35,7 @@ struct Micro {
     /// on a private semaphore.
     func semopPair() throws -> Figure {
         let id = semget(0 /* IPC_PRIVATE */, 1, IPC_CREAT | 0o600)
-        guard id >= 0 else { throw Child.Failure(description: "semget(IPC_PRIVATE): \(String(cString: strerror(errno)))") }
+        guard id >= 0 else { throw Child.Failure(description: "semget(IPC_PRIVATE): \(Errno(rawValue: errno).explanation)") }
         defer { _ = csysv_sem_remove(id) }
         guard csysv_sem_setval(id, 1) == 0 else { throw Child.Failure(description: "semctl(SETVAL) failed") }
         var down = sembuf(sem_num: 0, sem_op: -1, sem_flg: Int16(SEM_UNDO))

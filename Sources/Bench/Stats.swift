@@ -21,6 +21,7 @@ func sleepMilliseconds(_ milliseconds: Double) {
     var request = timespec(tv_sec: Int(milliseconds / 1000),
                            tv_nsec: Int((milliseconds.truncatingRemainder(dividingBy: 1000)) * 1_000_000))
     var remaining = timespec()
+    // On EINTR, sleep what is left (SystemCall.retrying would restart the whole request).
     while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
 }
 

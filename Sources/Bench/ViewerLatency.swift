@@ -36,7 +36,7 @@ struct ViewerLatency {
             }
             session.child.terminate()
 
-            let render = Figure("render_\(item.label)_ms", "viewer render time from its trace (render_us: poll start to text in buffer), \(item.label)",
+            let render = Figure("render_\(item.label)_ms", "viewer render time from its trace (render_us: poll start on the reader's thread to text in buffer), \(item.label)",
                                 unit: "ms", samples: renders,
                                 note: renders.isEmpty ? "the viewer's render trace line has no render_us field" : nil)
                 .against(floorFigure)

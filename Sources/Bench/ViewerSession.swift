@@ -25,7 +25,7 @@ struct TraceLine {
     /// g_get_monotonic_time of the line, in nanoseconds (same clock as `monotonicNanoseconds`).
     var nanoseconds: Int64? { fields["t_us"].flatMap { Int64($0) }.map { $0 * 1000 } }
     var generation: String? { fields["generation"] }
-    /// nil or "render" for the per-render line; other events (first-chunk, mapped, tick-gap) say so.
+    /// nil or "render" for the per-render line; other events (first-chunk, mapped, ticks, scrolled-end) say so.
     var event: String? { fields["event"] }
     var isRender: Bool { event == nil || event == "render" }
     func microseconds(_ field: String) -> Double? { fields[field].flatMap { Double($0) } }
@@ -87,7 +87,7 @@ final class ViewerSession {
         return found
     }
 
-    /// Trace lines that are not render lines (first-chunk, tick-gap...), in order.
+    /// Trace lines that are not render lines (first-chunk, ticks...), in order.
     var events: [TraceLine] = []
 
     /// Reads stderr lines for `seconds`, keeping trace events; stops early once `done` holds for one.

@@ -1,5 +1,7 @@
 import Foundation
 import Glibc
+import SharedMemory
+import SystemPackage
 
 /// How many repetitions each figure gets: `--quick` only proves every figure can be measured.
 struct Effort: Sendable {
@@ -39,7 +41,7 @@ final class Workspace {
             mkdtemp(buffer.baseAddress!).map { String(cString: $0) }
         }
         guard let made else {
-            throw Child.Failure(description: "mkdtemp in \(base): \(String(cString: strerror(errno)))")
+            throw Child.Failure(description: "mkdtemp in \(base): \(Errno(rawValue: errno).explanation)")
         }
         directory = URL(fileURLWithPath: made)
     }
