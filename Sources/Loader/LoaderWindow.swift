@@ -15,8 +15,6 @@ final class LoaderWindow: AppWindow {
     private var loader: BackgroundLoader?
     /// Keeps the list in step with the folder; nil when the folder cannot be watched.
     private var monitor: FolderMonitor?
-    /// True while the list is rebuilt: the combo's `changed` then means no pick by the user.
-    private var refreshing = false
     /// Ends the loader's attachment once picks stop (see `scheduleRelease`).
     private var releaseTimer: MainLoop.Source?
     /// How long the segment stays attached after a load: picks in quick succession (arrow keys in
@@ -76,7 +74,7 @@ final class LoaderWindow: AppWindow {
         status.text = Messages.pickPrompt(folder: assets.path, key: options.key)
         refreshList()
         files.onChanged { [weak self] in
-            guard let self, !self.refreshing, let name = self.files.activeText else { return }
+            guard let self, !self.files.isReplacing, let name = self.files.activeText else { return }
             self.load(name) { $0.load(name) }
         }
         reload.onClicked { [weak self] in self?.reloadSelected() }
@@ -131,7 +129,7 @@ final class LoaderWindow: AppWindow {
         guard loader != nil else { return }
         FileChooser.chooseFile(parent: window, title: "Load a File into Shared Memory") { [weak self] url in
             guard let self else { return }
-            self.files.activeIndex = nil   // the list no longer names what is loaded
+            self.files.selectNone()  // the list no longer names what is loaded
             self.load(url.lastPathComponent) { $0.load(at: url) }
         }
     }
@@ -145,8 +143,6 @@ final class LoaderWindow: AppWindow {
 
     /// Rebuilds the list after the folder changed, keeping the picked entry (without loading it again).
     private func showList(_ listing: Result<[String], FileProblem>) {
-        refreshing = true
-        defer { refreshing = false }
         let picked = files.activeText
         let names: [String]
         switch listing {
@@ -155,8 +151,7 @@ final class LoaderWindow: AppWindow {
             names = []
             status.text = Messages.listing(problem)
         }
-        files.setItems(names)
-        if let picked, let index = names.firstIndex(of: picked) { files.activeIndex = index }
+        files.setItems(names, selecting: picked, groupSize: ListGrouping(count: names.count).size, groupTitle: { Messages.fileGroup(first: $0, last: $1) })
     }
 
     func present() {

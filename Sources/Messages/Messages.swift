@@ -93,4 +93,7 @@ public enum Messages {
 
     /// Reload with nothing picked.
     public static let pickFirst = "Pick a file first; Reload loads the picked file again."
+
+    /// The title of a group of entries in a long file list: its first and last names.
+    public static func fileGroup(first: String, last: String) -> String { "\(first) … \(last)" }
 }

@@ -370,10 +370,12 @@ def wait_text(what, acc, pred, timeout):
 
 
 def combo_items(combo):
-    menu = next((c for c in (combo.get_child_at_index(i) for i in range(combo.get_child_count()))
-                 if c is not None and c.get_role() == Atspi.Role.MENU), None)
-    check(menu is not None, "the File combo has no menu child")
-    return [menu.get_child_at_index(i).get_name() for i in range(menu.get_child_count())]
+    """The combo's top-level entries (a long list's group titles), from its menu or list popup."""
+    popup = next((c for c in (combo.get_child_at_index(i) for i in range(combo.get_child_count()))
+                  if c is not None and c.get_role() in (Atspi.Role.MENU, Atspi.Role.TABLE, Atspi.Role.TREE_TABLE)), None)
+    check(popup is not None, "the File combo has no menu or list child")
+    rows = (popup.get_child_at_index(i) for i in range(popup.get_child_count()))
+    return [r.get_name() for r in rows if r is not None and r.get_role() != Atspi.Role.TABLE_COLUMN_HEADER]
 
 
 # --------------------------------------------------------------------------- processes and windows
@@ -823,6 +825,71 @@ def test_lock_starvation(t):
     return f"slowest probe {max(held[0], recovering[0]) * 1000:.1f} ms (lock held: {held[1]}; recovery: {recovering[1]})"
 
 
+def press(key_name):
+    """Types one key (by X keysym name) into the focused window."""
+    keysyms = {"End": 0xff57, "Escape": 0xff1b, "space": 0x20, "plus": 0x2b, "Return": 0xff0d, "ISO_Left_Tab": 0xfe20}
+    Atspi.generate_keyboard_event(keysyms[key_name], None, Atspi.KeySynthType.SYM)
+
+
+def combo_last_item(combo):
+    """The name of the combo's last top-level row (one AT-SPI call, not one per row)."""
+    popup = combo.get_child_at_index(0)
+    last = popup.get_child_at_index(popup.get_child_count() - 1) if popup is not None else None
+    return last.get_name() if last is not None else ""
+
+
+def pick_last_of_last_group():
+    """In the combo's popped-up list: the last group, opened, its last file, picked."""
+    for key_name in ("End", "plus", "End", "Return"):
+        press(key_name)
+        time.sleep(0.05)
+
+
+def test_ten_thousand_files(t):
+    """10,000 files in --assets: the window is up within a second, the list follows without a main-loop
+    stall over 100 ms (listing, popup, End key, folder change), End loads the last file, and a file
+    added to the folder is listed within a second."""
+    assets = os.path.join(t.tmp, "assets")
+    os.makedirs(assets)
+    for i in range(10000):
+        with open(os.path.join(assets, f"file-{i:05d}.txt"), "w") as f:
+            f.write(f"file {i}\n")
+    key = t.key()
+    viewer = t.viewer(key)
+    started = time.monotonic()
+    loader = t.loader(key, assets=assets)
+    up = time.monotonic() - started
+    check(up < 1.0, f"the loader window took {up:.2f} s to appear")
+    widgets = [("loader status", lambda: text_of(loader.status)), ("loader list", lambda: combo_last_item(loader.combo))]
+    listing = probe_worst(widgets, 1.0)
+    groups = wait_until("the grouped list", lambda: (lambda g: len(g) == 100 and g)(combo_items(loader.combo)), 3.0)
+    check(groups[-1] == "file-09900.txt … file-09999.txt", f"last group is {groups[-1]!r}")
+    # The combo was empty (insensitive) when the window came up, so the focus is on Reload.
+    press("ISO_Left_Tab")
+    press("space")   # pops the list up
+    popup = probe_worst(widgets, 0.5)
+    started = time.monotonic()
+    pick_last_of_last_group()
+    expect_loaded(loader, viewer, "file-09999.txt", b"file 9999\n", started)
+    with open(os.path.join(assets, "file-10000.txt"), "w") as f:
+        f.write("file 10000\n")
+    added = time.monotonic()
+    wait_until("the added file in the list", lambda: combo_last_item(loader.combo).endswith("file-10000.txt"), 3.0)
+    shown = time.monotonic() - added
+    change = probe_worst(widgets, 0.5)
+    check(shown < 1.0, f"the added file was listed after {shown:.2f} s")
+    started = time.monotonic()
+    press("space")
+    pick_last_of_last_group()
+    expect_loaded(loader, viewer, "file-10000.txt", b"file 10000\n", started)
+    for what, worst in (("listing", listing), ("popup", popup)):
+        check(worst[0] < 0.1, f"{worst[1]} took {worst[0] * 1000:.0f} ms to answer during the {what}")
+    # Not checked yet (issue 14, open): right after a folder change a probe can wait over a second.
+    return (f"window up {up * 1000:.0f} ms, added file listed {shown * 1000:.0f} ms, slowest probe "
+            f"listing {listing[0] * 1000:.1f} ms, popup {popup[0] * 1000:.1f} ms, "
+            f"folder change {change[0] * 1000:.1f} ms (not checked)")
+
+
 def test_close_loader_then_sigterm_viewer(t):
     """Loader closed like a window manager closes it, viewer ended by SIGTERM: nothing left."""
     key = t.key()
@@ -962,6 +1029,11 @@ TESTS = [
     test_screenshot,
 ]
 
+# Run only when named in GUI_TESTS: they still fail (issue 14, open).
+PENDING = [
+    test_ten_thousand_files,   # a folder change with 10,000 files: the list can take seconds to show it
+]
+
 
 def run_cases(cases, expected=(TestFailure,)):
     """Runs each (label, test_name, body) case in a fresh Test: `body(t)` may return a summary.
@@ -998,8 +1070,9 @@ def main():
     print(f"GUI tests: binaries from {BIN}, DISPLAY={os.environ.get('DISPLAY')}")
     x11()  # waits until the X server accepts connections
     only = [n for n in os.environ.get("GUI_TESTS", "").split(",") if n]
-    names = [(fn.__name__[len("test_"):], fn) for fn in TESTS]
-    return run_cases([(name, name, fn) for name, fn in names if not only or name in only])
+    names = [(fn.__name__[len("test_"):], fn) for fn in TESTS + PENDING]
+    return run_cases([(name, name, fn) for name, fn in names
+                      if name in only or (not only and fn not in PENDING)])
 
 
 if __name__ == "__main__":
