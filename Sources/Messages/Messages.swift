@@ -11,6 +11,9 @@ public enum Messages {
         switch outcome {
         case .loaded(let name, let report):
             return loaded(name, report)
+        case .nothingStored(let name, let report):
+            return "Unable to load file \(name): the segment has no room for any of its \(report.total) bytes."
+                + "\n" + biggerSegment(report)
         case .fileProblem(let name, let problem):
             return "Unable to open file: " + fileProblem(name, problem)
         case .readFailed(let name, let error, let stored):
@@ -42,8 +45,30 @@ public enum Messages {
             : " (truncated: \(report.written) of \(report.total) bytes)"
         text += report.stoppedAtNUL
             ? "\nThe segment uses the Qt example's text format, which ends at the file's first NUL byte."
-            : "\nThe segment is too small; start the viewer with a larger --size to load it whole."
+            : "\n" + biggerSegment(report)
         return text
+    }
+
+    /// The advice for a file the segment cannot hold: the exact --size that would hold it.
+    private static func biggerSegment(_ report: WriteReport) -> String {
+        guard !report.totalIsLowerBound else {
+            return "The segment is too small; start the viewer with a larger --size to load it whole."
+        }
+        let needed = SegmentLimits.sizeNeeded(forFileOf: report.total, format: report.format)
+        guard needed <= SegmentLimits.maximumSize else {
+            return "The segment is too small, and the file is larger than the largest segment (\(ByteCount.format(SegmentLimits.maximumSize)))."
+        }
+        return "The segment is too small; start the viewer with --size \(needed) or more to load it whole."
+    }
+
+    /// Why a segment size is refused, for the viewer's and `sharedmemory-ctl create`'s --size.
+    public static func sizeProblem(_ problem: SizeProblem) -> String {
+        switch problem {
+        case .tooSmall(let size, let minimum):
+            "--size \(size) is too small: the segment needs at least \(minimum) bytes (a \(SegmentLimits.headerSize)-byte header and some content)"
+        case .tooLarge(let size, let maximum):
+            "--size \(size) is larger than the allowed \(ByteCount.formatExact(maximum))"
+        }
     }
 
     /// Why `name` could not be opened (after "Unable to open file: ").

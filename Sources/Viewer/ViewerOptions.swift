@@ -1,4 +1,5 @@
 import GtkSupport
+import Messages
 import SharedFile
 
 /// The viewer's command line, parsed by GLib and checked here.
@@ -6,9 +7,6 @@ struct ViewerOptions: AppOptions {
     var key = SegmentKey.default
     var size = 1 << 20
     var trace = false
-
-    /// Larger segments are refused as a probable typo rather than reserving that much memory.
-    static let maxSize = 1 << 30
 
     static let summary = """
         Creates a System V shared memory segment (compatible with Qt's QSharedMemory) and shows \
@@ -29,9 +27,9 @@ struct ViewerOptions: AppOptions {
     init(_ values: OptionValues) throws {
         key = try values.nonEmptyString("key") ?? SegmentKey.default
         if let size = values.int64("size") {
-            guard size > 0 else { throw InvalidOption("--size must be at least 1 byte, got \(size)") }
-            guard size <= Self.maxSize else {
-                throw InvalidOption("--size \(size) is larger than the allowed \(Self.maxSize) bytes (1 GiB)")
+            // Too small for the framed header and some content, or larger than the one limit.
+            if let problem = SegmentLimits.problem(framedSize: Int(clamping: size)) {
+                throw InvalidOption(Messages.sizeProblem(problem))
             }
             self.size = Int(size)
         }

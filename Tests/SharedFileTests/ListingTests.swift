@@ -19,7 +19,7 @@ struct ListingTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("listing-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        for i in 0..<2_000 { FileManager.default.createFile(atPath: folder.appendingPathComponent("f\(i)").path, contents: nil) }
+        for i in 0..<2_000 { _ = FileManager.default.createFile(atPath: folder.appendingPathComponent("f\(i)").path, contents: nil) }
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("sub"), withIntermediateDirectories: false)
         try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("out").path, withDestinationPath: "/etc/hostname")
         try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("in").path, withDestinationPath: "f1")

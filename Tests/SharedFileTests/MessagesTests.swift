@@ -12,7 +12,7 @@ import Testing
                 == "Loaded file a.txt to shared memory")
         #expect(Messages.status(.loaded(name: "big", report: WriteReport(format: .framed, written: 10, total: 30)))
                 == "Loaded file big to shared memory (truncated: 10 of 30 bytes)"
-                + "\nThe segment is too small; start the viewer with a larger --size to load it whole.")
+                + "\nThe segment is too small; start the viewer with --size 350 or more to load it whole.")
         let stream = WriteReport(format: .framed, written: 10, total: 11, totalIsLowerBound: true)
         #expect(Messages.status(.loaded(name: "stdin", report: stream)).hasPrefix(
             "Loaded file stdin to shared memory (truncated: 10 bytes, the input is longer)"))
