@@ -73,6 +73,7 @@ struct Bench: ParsableCommand {
         group("sharedmemory-ctl load against cp") {
             try CtlLoad(effort: effort, workspace: workspace, ctl: directory + "/sharedmemory-ctl").run()
         }
+        group("assets folder listing") { try Listing(effort: effort, workspace: workspace).run() }
         if !skipGUI {
             group("change-to-display latency") { try ViewerLatency(effort: effort, workspace: workspace, viewer: viewerPath).run() }
             group("viewer idle cost") { try ViewerIdle(effort: effort, workspace: workspace, viewer: viewerPath).run() }
