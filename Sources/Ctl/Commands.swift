@@ -141,7 +141,13 @@ struct Remove: ParsableCommand {
     var force = false
 
     func run() throws {
-        let before = try SharedMemory.info(key: options.key)
+        let before: SegmentInfo
+        do {
+            before = try SharedMemory.info(key: options.key)
+        } catch let error as SharedMemoryError where error.code == .notFound {
+            // Said for remove, not as the info command's error.
+            throw RuntimeFailure(Messages.nothingToRemove(key: options.key, nativeKey: SharedMemory(key: options.key).nativeKey))
+        }
         try SharedMemory.remove(key: options.key, force: force)
         var removed: [String] = []
         if let segment = before.segment { removed.append("segment shmid \(segment.id)") }

@@ -15,6 +15,9 @@ final class LoaderWindow: AppWindow {
     private var loader: BackgroundLoader?
     /// Keeps the list in step with the folder; nil when the folder cannot be watched.
     private var monitor: FolderMonitor?
+    /// The last file picked in the list: Reload loads it again even once it left the list (deleted
+    /// or renamed), so that it says the file is gone rather than "pick a file first".
+    private var lastPicked: String?
     /// Ends the loader's attachment once picks stop (see `scheduleRelease`).
     private var releaseTimer: MainLoop.Source?
     /// How long the segment stays attached after a load: picks in quick succession (arrow keys in
@@ -75,6 +78,7 @@ final class LoaderWindow: AppWindow {
         refreshList()
         files.onChanged { [weak self] in
             guard let self, !self.files.isReplacing, let name = self.files.activeText else { return }
+            self.lastPicked = name
             self.load(name) { $0.load(name) }
         }
         reload.onClicked { [weak self] in self?.reloadSelected() }
@@ -117,7 +121,7 @@ final class LoaderWindow: AppWindow {
     /// Loads the selected file again: picking the same entry does not emit `changed`.
     func reloadSelected() {
         guard loader != nil else { return }
-        guard let name = files.activeText else {
+        guard let name = files.activeText ?? lastPicked else {
             status.text = Messages.pickFirst
             return
         }
@@ -130,6 +134,7 @@ final class LoaderWindow: AppWindow {
         FileChooser.chooseFile(parent: window, title: "Load a File into Shared Memory") { [weak self] url in
             guard let self else { return }
             self.files.selectNone()  // the list no longer names what is loaded
+            self.lastPicked = nil
             self.load(url.lastPathComponent) { $0.load(at: url) }
         }
     }

@@ -121,4 +121,9 @@ public enum Messages {
 
     /// The title of a group of entries in a long file list: its first and last names.
     public static func fileGroup(first: String, last: String) -> String { "\(first) … \(last)" }
+
+    /// `sharedmemory-ctl remove` found nothing for the key.
+    public static func nothingToRemove(key: String, nativeKey: String) -> String {
+        "nothing to remove for key \"\(key)\": no segment, no semaphore and no key file \(nativeKey)"
+    }
 }

@@ -681,6 +681,28 @@ def test_reload_and_folder_changes(t):
     check(framed_generation(key) == generation_before, "refreshing the list loaded the file again")
 
 
+def test_reload_after_the_file_was_deleted(t):
+    """Reload after the picked file was deleted says the file is gone, not "Pick a file first"."""
+    assets = os.path.join(t.tmp, "assets")
+    os.makedirs(assets)
+    for name in ("gone.txt", "stays.txt"):
+        with open(os.path.join(assets, name), "w") as f:
+            f.write(name + "\n")
+    key = t.key()
+    viewer = t.viewer(key)
+    loader = t.loader(key, assets)
+    started = time.monotonic()
+    t.pick(loader, "gone.txt")
+    expect_loaded(loader, viewer, "gone.txt", b"gone.txt\n", started)
+    os.unlink(os.path.join(assets, "gone.txt"))
+    wait_until("the deleted file to leave the list", lambda: combo_items(loader.combo) == ["stays.txt"], 3.0)
+    reload_button = loader.widget("Reload", Atspi.Role.PUSH_BUTTON)
+    check(Atspi.Action.do_action(reload_button, 0), "AT-SPI could not click Reload")
+    wait_text("the file-gone status", loader.status,
+              lambda s: s.startswith("Unable to open file: gone.txt: No such file or directory"), 2.0)
+    check(text_of(viewer.text) == "gone.txt\n", "the failed reload changed the viewer")
+
+
 def file_dialog(loader):
     """Clicks "Other file" and returns the file chooser the loader opens."""
     check(Atspi.Action.do_action(loader.widget("Other file", Atspi.Role.PUSH_BUTTON), 0),
@@ -1016,6 +1038,7 @@ def extents(frame):
 TESTS = [
     test_other_file_pick,
     test_reload_and_folder_changes,
+    test_reload_after_the_file_was_deleted,
     test_load_each_sample_file,
     test_loader_without_viewer,
     test_special_files,

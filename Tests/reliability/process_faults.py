@@ -130,6 +130,7 @@ def bad_options():
         ([CTL, "create", "--key", "", "--size", "10"], 1, "the key is empty"),
         ([CTL, "load", "--key", "", "/etc/hostname"], 1, "the key is empty"),
         ([CTL, "dump", "--key", ""], 1, "the key is empty"),
+        ([CTL, "remove", "--key", f"reliability-nothing-{os.getpid()}"], 1, "sharedmemory-ctl: nothing to remove for key"),
     ]
     env = dict(os.environ)
     env.pop("DISPLAY", None)  # option errors must come before any window
