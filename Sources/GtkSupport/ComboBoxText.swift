@@ -38,9 +38,11 @@ public final class ComboBoxText: Widget {
 
     /// Replaces the entries with `items`, in order, built off screen in slices (the main loop
     /// answers meanwhile) and then shown at once; `selected` is selected again if still there.
-    /// With a `groupSize`, the entries are put in groups of that many, each group row titled by
-    /// `groupTitle(first, last)`. A newer call abandons the list an older one was building.
-    public func setItems(_ items: [String], selecting selected: String? = nil, groupSize: Int? = nil,
+    /// Each entry shows `shown(item)` and gives back `item` as `activeText`. With a `groupSize`, the
+    /// entries are put in groups of that many, each group row titled by `groupTitle(first, last)`.
+    /// A newer call abandons the list an older one was building.
+    public func setItems(_ items: [String], selecting selected: String? = nil,
+                         shown: @escaping @MainActor (String) -> String = { $0 }, groupSize: Int? = nil,
                          groupTitle: @escaping @MainActor (String, String) -> String = { _, _ in "" }) {
         cancelPending()
         let store = smg_text_tree_store_new()!
@@ -60,10 +62,10 @@ public final class ComboBoxText: Widget {
                         smg_text_tree_store_append(store, &parent, nil,
                                                    groupTitle(items[range.lowerBound], items[range.upperBound - 1]), nil)
                     }
-                    smg_text_tree_store_append(store, &iter, &parent, items[next], items[next])
+                    smg_text_tree_store_append(store, &iter, &parent, shown(items[next]), items[next])
                     if next + 1 == groups[group].upperBound { group += 1 }
                 } else {
-                    smg_text_tree_store_append(store, &iter, nil, items[next], items[next])
+                    smg_text_tree_store_append(store, &iter, nil, shown(items[next]), items[next])
                 }
                 next += 1
             }
@@ -106,14 +108,16 @@ public final class ComboBoxText: Widget {
     /// Clears the selection.
     public func selectNone() { gtk_combo_box_set_active(box, -1) }
 
-    /// Text of the selected entry, or nil when nothing (or a group row) is selected.
+    /// The selected entry (as given to `setItems`, not as shown), or nil when nothing (or a group
+    /// row) is selected.
     public var activeText: String? {
         var iter = GtkTreeIter()
         guard gtk_combo_box_get_active_iter(box, &iter) != 0, let model = gtk_combo_box_get_model(box),
               gtk_tree_model_iter_has_child(model, &iter) == 0 else { return nil }
-        // Not gtk_combo_box_text_get_active_text: it accepts only a GtkListStore.
+        // Not gtk_combo_box_text_get_active_text: it accepts only a GtkListStore, and gives the
+        // shown text; the id column holds the entry itself.
         var value = GValue()
-        gtk_tree_model_get_value(model, &iter, 0, &value)
+        gtk_tree_model_get_value(model, &iter, 1, &value)
         defer { g_value_unset(&value) }
         return g_value_get_string(&value).map { String(cString: $0) }
     }

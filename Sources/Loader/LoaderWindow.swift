@@ -156,7 +156,7 @@ final class LoaderWindow: AppWindow {
             names = []
             status.text = Messages.listing(problem)
         }
-        files.setItems(names, selecting: picked, groupSize: ListGrouping(count: names.count).size, groupTitle: { Messages.fileGroup(first: $0, last: $1) })
+        files.setItems(names, selecting: picked, shown: DisplayName.shown, groupSize: ListGrouping(count: names.count).size, groupTitle: { Messages.fileGroup(first: $0, last: $1) })
     }
 
     func present() {

@@ -12,11 +12,13 @@ public enum Messages {
         case .loaded(let name, let report):
             return loaded(name, report)
         case .nothingStored(let name, let report):
+            let name = DisplayName.shown(name)
             return "Unable to load file \(name): the segment has no room for any of its \(report.total) bytes."
                 + "\n" + biggerSegment(report)
         case .fileProblem(let name, let problem):
             return "Unable to open file: " + fileProblem(name, problem)
         case .readFailed(let name, let error, let stored):
+            let name = DisplayName.shown(name)
             let head = "Unable to read file \(name): \(error.explanation)"
             guard let stored else { return head + "\nThe segment was not changed; check the file and pick it again." }
             return head + "\nThe segment holds only its first \(stored) bytes."
@@ -38,7 +40,7 @@ public enum Messages {
     }
 
     private static func loaded(_ name: String, _ report: WriteReport) -> String {
-        var text = "Loaded file \(name) to shared memory"
+        var text = "Loaded file \(DisplayName.shown(name)) to shared memory"
         guard report.isTruncated else { return text }
         text += report.totalIsLowerBound
             ? " (truncated: \(report.written) bytes, the input is longer)"
@@ -73,9 +75,10 @@ public enum Messages {
 
     /// Why `name` could not be opened (after "Unable to open file: ").
     public static func fileProblem(_ name: String, _ problem: FileProblem) -> String {
-        switch problem {
+        let name = DisplayName.shown(name)
+        return switch problem {
         case .notAName: "\"\(name)\" is not a file name inside the assets folder"
-        case .outsideFolder(let resolved): "\(name) leads to \(resolved), outside the assets folder; it is not read"
+        case .outsideFolder(let resolved): "\(name) leads to \(DisplayName.shown(resolved)), outside the assets folder; it is not read"
         case .folderUnusable(let path, let error): "the assets folder \(path) cannot be used: \(error.explanation)"
         case .noAssetsFolder(let tried): "no assets folder found (tried \(tried.joined(separator: ", ")))"
         case .notRegularFile(let kind): "\(name) is \(article(kind)), not a regular file"
@@ -109,7 +112,7 @@ public enum Messages {
     }
 
     /// The status while a load runs.
-    public static func loading(_ name: String) -> String { "Loading \(name)…" }
+    public static func loading(_ name: String) -> String { "Loading \(DisplayName.shown(name))…" }
 
     /// The loader's first status.
     public static func pickPrompt(folder: String, key: String) -> String {
@@ -120,7 +123,9 @@ public enum Messages {
     public static let pickFirst = "Pick a file first; Reload loads the picked file again."
 
     /// The title of a group of entries in a long file list: its first and last names.
-    public static func fileGroup(first: String, last: String) -> String { "\(first) … \(last)" }
+    public static func fileGroup(first: String, last: String) -> String {
+        "\(DisplayName.shown(first)) … \(DisplayName.shown(last))"
+    }
 
     /// `sharedmemory-ctl remove` found nothing for the key.
     public static func nothingToRemove(key: String, nativeKey: String) -> String {

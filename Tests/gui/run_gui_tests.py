@@ -703,6 +703,25 @@ def test_reload_after_the_file_was_deleted(t):
     check(text_of(viewer.text) == "gone.txt\n", "the failed reload changed the viewer")
 
 
+def test_odd_names(t):
+    """A name with U+202E, one with a newline: the combo entry and the status show them visibly, on
+    one line, and never reversed; each loads by its real name."""
+    assets = os.path.join(t.tmp, "assets")
+    os.makedirs(assets)
+    names = {"evil\u202etxt.memory": "evil<U+202E>txt.memory", "two\nlines.txt": "two\u240alines.txt"}
+    for name in names:
+        with open(os.path.join(assets, name), "w") as f:
+            f.write(f"content of {name!r}\n")
+    key = t.key()
+    viewer = t.viewer(key)
+    loader = t.loader(key, assets)
+    check(combo_items(loader.combo) == sorted(names.values()), f"combo lists {combo_items(loader.combo)}")
+    for name, shown in names.items():
+        started = time.monotonic()
+        t.pick(loader, shown)
+        expect_loaded(loader, viewer, shown, f"content of {name!r}\n".encode(), started)
+
+
 def file_dialog(loader):
     """Clicks "Other file" and returns the file chooser the loader opens."""
     check(Atspi.Action.do_action(loader.widget("Other file", Atspi.Role.PUSH_BUTTON), 0),
@@ -1039,6 +1058,7 @@ TESTS = [
     test_other_file_pick,
     test_reload_and_folder_changes,
     test_reload_after_the_file_was_deleted,
+    test_odd_names,
     test_load_each_sample_file,
     test_loader_without_viewer,
     test_special_files,
