@@ -120,6 +120,8 @@ def bad_options():
         ([VIEWER, "--size", "many"], 1, "Cannot parse integer"),
         ([VIEWER, "--key="], 2, "--key must not be empty"),
         ([LOADER, "--key="], 2, "--key must not be empty"),
+        ([VIEWER, "stray"], 2, 'sharedmemory: unexpected argument "stray"'),
+        ([LOADER, "--key", "x", "a.txt"], 2, 'sharedmemory_loader: unexpected argument "a.txt"'),
         ([LOADER, "--assets="], 2, "--assets must not be empty"),
         ([CTL, "create", "--key", "x", "--size", "0"], 2, "--size 0 is too small"),
         ([CTL, "create", "--key", "x", "--size=-5"], 2, "--size -5 is too small"),
