@@ -25,6 +25,7 @@ public enum Messages {
         case .noViewer(let error):
             return "Unable to attach to shared memory: \(error.message)"
                 + "\nPlease start the sharedmemory viewer first, then pick the file again."
+                + " A viewer started with another TMPDIR is not seen: this program looks in \(keyFolder)."
         case .attachFailed(let error):
             var text = "Unable to attach to shared memory: \(error.message)"
             if error.code == .permissionDenied { text += "\nThe segment belongs to another user; start your own viewer." }
@@ -37,6 +38,12 @@ public enum Messages {
                 + "(pid \(creator)) is gone; the file was not loaded."
                 + "\nPlease start the sharedmemory viewer again, then pick the file again."
         }
+    }
+
+    /// Where key files are looked for ($TMPDIR, else /tmp, as Qt does): the folder of any native key.
+    private static var keyFolder: String {
+        let native = SharedMemory(key: "k").nativeKey
+        return String(native[..<(native.lastIndex(of: "/") ?? native.endIndex)])
     }
 
     private static func loaded(_ name: String, _ report: WriteReport) -> String {

@@ -1,3 +1,4 @@
+import Foundation
 import Messages
 import SharedMemory
 import SystemPackage
@@ -33,7 +34,8 @@ import Testing
         #expect(Messages.status(.readFailed(name: "x", .ioError, stored: 7)).hasSuffix("holds only its first 7 bytes."))
         let missing = SharedMemoryError(.notFound, "attach: no segment")
         #expect(Messages.status(.noViewer(missing)) == "Unable to attach to shared memory: attach: no segment"
-                + "\nPlease start the sharedmemory viewer first, then pick the file again.")
+                + "\nPlease start the sharedmemory viewer first, then pick the file again."
+                + " A viewer started with another TMPDIR is not seen: this program looks in \(ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp").")
         let busy = SharedMemoryError(.lockError, "held by pid 7")
         #expect(Messages.status(.lockBusy(busy)) == "Unable to lock shared memory: held by pid 7"
                 + "\nThe file was not loaded; try again when the writer is done.")
