@@ -11,6 +11,7 @@ final class LoaderWindow: AppWindow {
     private let reload = Button(iconName: "view-refresh-symbolic")
     private let other = Button(label: "_Other File…")
     private let status = Label()
+    private let key: String
     /// Loads on its own thread, so that a slow disk or a held lock never freezes the window.
     private var loader: BackgroundLoader?
     /// Keeps the list in step with the folder; nil when the folder cannot be watched.
@@ -23,10 +24,18 @@ final class LoaderWindow: AppWindow {
     /// How long the segment stays attached after a load: picks in quick succession (arrow keys in
     /// the list) reuse the mapping, while a viewer closed meanwhile is not kept alive for long.
     static let releaseDelayMilliseconds: UInt32 = 1000
+    /// The assets folder, once found.
+    private var assets: URL?
+    /// True while the folder cannot be listed (deleted, maybe to be made again): its monitor died
+    /// with it, so `retryTimer` lists again until it is back.
+    private var folderLost = false
+    private var retryTimer: MainLoop.Source?
+    static let retryMilliseconds: UInt32 = 500
     /// Non-zero when the assets folder is missing.
     private(set) var exitStatus: Int32 = 0
 
     init(application: Application, options: LoaderOptions) {
+        key = options.key
         window = Window(application: application, title: "Shared Memory Loader", width: 480, height: 200,
                         iconName: "org.sharedmemorygtk.Loader", iconFile: SourceTree.iconFile)
 
@@ -70,6 +79,7 @@ final class LoaderWindow: AppWindow {
             other.setSensitive(false)
             return   // the combo stays empty
         }
+        self.assets = assets
         // The label is bound to the loader's statusChanged, handed over from the loader's thread.
         loader = BackgroundLoader(key: options.key, assetsDirectory: assets) { [weak self] outcome in
             MainLoop.wakeFromAnyThread { self?.show(outcome) }
@@ -83,6 +93,10 @@ final class LoaderWindow: AppWindow {
         }
         reload.onClicked { [weak self] in self?.reloadSelected() }
         other.onClicked { [weak self] in self?.chooseOtherFile() }
+        watch(assets)
+    }
+
+    private func watch(_ assets: URL) {
         monitor = FolderMonitor(assets) { [weak self] in self?.refreshList() }
     }
 
@@ -151,10 +165,26 @@ final class LoaderWindow: AppWindow {
         let picked = files.activeText
         let names: [String]
         switch listing {
-        case .success(let found): names = found
+        case .success(let found):
+            names = found
+            if folderLost, let assets {   // the folder is back: watch the new one
+                folderLost = false
+                retryTimer?.remove()
+                retryTimer = nil
+                watch(assets)
+                status.text = Messages.pickPrompt(folder: assets.path, key: key)
+            }
         case .failure(let problem):
             names = []
             status.text = Messages.listing(problem)
+            folderLost = true
+            monitor = nil   // it watched the folder that went away
+            retryTimer?.remove()
+            retryTimer = MainLoop.addTimeout(milliseconds: Self.retryMilliseconds) { [weak self] in
+                self?.retryTimer = nil
+                self?.refreshList()
+                return false
+            }
         }
         files.setItems(names, selecting: picked, shown: DisplayName.shown, groupSize: ListGrouping(count: names.count).size, groupTitle: { Messages.fileGroup(first: $0, last: $1) })
     }

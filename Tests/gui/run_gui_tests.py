@@ -722,6 +722,31 @@ def test_odd_names(t):
         expect_loaded(loader, viewer, shown, f"content of {name!r}\n".encode(), started)
 
 
+def test_assets_folder_made_again(t):
+    """The assets folder deleted and made again: the list follows it without a restart."""
+    assets = os.path.join(t.tmp, "assets")
+    os.makedirs(assets)
+    with open(os.path.join(assets, "before.txt"), "w") as f:
+        f.write("before\n")
+    key = t.key()
+    viewer = t.viewer(key)
+    loader = t.loader(key, assets)
+    check(combo_items(loader.combo) == ["before.txt"], f"combo lists {combo_items(loader.combo)}")
+    shutil.rmtree(assets)
+    wait_text("the listing failure", loader.status, lambda s: s.startswith("Unable to list files"), 3.0)
+    wait_until("the empty list", lambda: combo_items(loader.combo) == [], 2.0)
+    os.makedirs(assets)
+    with open(os.path.join(assets, "after.txt"), "w") as f:
+        f.write("after\n")
+    wait_until("the made-again folder's file", lambda: combo_items(loader.combo) == ["after.txt"], 3.0)
+    with open(os.path.join(assets, "later.txt"), "w") as f:
+        f.write("later\n")
+    wait_until("a file added to the new folder", lambda: combo_items(loader.combo) == ["after.txt", "later.txt"], 3.0)
+    started = time.monotonic()
+    t.pick(loader, "later.txt")
+    expect_loaded(loader, viewer, "later.txt", b"later\n", started)
+
+
 def file_dialog(loader):
     """Clicks "Other file" and returns the file chooser the loader opens."""
     check(Atspi.Action.do_action(loader.widget("Other file", Atspi.Role.PUSH_BUTTON), 0),
@@ -1059,6 +1084,7 @@ TESTS = [
     test_reload_and_folder_changes,
     test_reload_after_the_file_was_deleted,
     test_odd_names,
+    test_assets_folder_made_again,
     test_load_each_sample_file,
     test_loader_without_viewer,
     test_special_files,
