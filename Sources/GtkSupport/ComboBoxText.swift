@@ -9,7 +9,9 @@ public final class ComboBoxText: Widget {
     /// The list being built, in slices, before it replaces the shown one.
     private var pending: (store: UnsafeMutablePointer<GtkTreeStore>, source: MainLoop.Source)?
     /// True while a new list is put in place: `changed` then means no pick by the user.
-    public private(set) var isReplacing = false
+    public internal(set) var isReplacing = false
+    /// The list set last, for updating it in place (`ComboBoxText+Update.swift`).
+    private var shown: Shown?
     /// Rows added per main-loop turn while a list is built: a few ms of work.
     static let rowsPerSlice = 5000
 
@@ -42,9 +44,18 @@ public final class ComboBoxText: Widget {
     /// entries are put in groups of that many, each group row titled by `groupTitle(first, last)`.
     /// A newer call abandons the list an older one was building.
     public func setItems(_ items: [String], selecting selected: String? = nil,
-                         shown: @escaping @MainActor (String) -> String = { $0 }, groupSize: Int? = nil,
+                         shown display: @escaping @MainActor (String) -> String = { $0 }, groupSize: Int? = nil,
                          groupTitle: @escaping @MainActor (String, String) -> String = { _, _ in "" }) {
         cancelPending()
+        if var current = shown {
+            isReplacing = true
+            let updated = update(&current, to: items, flat: groupSize == nil, display: display, groupTitle: groupTitle)
+            isReplacing = false
+            if updated {
+                shown = current
+                return
+            }
+        }
         let store = smg_text_tree_store_new()!
         let groups = groupSize.map { size in
             stride(from: 0, to: items.count, by: size).map { $0..<min($0 + size, items.count) }
@@ -62,15 +73,16 @@ public final class ComboBoxText: Widget {
                         smg_text_tree_store_append(store, &parent, nil,
                                                    groupTitle(items[range.lowerBound], items[range.upperBound - 1]), nil)
                     }
-                    smg_text_tree_store_append(store, &iter, &parent, shown(items[next]), items[next])
+                    smg_text_tree_store_append(store, &iter, &parent, display(items[next]), items[next])
                     if next + 1 == groups[group].upperBound { group += 1 }
                 } else {
-                    smg_text_tree_store_append(store, &iter, nil, shown(items[next]), items[next])
+                    smg_text_tree_store_append(store, &iter, nil, display(items[next]), items[next])
                 }
                 next += 1
             }
             guard next >= items.count else { return true }
             self.pending = nil   // the source ends by returning false
+            self.shown = Shown(store: store, flat: groupSize == nil, groups: groups.map { Array(items[$0]) })
             let index = selected.flatMap { items.firstIndex(of: $0) }
             self.show(store, selecting: index.map { index in
                 groupSize.map { (index / $0, index % $0) } ?? (nil, index)

@@ -1100,7 +1100,10 @@ TESTS = [
 
 # Run only when named in GUI_TESTS: they still fail (issue 14, open).
 PENDING = [
-    test_ten_thousand_files,   # a folder change with 10,000 files: the list can take seconds to show it
+    # After the list was popped up and a group opened, the next AT-SPI calls wait 0.5-2 s, with or
+    # without a folder change (a second, fresh AT-SPI client saw the loader answer after 323 ms):
+    # the tree view's accessible events flood the client. See docs/PERFORMANCE.md.
+    test_ten_thousand_files,
 ]
 
 
