@@ -747,6 +747,27 @@ def test_assets_folder_made_again(t):
     expect_loaded(loader, viewer, "later.txt", b"later\n", started)
 
 
+def test_long_name_keeps_the_loader_size(t):
+    """A 254-character name: the loader keeps its 480 px width at start and after loading it (the
+    entry is ellipsized); the whole name stays readable in the list's accessible text and the status."""
+    assets = os.path.join(t.tmp, "assets")
+    os.makedirs(assets)
+    name = ("a-very-long-file-name-" * 12)[:250] + ".txt"
+    with open(os.path.join(assets, name), "w") as f:
+        f.write("long\n")
+    key = t.key()
+    viewer = t.viewer(key)
+    loader = t.loader(key, assets)
+    width = Atspi.Component.get_extents(loader.frame, Atspi.CoordType.SCREEN).width
+    check(width <= 600, f"the loader starts {width} px wide")
+    check(combo_items(loader.combo) == [name], f"combo lists {combo_items(loader.combo)}")
+    started = time.monotonic()
+    t.pick(loader, name)
+    expect_loaded(loader, viewer, name, b"long\n", started)
+    width = Atspi.Component.get_extents(loader.frame, Atspi.CoordType.SCREEN).width
+    check(width <= 600, f"the loader is {width} px wide after loading the long name")
+
+
 def file_dialog(loader):
     """Clicks "Other file" and returns the file chooser the loader opens."""
     check(Atspi.Action.do_action(loader.widget("Other file", Atspi.Role.PUSH_BUTTON), 0),
@@ -1085,6 +1106,7 @@ TESTS = [
     test_reload_after_the_file_was_deleted,
     test_odd_names,
     test_assets_folder_made_again,
+    test_long_name_keeps_the_loader_size,
     test_load_each_sample_file,
     test_loader_without_viewer,
     test_special_files,
