@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "GtkSupport", dependencies: [
             "CGtk", "Localization", .product(name: "SystemPackage", package: "swift-system"),
         ]),
-        .executableTarget(name: "Viewer", dependencies: ["SharedFile", "GtkSupport"]),
+        .executableTarget(name: "Viewer", dependencies: ["SharedFile", "Messages", "GtkSupport"]),
         .executableTarget(name: "Loader", dependencies: ["SharedFile", "Messages", "GtkSupport"]),
         .executableTarget(name: "Ctl", dependencies: [
             "SharedMemory", "SharedFile", "Messages", .product(name: "SystemPackage", package: "swift-system"),

@@ -81,6 +81,9 @@ struct Bench: ParsableCommand {
                 try CtlLoad(effort: effort, workspace: workspace, ctl: directory + "/sharedmemory-ctl").run()
             }
         }
+        if !hardText {
+            group("assets folder listing") { try Listing(effort: effort, workspace: workspace).run() }
+        }
         if !skipGUI, !hardText {
             group("change-to-display latency") { try ViewerLatency(effort: effort, workspace: workspace, viewer: viewerPath).run() }
             group("viewer idle cost") { try ViewerIdle(effort: effort, workspace: workspace, viewer: viewerPath).run() }

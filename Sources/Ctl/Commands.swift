@@ -55,9 +55,21 @@ struct Create: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create the segment, print its native key, stay until SIGINT/SIGTERM, then detach.")
     @OptionGroup var options: KeyOption
-    @Option(help: "Segment size in bytes.") var size: Int
+    // .unconditional: "--size -1" is a value to refuse, not a missing one.
+    @Option(parsing: .unconditional, help: "Segment size in bytes (at most 1 GiB).") var size: Int
     @Flag(help: "Stamp the empty framed header, as the sharedmemory viewer does after creating.")
     var stamp = false
+
+    func validate() throws {
+        // The viewer's limits with --stamp (a framed segment); without, any size up to the same 1 GiB.
+        if stamp, let problem = SegmentLimits.problem(framedSize: size) {
+            throw ValidationError(Messages.sizeProblem(problem))
+        }
+        guard size >= 1 else { throw ValidationError("--size \(size) is too small: a segment holds at least 1 byte") }
+        guard size <= SegmentLimits.maximumSize else {
+            throw ValidationError(Messages.sizeProblem(.tooLarge(size, maximum: SegmentLimits.maximumSize)))
+        }
+    }
 
     func run() throws {
         // Blocked before creating, so a signal never kills us between create and the wait.
@@ -159,7 +171,14 @@ struct Remove: ParsableCommand {
             try SharedMemory.removePosix(options.ipcKey, force: force)
             return print("removed " + [before.segment?.path, before.semaphore?.path].compactMap { $0 }.joined(separator: ", "))
         }
-        let before = try SharedMemory.info(options.ipcKey)
+        let before: SegmentInfo
+        do {
+            before = try SharedMemory.info(options.ipcKey)
+        } catch let error as SharedMemoryError where error.code == .notFound {
+            // Said for remove, not as the info command's error.
+            throw RuntimeFailure(Messages.nothingToRemove(key: options.key,
+                                                          nativeKey: SharedMemory(nativeKey: options.ipcKey).nativeKey))
+        }
         try SharedMemory.remove(options.ipcKey, force: force)
         var removed: [String] = []
         if let segment = before.segment { removed.append("segment shmid \(segment.id)") }

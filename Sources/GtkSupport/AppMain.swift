@@ -38,7 +38,14 @@ public func runApp<Window: AppWindow>(id: String, program: String, window: Windo
                           summary: Window.Options.summary)
     let state = AppState<Window>()
     app.onOptions { values in
-        do { state.options = try Window.Options(values) } catch { return InvalidOption.report(error, program: program) }
+        do {
+            if let stray = values.positional.first {
+                throw InvalidOption("unexpected argument \"\(stray)\": \(program) takes options only")
+            }
+            state.options = try Window.Options(values)
+        } catch {
+            return InvalidOption.report(error, program: program)
+        }
         return nil
     }
     app.onActivate {

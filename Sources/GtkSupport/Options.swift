@@ -44,6 +44,9 @@ public struct CommandLineOption: Sendable {
 public struct OptionValues: Sendable {
     enum Value: Sendable { case string(String), int64(Int64), flag }
     var values: [String: Value] = [:]
+    /// Arguments that are no option (the apps take none; GApplication would treat them as files
+    /// to open and print a GLib-GIO-CRITICAL).
+    public internal(set) var positional: [String] = []
 
     /// The value of a `.string` option, nil when not given.
     public func string(_ name: String) -> String? {
@@ -89,6 +92,8 @@ final class OptionTable {
     private let options: [CommandLineOption]
     private let storage: [UnsafeMutableRawPointer]
     private let strings: [UnsafeMutablePointer<CChar>]
+    /// G_OPTION_REMAINING's `gchar**`: what is left after the options.
+    private let remaining = UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>.allocate(capacity: 1)
     private(set) var entries: UnsafeMutablePointer<GOptionEntry>
     /// An int64 option still holding this was not given.
     private static let unset = Int64.min
@@ -111,7 +116,8 @@ final class OptionTable {
             strings.append(copy)
             return UnsafePointer(copy)
         }
-        entries = .allocate(capacity: options.count + 1)
+        remaining.initialize(to: nil)
+        entries = .allocate(capacity: options.count + 2)
         for (index, option) in options.enumerated() {
             entries[index] = GOptionEntry(
                 long_name: keep(option.name),
@@ -119,7 +125,10 @@ final class OptionTable {
                 flags: 0, arg: option.glibArg, arg_data: storage[index],
                 description: keep(option.description), arg_description: keep(option.argument))
         }
-        entries[options.count] = GOptionEntry()   // terminator: long_name NULL
+        entries[options.count] = GOptionEntry(   // G_OPTION_REMAINING (""): the positional arguments
+            long_name: keep(""), short_name: 0, flags: 0, arg: G_OPTION_ARG_FILENAME_ARRAY,
+            arg_data: UnsafeMutableRawPointer(remaining), description: nil, arg_description: nil)
+        entries[options.count + 1] = GOptionEntry()   // terminator: long_name NULL
         self.strings = strings
     }
 
@@ -129,6 +138,8 @@ final class OptionTable {
             slot.deallocate()
         }
         strings.forEach { free($0) }
+        g_strfreev(remaining.pointee)
+        remaining.deallocate()
         entries.deallocate()
     }
 
@@ -147,6 +158,11 @@ final class OptionTable {
             case .flag:
                 if slot.load(as: gboolean.self) != 0 { values.values[option.name] = .flag }
             }
+        }
+        var next = remaining.pointee
+        while let argument = next?.pointee {
+            values.positional.append(String(decoding: UnsafeRawBufferPointer(start: argument, count: strlen(argument)), as: UTF8.self))
+            next = next! + 1
         }
         return values
     }

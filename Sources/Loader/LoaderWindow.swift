@@ -11,21 +11,31 @@ final class LoaderWindow: AppWindow {
     private let reload = Button(iconName: "view-refresh-symbolic")
     private let other = Button(label: "_Other File…")
     private let status = Label()
+    private let key: String
     /// Loads on its own thread, so that a slow disk or a held lock never freezes the window.
     private var loader: BackgroundLoader?
     /// Keeps the list in step with the folder; nil when the folder cannot be watched.
     private var monitor: FolderMonitor?
-    /// True while the list is rebuilt: the combo's `changed` then means no pick by the user.
-    private var refreshing = false
+    /// The last file picked in the list: Reload loads it again even once it left the list (deleted
+    /// or renamed), so that it says the file is gone rather than "pick a file first".
+    private var lastPicked: String?
     /// Ends the loader's attachment once picks stop (see `scheduleRelease`).
     private var releaseTimer: MainLoop.Source?
     /// How long the segment stays attached after a load: picks in quick succession (arrow keys in
     /// the list) reuse the mapping, while a viewer closed meanwhile is not kept alive for long.
     static let releaseDelayMilliseconds: UInt32 = 1000
+    /// The assets folder, once found.
+    private var assets: URL?
+    /// True while the folder cannot be listed (deleted, maybe to be made again): its monitor died
+    /// with it, so `retryTimer` lists again until it is back.
+    private var folderLost = false
+    private var retryTimer: MainLoop.Source?
+    static let retryMilliseconds: UInt32 = 500
     /// Non-zero when the assets folder is missing.
     private(set) var exitStatus: Int32 = 0
 
     init(application: Application, options: LoaderOptions) {
+        key = options.key
         window = Window(application: application, title: "Shared Memory Loader", width: 480, height: 200,
                         iconName: "org.sharedmemorygtk.Loader", iconFile: SourceTree.iconFile)
 
@@ -69,6 +79,7 @@ final class LoaderWindow: AppWindow {
             other.setSensitive(false)
             return   // the combo stays empty
         }
+        self.assets = assets
         // The label is bound to the loader's statusChanged, handed over from the loader's thread.
         loader = BackgroundLoader(key: options.key, assetsDirectory: assets, nativeKey: options.ipcKey) { [weak self] outcome in
             MainLoop.wakeFromAnyThread { self?.show(outcome) }
@@ -76,11 +87,16 @@ final class LoaderWindow: AppWindow {
         status.text = Messages.pickPrompt(folder: assets.path, key: options.key)
         refreshList()
         files.onChanged { [weak self] in
-            guard let self, !self.refreshing, let name = self.files.activeText else { return }
+            guard let self, !self.files.isReplacing, let name = self.files.activeText else { return }
+            self.lastPicked = name
             self.load(name) { $0.load(name) }
         }
         reload.onClicked { [weak self] in self?.reloadSelected() }
         other.onClicked { [weak self] in self?.chooseOtherFile() }
+        watch(assets)
+    }
+
+    private func watch(_ assets: URL) {
         monitor = FolderMonitor(assets) { [weak self] in self?.refreshList() }
     }
 
@@ -119,7 +135,7 @@ final class LoaderWindow: AppWindow {
     /// Loads the selected file again: picking the same entry does not emit `changed`.
     func reloadSelected() {
         guard loader != nil else { return }
-        guard let name = files.activeText else {
+        guard let name = files.activeText ?? lastPicked else {
             status.text = Messages.pickFirst
             return
         }
@@ -131,7 +147,8 @@ final class LoaderWindow: AppWindow {
         guard loader != nil else { return }
         FileChooser.chooseFile(parent: window, title: "Load a File into Shared Memory") { [weak self] url in
             guard let self else { return }
-            self.files.activeIndex = nil   // the list no longer names what is loaded
+            self.files.selectNone()  // the list no longer names what is loaded
+            self.lastPicked = nil
             self.load(url.lastPathComponent) { $0.load(at: url) }
         }
     }
@@ -145,18 +162,31 @@ final class LoaderWindow: AppWindow {
 
     /// Rebuilds the list after the folder changed, keeping the picked entry (without loading it again).
     private func showList(_ listing: Result<[String], FileProblem>) {
-        refreshing = true
-        defer { refreshing = false }
         let picked = files.activeText
         let names: [String]
         switch listing {
-        case .success(let found): names = found
+        case .success(let found):
+            names = found
+            if folderLost, let assets {   // the folder is back: watch the new one
+                folderLost = false
+                retryTimer?.remove()
+                retryTimer = nil
+                watch(assets)
+                status.text = Messages.pickPrompt(folder: assets.path, key: key)
+            }
         case .failure(let problem):
             names = []
             status.text = Messages.listing(problem)
+            folderLost = true
+            monitor = nil   // it watched the folder that went away
+            retryTimer?.remove()
+            retryTimer = MainLoop.addTimeout(milliseconds: Self.retryMilliseconds) { [weak self] in
+                self?.retryTimer = nil
+                self?.refreshList()
+                return false
+            }
         }
-        files.setItems(names)
-        if let picked, let index = names.firstIndex(of: picked) { files.activeIndex = index }
+        files.setItems(names, selecting: picked, shown: DisplayName.shown, groupSize: ListGrouping(count: names.count).size, groupTitle: { Messages.fileGroup(first: $0, last: $1) })
     }
 
     func present() {

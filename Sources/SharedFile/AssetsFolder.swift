@@ -1,5 +1,6 @@
 import Foundation
 public import SystemPackage
+import CGLib
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -27,14 +28,34 @@ public struct AssetsFolder: Sendable {
         } catch {
             throw .folderUnusable(path: url.path, Self.posixError(of: error))
         }
-        let folder = Self.realPath(url.path)
-        return names.filter { name in
+        let base = url.path, folder = Self.realPath(base)
+        // One lstat per name; only symlinks cost a stat and a realpath more.
+        let kept = names.filter { name in
             guard !name.hasPrefix(".") else { return false }
-            let path = url.appendingPathComponent(name).path
-            guard (try? FilePath(path).stat())?.type == .regular else { return false }
-            guard let folder, let target = Self.realPath(path) else { return false }
-            return target.hasPrefix(folder + "/")
-        }.sorted { $0.localizedStandardCompare($1) == .orderedAscending }
+            let path = base + "/" + name
+            var info = stat()
+            guard lstat(path, &info) == 0 else { return false }
+            switch info.st_mode & S_IFMT {
+            case S_IFREG: return true
+            case S_IFLNK:
+                guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return false }
+                guard let folder, let target = Self.realPath(path) else { return false }
+                return target.hasPrefix(folder + "/")
+            default: return false
+            }
+        }
+        return Self.sortedForDisplay(kept)
+    }
+
+    /// `names` in the order a file manager shows them (numbers by value, case folded): GLib's
+    /// filename collation key, made once per name, so that sorting costs n log n byte compares.
+    static func sortedForDisplay(_ names: [String]) -> [String] {
+        let keys = names.map { g_utf8_collate_key_for_filename($0, -1) ?? g_strdup($0)! }
+        defer { keys.forEach { g_free($0) } }
+        return names.indices.sorted { a, b in
+            let order = strcmp(keys[a], keys[b])
+            return order != 0 ? order < 0 : a < b
+        }.map { names[$0] }
     }
 
     /// Opens `name` inside the folder and checks it.

@@ -116,11 +116,9 @@ public struct DisplayText: Sendable, Equatable {
         return end
     }
 
-    static func bytes(_ count: Int) -> String {
-        if count >= 1 << 20, count % (1 << 20) == 0 { return "\(count >> 20) MiB" }
-        if count >= 1 << 10, count % (1 << 10) == 0 { return "\(count >> 10) KiB" }
-        return count == 1 ? "1 byte" : "\(count) bytes"
-    }
+    /// A size as people read it ("1.0 MiB", "512 bytes"), whatever it divides by: `ByteCount`, the
+    /// one formatting of sizes that the windows and the ctl share.
+    static func bytes(_ count: Int) -> String { ByteCount.format(count) }
 
     /// 12345 -> "12,345".
     static func grouped(_ number: Int) -> String {

@@ -155,6 +155,7 @@ public final class FileLoader {
             if let readError { return .readFailed(name: name, readError, stored: report.written) }
             report.totalIsLowerBound = read.lowerBound
             keep = true
+            if report.written == 0 && report.total > 0 { return .nothingStored(name: name, report: report) }
             return .loaded(name: name, report: report)
         } catch let error as SharedMemoryError {
             return .lockBusy(error)

@@ -37,6 +37,9 @@ public enum FileProblem: Error, Sendable, Equatable {
 public enum LoadOutcome: Sendable, Equatable {
     /// Written; `report` says how much (a truncated load is still a load).
     case loaded(name: String, report: WriteReport)
+    /// The segment had no room for any byte of a non-empty file (`report.written` is 0): a failure,
+    /// never "loaded". The segment now says an empty load of `name`.
+    case nothingStored(name: String, report: WriteReport)
     /// The file could not be opened; the segment is unchanged.
     case fileProblem(name: String, FileProblem)
     /// Reading failed. `stored` is nil when the segment is unchanged, else how many bytes of the

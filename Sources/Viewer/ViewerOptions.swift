@@ -1,5 +1,6 @@
 import GtkSupport
 import Localization
+import Messages
 import SharedFile
 import SharedMemory
 
@@ -10,9 +11,6 @@ struct ViewerOptions: AppOptions {
     var ipcKey = NativeIpcKey.legacy(SegmentKey.default)
     var size = 1 << 20
     var trace = false
-
-    /// Larger segments are refused as a probable typo rather than reserving that much memory.
-    static let maxSize = 1 << 30
 
     // Lazily made statics: runApp has set up gettext before it reads them.
     static let summary = tr("Creates a System V shared memory segment (compatible with Qt's QSharedMemory) and shows what sharedmemory_loader writes into it.")
@@ -49,10 +47,9 @@ struct ViewerOptions: AppOptions {
         // The name the window shows: the legacy key as before, else the string a Qt 6 program takes.
         if ipcKey != .legacy(key) { key = ipcKey.description }
         if let size = values.int64("size") {
-            guard size > 0 else { throw InvalidOption(tr("--size must be at least 1 byte, got {size}").filling(["size": size.localizedDigits])) }
-            guard size <= Self.maxSize else {
-                throw InvalidOption(tr("--size {size} is larger than the allowed {max} bytes (1 GiB)")
-                    .filling(["size": size.localizedDigits, "max": Self.maxSize.localizedDigits]))
+            // Too small for the framed header and some content, or larger than the one limit.
+            if let problem = SegmentLimits.problem(framedSize: Int(clamping: size)) {
+                throw InvalidOption(Messages.sizeProblem(problem))
             }
             self.size = Int(size)
         }

@@ -12,7 +12,7 @@ import Testing
         let empty = Snapshot(format: .framed, payload: [], originalSize: 0, generation: 0)
         let display = DisplayText(snapshot: empty, key: "fileloader_shm_key", segmentSize: 1 << 20)
         #expect(display.text == "No file loaded yet, please use sharedmemory_loader to load one.")
-        #expect(display.info == "Key fileloader_shm_key · segment 1 MiB · nothing loaded yet")
+        #expect(display.info == "Key fileloader_shm_key · segment 1.0\u{00A0}MiB · nothing loaded yet")
     }
 
     @Test func validUtf8IsShownExactly() {
@@ -20,7 +20,7 @@ import Testing
         let display = DisplayText(snapshot: framed(Array(text.utf8)), key: "k", segmentSize: 10240)
         #expect(display.text == text)
         #expect(display.info.contains("a.txt, \(text.utf8.count) bytes"))
-        #expect(display.info.contains("segment 10 KiB"))
+        #expect(display.info.contains("segment 10.0\u{00A0}KiB"))
     }
 
     @Test func invalidBytesAndNulBecomeReplacementCharacters() {

@@ -1,3 +1,4 @@
+import Foundation
 import Messages
 import SharedMemory
 import SystemPackage
@@ -12,7 +13,7 @@ import Testing
                 == "Loaded file a.txt to shared memory")
         #expect(Messages.status(.loaded(name: "big", report: WriteReport(format: .framed, written: 10, total: 30)))
                 == "Loaded file big to shared memory (truncated: 10 of 30 bytes)"
-                + "\nThe segment is too small; start the viewer with a larger --size to load it whole.")
+                + "\nThe segment is too small; start the viewer with --size 350 or more to load it whole.")
         let stream = WriteReport(format: .framed, written: 10, total: 11, totalIsLowerBound: true)
         #expect(Messages.status(.loaded(name: "stdin", report: stream)).hasPrefix(
             "Loaded file stdin to shared memory (truncated: 10 bytes, the input is longer)"))
@@ -33,7 +34,8 @@ import Testing
         #expect(Messages.status(.readFailed(name: "x", .ioError, stored: 7)).hasSuffix("holds only its first 7 bytes."))
         let missing = SharedMemoryError(.notFound, "attach: no segment")
         #expect(Messages.status(.noViewer(missing)) == "Unable to attach to shared memory: attach: no segment"
-                + "\nPlease start the sharedmemory viewer first, then pick the file again.")
+                + "\nPlease start the sharedmemory viewer first, then pick the file again."
+                + " A viewer started with another TMPDIR is not seen: this program looks in \(ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp").")
         let busy = SharedMemoryError(.lockError, "held by pid 7")
         #expect(Messages.status(.lockBusy(busy)) == "Unable to lock shared memory: held by pid 7"
                 + "\nThe file was not loaded; try again when the writer is done.")

@@ -40,8 +40,8 @@ struct ErrorTests {
 
     @Test func ctlRejectsASizeOfZero() throws {
         let result = try ctl(["create", "--key", uniqueKey("ctlsize"), "--size", "0"])
-        #expect(result.status == 1)
-        #expect(result.stderr.contains("size 0"))
+        #expect(result.status == 2)   // a usage error, as for every refused option value (issue 14)
+        #expect(result.stderr.contains("--size 0 is too small"))
     }
 
     @Test func emptyKey() throws {

@@ -370,10 +370,12 @@ def wait_text(what, acc, pred, timeout):
 
 
 def combo_items(combo):
-    menu = next((c for c in (combo.get_child_at_index(i) for i in range(combo.get_child_count()))
-                 if c is not None and c.get_role() == Atspi.Role.MENU), None)
-    check(menu is not None, "the File combo has no menu child")
-    return [menu.get_child_at_index(i).get_name() for i in range(menu.get_child_count())]
+    """The combo's top-level entries (a long list's group titles), from its menu or list popup."""
+    popup = next((c for c in (combo.get_child_at_index(i) for i in range(combo.get_child_count()))
+                  if c is not None and c.get_role() in (Atspi.Role.MENU, Atspi.Role.TABLE, Atspi.Role.TREE_TABLE)), None)
+    check(popup is not None, "the File combo has no menu or list child")
+    rows = (popup.get_child_at_index(i) for i in range(popup.get_child_count()))
+    return [r.get_name() for r in rows if r is not None and r.get_role() != Atspi.Role.TABLE_COLUMN_HEADER]
 
 
 # --------------------------------------------------------------------------- processes and windows
@@ -679,6 +681,93 @@ def test_reload_and_folder_changes(t):
     check(framed_generation(key) == generation_before, "refreshing the list loaded the file again")
 
 
+def test_reload_after_the_file_was_deleted(t):
+    """Reload after the picked file was deleted says the file is gone, not "Pick a file first"."""
+    assets = os.path.join(t.tmp, "assets")
+    os.makedirs(assets)
+    for name in ("gone.txt", "stays.txt"):
+        with open(os.path.join(assets, name), "w") as f:
+            f.write(name + "\n")
+    key = t.key()
+    viewer = t.viewer(key)
+    loader = t.loader(key, assets)
+    started = time.monotonic()
+    t.pick(loader, "gone.txt")
+    expect_loaded(loader, viewer, "gone.txt", b"gone.txt\n", started)
+    os.unlink(os.path.join(assets, "gone.txt"))
+    wait_until("the deleted file to leave the list", lambda: combo_items(loader.combo) == ["stays.txt"], 3.0)
+    reload_button = loader.widget("Reload", Atspi.Role.PUSH_BUTTON)
+    check(Atspi.Action.do_action(reload_button, 0), "AT-SPI could not click Reload")
+    wait_text("the file-gone status", loader.status,
+              lambda s: s.startswith("Unable to open file: gone.txt: No such file or directory"), 2.0)
+    check(text_of(viewer.text) == "gone.txt\n", "the failed reload changed the viewer")
+
+
+def test_odd_names(t):
+    """A name with U+202E, one with a newline: the combo entry and the status show them visibly, on
+    one line, and never reversed; each loads by its real name."""
+    assets = os.path.join(t.tmp, "assets")
+    os.makedirs(assets)
+    names = {"evil\u202etxt.memory": "evil<U+202E>txt.memory", "two\nlines.txt": "two\u240alines.txt"}
+    for name in names:
+        with open(os.path.join(assets, name), "w") as f:
+            f.write(f"content of {name!r}\n")
+    key = t.key()
+    viewer = t.viewer(key)
+    loader = t.loader(key, assets)
+    check(combo_items(loader.combo) == sorted(names.values()), f"combo lists {combo_items(loader.combo)}")
+    for name, shown in names.items():
+        started = time.monotonic()
+        t.pick(loader, shown)
+        expect_loaded(loader, viewer, shown, f"content of {name!r}\n".encode(), started)
+
+
+def test_assets_folder_made_again(t):
+    """The assets folder deleted and made again: the list follows it without a restart."""
+    assets = os.path.join(t.tmp, "assets")
+    os.makedirs(assets)
+    with open(os.path.join(assets, "before.txt"), "w") as f:
+        f.write("before\n")
+    key = t.key()
+    viewer = t.viewer(key)
+    loader = t.loader(key, assets)
+    check(combo_items(loader.combo) == ["before.txt"], f"combo lists {combo_items(loader.combo)}")
+    shutil.rmtree(assets)
+    wait_text("the listing failure", loader.status, lambda s: s.startswith("Unable to list files"), 3.0)
+    wait_until("the empty list", lambda: combo_items(loader.combo) == [], 2.0)
+    os.makedirs(assets)
+    with open(os.path.join(assets, "after.txt"), "w") as f:
+        f.write("after\n")
+    wait_until("the made-again folder's file", lambda: combo_items(loader.combo) == ["after.txt"], 3.0)
+    with open(os.path.join(assets, "later.txt"), "w") as f:
+        f.write("later\n")
+    wait_until("a file added to the new folder", lambda: combo_items(loader.combo) == ["after.txt", "later.txt"], 3.0)
+    started = time.monotonic()
+    t.pick(loader, "later.txt")
+    expect_loaded(loader, viewer, "later.txt", b"later\n", started)
+
+
+def test_long_name_keeps_the_loader_size(t):
+    """A 254-character name: the loader keeps its 480 px width at start and after loading it (the
+    entry is ellipsized); the whole name stays readable in the list's accessible text and the status."""
+    assets = os.path.join(t.tmp, "assets")
+    os.makedirs(assets)
+    name = ("a-very-long-file-name-" * 12)[:250] + ".txt"
+    with open(os.path.join(assets, name), "w") as f:
+        f.write("long\n")
+    key = t.key()
+    viewer = t.viewer(key)
+    loader = t.loader(key, assets)
+    width = Atspi.Component.get_extents(loader.frame, Atspi.CoordType.SCREEN).width
+    check(width <= 600, f"the loader starts {width} px wide")
+    check(combo_items(loader.combo) == [name], f"combo lists {combo_items(loader.combo)}")
+    started = time.monotonic()
+    t.pick(loader, name)
+    expect_loaded(loader, viewer, name, b"long\n", started)
+    width = Atspi.Component.get_extents(loader.frame, Atspi.CoordType.SCREEN).width
+    check(width <= 600, f"the loader is {width} px wide after loading the long name")
+
+
 def file_dialog(loader):
     """Clicks "Other file" and returns the file chooser the loader opens."""
     check(Atspi.Action.do_action(loader.widget("Other file", Atspi.Role.PUSH_BUTTON), 0),
@@ -823,6 +912,71 @@ def test_lock_starvation(t):
     return f"slowest probe {max(held[0], recovering[0]) * 1000:.1f} ms (lock held: {held[1]}; recovery: {recovering[1]})"
 
 
+def press(key_name):
+    """Types one key (by X keysym name) into the focused window."""
+    keysyms = {"End": 0xff57, "Escape": 0xff1b, "space": 0x20, "plus": 0x2b, "Return": 0xff0d, "ISO_Left_Tab": 0xfe20}
+    Atspi.generate_keyboard_event(keysyms[key_name], None, Atspi.KeySynthType.SYM)
+
+
+def combo_last_item(combo):
+    """The name of the combo's last top-level row (one AT-SPI call, not one per row)."""
+    popup = combo.get_child_at_index(0)
+    last = popup.get_child_at_index(popup.get_child_count() - 1) if popup is not None else None
+    return last.get_name() if last is not None else ""
+
+
+def pick_last_of_last_group():
+    """In the combo's popped-up list: the last group, opened, its last file, picked."""
+    for key_name in ("End", "plus", "End", "Return"):
+        press(key_name)
+        time.sleep(0.05)
+
+
+def test_ten_thousand_files(t):
+    """10,000 files in --assets: the window is up within a second, the list follows without a main-loop
+    stall over 100 ms (listing, popup, End key, folder change), End loads the last file, and a file
+    added to the folder is listed within a second."""
+    assets = os.path.join(t.tmp, "assets")
+    os.makedirs(assets)
+    for i in range(10000):
+        with open(os.path.join(assets, f"file-{i:05d}.txt"), "w") as f:
+            f.write(f"file {i}\n")
+    key = t.key()
+    viewer = t.viewer(key)
+    started = time.monotonic()
+    loader = t.loader(key, assets=assets)
+    up = time.monotonic() - started
+    check(up < 1.0, f"the loader window took {up:.2f} s to appear")
+    widgets = [("loader status", lambda: text_of(loader.status)), ("loader list", lambda: combo_last_item(loader.combo))]
+    listing = probe_worst(widgets, 1.0)
+    groups = wait_until("the grouped list", lambda: (lambda g: len(g) == 100 and g)(combo_items(loader.combo)), 3.0)
+    check(groups[-1] == "file-09900.txt … file-09999.txt", f"last group is {groups[-1]!r}")
+    # The combo was empty (insensitive) when the window came up, so the focus is on Reload.
+    press("ISO_Left_Tab")
+    press("space")   # pops the list up
+    popup = probe_worst(widgets, 0.5)
+    started = time.monotonic()
+    pick_last_of_last_group()
+    expect_loaded(loader, viewer, "file-09999.txt", b"file 9999\n", started)
+    with open(os.path.join(assets, "file-10000.txt"), "w") as f:
+        f.write("file 10000\n")
+    added = time.monotonic()
+    wait_until("the added file in the list", lambda: combo_last_item(loader.combo).endswith("file-10000.txt"), 3.0)
+    shown = time.monotonic() - added
+    change = probe_worst(widgets, 0.5)
+    check(shown < 1.0, f"the added file was listed after {shown:.2f} s")
+    started = time.monotonic()
+    press("space")
+    pick_last_of_last_group()
+    expect_loaded(loader, viewer, "file-10000.txt", b"file 10000\n", started)
+    for what, worst in (("listing", listing), ("popup", popup)):
+        check(worst[0] < 0.1, f"{worst[1]} took {worst[0] * 1000:.0f} ms to answer during the {what}")
+    # Not checked yet (issue 14, open): right after a folder change a probe can wait over a second.
+    return (f"window up {up * 1000:.0f} ms, added file listed {shown * 1000:.0f} ms, slowest probe "
+            f"listing {listing[0] * 1000:.1f} ms, popup {popup[0] * 1000:.1f} ms, "
+            f"folder change {change[0] * 1000:.1f} ms (not checked)")
+
+
 def test_close_loader_then_sigterm_viewer(t):
     """Loader closed like a window manager closes it, viewer ended by SIGTERM: nothing left."""
     key = t.key()
@@ -949,6 +1103,10 @@ def extents(frame):
 TESTS = [
     test_other_file_pick,
     test_reload_and_folder_changes,
+    test_reload_after_the_file_was_deleted,
+    test_odd_names,
+    test_assets_folder_made_again,
+    test_long_name_keeps_the_loader_size,
     test_load_each_sample_file,
     test_loader_without_viewer,
     test_special_files,
@@ -960,6 +1118,14 @@ TESTS = [
     test_loader_lets_go_after_picks,
     test_window_icons,
     test_screenshot,
+]
+
+# Run only when named in GUI_TESTS: they still fail (issue 14, open).
+PENDING = [
+    # After the list was popped up and a group opened, the next AT-SPI calls wait 0.5-2 s, with or
+    # without a folder change (a second, fresh AT-SPI client saw the loader answer after 323 ms):
+    # the tree view's accessible events flood the client. See docs/PERFORMANCE.md.
+    test_ten_thousand_files,
 ]
 
 
@@ -999,8 +1165,10 @@ def main():
     x11()  # waits until the X server accepts connections
     only = [n for n in os.environ.get("GUI_TESTS", "").split(",") if n]
     import hard_text_tests  # issue 9's tests, next to this file
-    names = [(fn.__name__[len("test_"):], fn) for fn in TESTS + hard_text_tests.make_tests(sys.modules[__name__])]
-    return run_cases([(name, name, fn) for name, fn in names if not only or name in only])
+    names = [(fn.__name__[len("test_"):], fn)
+             for fn in TESTS + PENDING + hard_text_tests.make_tests(sys.modules[__name__])]
+    return run_cases([(name, name, fn) for name, fn in names
+                      if name in only or (not only and fn not in PENDING)])
 
 
 if __name__ == "__main__":

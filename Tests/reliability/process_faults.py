@@ -113,19 +113,26 @@ def concurrent_writers(dumps, writers=4):
 def bad_options():
     """Bad --size, --key, --assets on all three programs: exit status and one clear message, fast."""
     cases = [
-        ([VIEWER, "--size", "0"], 2, "--size must be at least 1 byte"),
-        ([VIEWER, "--size=-1"], 2, "--size must be at least 1 byte"),
+        ([VIEWER, "--size", "0"], 2, "--size 0 is too small: the segment needs at least 321 bytes"),
+        ([VIEWER, "--size=-1"], 2, "--size -1 is too small"),
+        ([VIEWER, "--size", "320"], 2, "--size 320 is too small"),
         ([VIEWER, "--size", "99999999999999"], 2, "larger than the allowed"),
         ([VIEWER, "--size", "many"], 1, "Cannot parse integer"),
         ([VIEWER, "--key="], 2, "--key must not be empty"),
         ([LOADER, "--key="], 2, "--key must not be empty"),
+        ([VIEWER, "stray"], 2, 'sharedmemory: unexpected argument "stray"'),
+        ([LOADER, "--key", "x", "a.txt"], 2, 'sharedmemory_loader: unexpected argument "a.txt"'),
         ([LOADER, "--assets="], 2, "--assets must not be empty"),
-        ([CTL, "create", "--key", "x", "--size", "0"], 1, "the size must be at least 1 byte"),
-        ([CTL, "create", "--key", "x", "--size=-5"], 1, "the size must be at least 1 byte"),
-        ([CTL, "create", "--key", "x", "--size", str(1 << 62)], 1, "shmget failed"),
+        ([CTL, "create", "--key", "x", "--size", "0"], 2, "--size 0 is too small"),
+        ([CTL, "create", "--key", "x", "--size=-5"], 2, "--size -5 is too small"),
+        ([CTL, "create", "--key", "x", "--size", "-1"], 2, "--size -1 is too small"),
+        ([CTL, "create", "--key", "x", "--size", "319", "--stamp"], 2, "--size 319 is too small"),
+        ([CTL, "create", "--key", "x", "--size", str(1 << 31)], 2, "larger than the allowed 1.0\u00a0GiB"),
+        ([CTL, "create", "--key", "x", "--size", str(1 << 62)], 2, "larger than the allowed 1.0\u00a0GiB"),
         ([CTL, "create", "--key", "", "--size", "10"], 1, "the key is empty"),
         ([CTL, "load", "--key", "", "/etc/hostname"], 1, "the key is empty"),
         ([CTL, "dump", "--key", ""], 1, "the key is empty"),
+        ([CTL, "remove", "--key", f"reliability-nothing-{os.getpid()}"], 1, "sharedmemory-ctl: nothing to remove for key"),
     ]
     env = dict(os.environ)
     env.pop("DISPLAY", None)  # option errors must come before any window
