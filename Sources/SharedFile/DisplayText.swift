@@ -49,11 +49,11 @@ public struct DisplayText: Sendable, Equatable {
         var parts = [head]
         switch snapshot.format {
         case .framed:
-            var what = "\(snapshot.fileName ?? "unnamed file"), \(Self.bytes(stored))"
+            var what = "\(snapshot.fileName ?? "unnamed file"), \(ByteCount.formatExact(stored))"
             if let time = snapshot.loadTime { what += ", loaded at \(Self.clock(time))" }
             parts.append(what)
         case .seed:
-            parts.append("text written in the seed format (no file name), \(Self.bytes(stored))")
+            parts.append("text written in the seed format (no file name), \(ByteCount.formatExact(stored))")
         }
         if snapshot.isTruncated {
             parts.append("truncated: \(stored) of \(snapshot.originalSize) bytes fit in the segment")
