@@ -33,9 +33,13 @@ public enum Messages {
         case .lockBusy(let error):
             return "Unable to lock shared memory: \(error.message)"
                 + "\nThe file was not loaded; try again when the writer is done."
-        case .viewerGone(let key, let creator):
+        case .viewerGone(let key, let creator?):
             return "Unable to attach to shared memory: the viewer that created the segment for key \"\(key)\" "
                 + "(pid \(creator)) is gone; the file was not loaded."
+                + "\nPlease start the sharedmemory viewer again, then pick the file again."
+        case .viewerGone(let key, nil):
+            return "Unable to attach to shared memory: no process shows the segment for key \"\(key)\" "
+                + "(its viewer is gone); the file was not loaded."
                 + "\nPlease start the sharedmemory viewer again, then pick the file again."
         }
     }

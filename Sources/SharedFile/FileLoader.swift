@@ -112,7 +112,13 @@ public final class FileLoader {
                 memory.detach()
             }
         }
-        if let pid = memory.abandonedCreator() { return .viewerGone(key: key, creator: pid) }
+        // Named as the user gave it: the key, or a Qt 6 native key's string form.
+        let shownKey = ipcKey == .legacy(key) ? key : ipcKey.description
+        switch memory.abandonment() {
+        case .creatorGone(let pid): return .viewerGone(key: shownKey, creator: pid)
+        case .nobodyMapsIt: return .viewerGone(key: shownKey, creator: nil)
+        case nil: break
+        }
         // Never more than the segment can hold: a huge file or an endless stream costs no more than the segment.
         let limit = memory.size
         let direct = switch strategy ?? readStrategy {

@@ -51,9 +51,10 @@ public enum LoadOutcome: Sendable, Equatable {
     case attachFailed(SharedMemoryError)
     /// The lock was not granted before the deadline: another writer holds it.
     case lockBusy(SharedMemoryError)
-    /// The viewer that created the segment (pid `creator`) died; only we were attached, so nothing
-    /// would ever show what we write. Nothing was written; detaching removed the leftover.
-    case viewerGone(key: String, creator: Int32)
+    /// The viewer that created the segment (pid `creator`; nil for a POSIX segment, which records
+    /// none and which no other process maps) is gone; only we were attached, so nothing would ever
+    /// show what we write. Nothing was written; detaching removed the leftover.
+    case viewerGone(key: String, creator: Int32?)
 
     /// True for `.loaded`.
     public var isLoaded: Bool {

@@ -46,14 +46,27 @@ extension SharedMemory {
 }
 
 extension SharedMemory {
-    /// The pid of the attached segment's creator when that process is gone and no process but this
-    /// one is attached: a viewer that died, so nobody will ever read what is written. nil otherwise,
-    /// and when nothing is attached. One IPC_STAT and a liveness check, no lock.
-    /// With a POSIX key there is no creator pid to check: always nil.
-    public func abandonedCreator() -> pid_t? {
-        guard posix == nil else { return nil }
+    /// Whether nobody but this process will ever read what is written: `.creatorGone(pid)` when the
+    /// System V segment's creator is dead and nobody else is attached (one IPC_STAT and a liveness
+    /// check, no lock); `.nobodyMapsIt` when no other process maps the POSIX segment (a /proc scan,
+    /// blind to other users' processes: see `MappingScan`), e.g. a SIGKILLed viewer's, or one a Qt 6
+    /// viewer leaked on exit. nil otherwise, and when nothing is attached.
+    public func abandonment() -> Abandonment? {
+        if let posix {
+            guard isAttached, let identity = MappingScan.identity(ofFile: PosixSegment.filePath(posix.segmentName)),
+                  MappingScan.mappers(of: identity).isEmpty else { return nil }
+            return .nobodyMapsIt
+        }
         guard isAttached, segmentID >= 0, let status = try? SystemVSegment.status(id: segmentID),
               status.attachedCount <= 1, !ProcessState.isAlive(status.creatorPID) else { return nil }
-        return status.creatorPID
+        return .creatorGone(status.creatorPID)
+    }
+
+    /// Why a segment is abandoned (see ``abandonment()``).
+    public enum Abandonment: Sendable, Equatable {
+        /// The System V segment's creator (this pid) died and nobody else is attached.
+        case creatorGone(pid_t)
+        /// No other process maps the POSIX segment (which records no creator).
+        case nobodyMapsIt
     }
 }

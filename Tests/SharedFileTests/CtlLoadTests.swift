@@ -144,6 +144,25 @@ import Glibc
         #expect((try? SharedMemory.info(key: key))?.segment == nil, "the leftover was not removed")
     }
 
+    /// The same with a POSIX key (Qt 6's default), whose segment records no creator: a segment no
+    /// other process maps is not written, while one a live viewer maps is.
+    @Test func aPosixSegmentNobodyMapsIsNotWritten() throws {
+        let assets = try TempAssets()
+        try assets.add("a.txt", Array("lost?".utf8))
+        let name = uniqueKey().replacingOccurrences(of: " ", with: "_")
+        let key = "posix:/" + name
+        defer { _ = try? run(ctlPath, ["remove", "--native-key", key, "--force"]) }
+        let viewer = try CtlProcess(["create", "--native-key", key, "--size", "4096", "--stamp"])
+        let live = try run(ctlPath, ["load", "--native-key", key, assets.path("a.txt")])
+        #expect(live.status == 0 && live.output.hasPrefix("Loaded file a.txt"), "\(live.output)")
+        viewer.kill9()
+        #expect(FileManager.default.fileExists(atPath: "/dev/shm/" + name), "a killed creator leaves its POSIX segment")
+        let result = try run(ctlPath, ["load", "--native-key", key, assets.path("a.txt")])
+        let words = Messages.status(.viewerGone(key: key, creator: nil)).split(whereSeparator: \.isNewline).joined(separator: " ")
+        #expect(result.status == 1 && result.output == "sharedmemory-ctl: \(words)\n", "\(result.output)")
+        #expect(!FileManager.default.fileExists(atPath: "/dev/shm/" + name), "the leftover was not removed")
+    }
+
     private func input(_ bytes: [UInt8]) throws -> FileHandle {
         let pipe = Pipe()
         pipe.fileHandleForWriting.write(Data(bytes))
