@@ -144,6 +144,7 @@ test: test-deps build
 	$(MAKE) --no-print-directory reliability-test || failed+=(reliability-test)
 	$(MAKE) --no-print-directory bench-check || failed+=(bench-check)
 	$(MAKE) --no-print-directory man-check || failed+=(man-check)
+	$(MAKE) --no-print-directory l10n-check || failed+=(l10n-check)
 	$(MAKE) --no-print-directory gui-test  || failed+=(gui-test)
 	if (( $${#failed[@]} )); then echo "make test: FAILED: $${failed[*]}"; exit 1; fi
 

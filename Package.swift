@@ -31,7 +31,7 @@ let package = Package(
             "CSysV", "CGLib", "Localization", .product(name: "SystemPackage", package: "swift-system"),
         ]),
         .target(name: "SharedFile", dependencies: [
-            "SharedMemory", "CGLib", .product(name: "SystemPackage", package: "swift-system"),
+            "SharedMemory", "CGLib", "Localization", .product(name: "SystemPackage", package: "swift-system"),
         ]),
         .target(name: "Messages", dependencies: [
             "SharedFile", "SharedMemory", "Localization", .product(name: "SystemPackage", package: "swift-system"),
@@ -40,9 +40,9 @@ let package = Package(
             "CGtk", "Localization", .product(name: "SystemPackage", package: "swift-system"),
         ]),
         .executableTarget(name: "Viewer", dependencies: ["SharedFile", "Messages", "GtkSupport"]),
-        .executableTarget(name: "Loader", dependencies: ["SharedFile", "Messages", "GtkSupport"]),
+        .executableTarget(name: "Loader", dependencies: ["SharedFile", "Messages", "GtkSupport", "Localization"]),
         .executableTarget(name: "Ctl", dependencies: [
-            "SharedMemory", "SharedFile", "Messages", .product(name: "SystemPackage", package: "swift-system"),
+            "SharedMemory", "SharedFile", "Messages", "Localization", .product(name: "SystemPackage", package: "swift-system"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "Bench", dependencies: [

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Localization
 import Messages
 import SharedFile
 import SharedMemory
@@ -10,22 +11,22 @@ import Glibc
 struct SharedMemoryCtl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sharedmemory-ctl",
-        abstract: "Inspect and drive a Qt-compatible shared memory segment (System V or POSIX keys).",
-        discussion: "Exit status: 0 success, 1 runtime failure (one line on stderr), 2 usage error.",
+        abstract: tr("Inspect and drive a Qt-compatible shared memory segment (System V or POSIX keys)."),
+        discussion: tr("Exit status: 0 success, 1 runtime failure (one line on stderr), 2 usage error."),
         subcommands: [Create.self, Load.self, Dump.self, Info.self, Remove.self, HoldLock.self,
                       Repair.self])
 
     func run() throws {
-        throw ValidationError("a subcommand is required: create, load, dump, info, remove, hold-lock or repair")
+        throw ValidationError(tr("a subcommand is required: create, load, dump, info, remove, hold-lock or repair"))
     }
 }
 
 struct KeyOption: ParsableArguments {
-    @Option(name: .long, help: "The QSharedMemory key.")
+    @Option(name: .long, help: ArgumentHelp(tr("The QSharedMemory key.")))
     var key: String = SegmentKey.default
-    @Option(name: .long, help: "How --key becomes a native key: legacy (QSharedMemory(QString), Qt 5, the seed), posix or systemv (Qt 6's platformSafeKey).")
+    @Option(name: .long, help: ArgumentHelp(tr("How --key becomes a native key: legacy (QSharedMemory(QString), Qt 5, the seed), posix or systemv (Qt 6's platformSafeKey).")))
     var keyType: KeyChoice = .legacy
-    @Option(name: .long, help: "A QNativeIpcKey::toString() string as a Qt 6 program prints it, e.g. posix:/name (replaces --key and --key-type).")
+    @Option(name: .long, help: ArgumentHelp(tr("A QNativeIpcKey::toString() string as a Qt 6 program prints it, e.g. posix:/name (replaces --key and --key-type).")))
     var nativeKey: String?
 
     /// The checked native key (a bad one is a usage error, before anything is created).
@@ -53,11 +54,11 @@ func lockDuration(_ seconds: Double) -> Duration {
 
 struct Create: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Create the segment, print its native key, stay until SIGINT/SIGTERM, then detach.")
+        abstract: tr("Create the segment, print its native key, stay until SIGINT/SIGTERM, then detach."))
     @OptionGroup var options: KeyOption
     // .unconditional: "--size -1" is a value to refuse, not a missing one.
-    @Option(parsing: .unconditional, help: "Segment size in bytes (at most 1 GiB).") var size: Int
-    @Flag(help: "Stamp the empty framed header, as the sharedmemory viewer does after creating.")
+    @Option(parsing: .unconditional, help: ArgumentHelp(tr("Segment size in bytes (at most 1 GiB)."))) var size: Int
+    @Flag(help: ArgumentHelp(tr("Stamp the empty framed header, as the sharedmemory viewer does after creating.")))
     var stamp = false
 
     func validate() throws {
@@ -65,7 +66,7 @@ struct Create: ParsableCommand {
         if stamp, let problem = SegmentLimits.problem(framedSize: size) {
             throw ValidationError(Messages.sizeProblem(problem))
         }
-        guard size >= 1 else { throw ValidationError("--size \(size) is too small: a segment holds at least 1 byte") }
+        guard size >= 1 else { throw ValidationError(tr("--size {size} is too small: a segment holds at least 1 byte").filling(["size": "\(size)"])) }
         guard size <= SegmentLimits.maximumSize else {
             throw ValidationError(Messages.sizeProblem(.tooLarge(size, maximum: SegmentLimits.maximumSize)))
         }
@@ -88,19 +89,15 @@ struct Create: ParsableCommand {
 
 struct Load: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Load FILE (or standard input: -) into the segment, as the loader window does.",
-        discussion: """
-            Runs the loader's own code: FILE must be a regular file (a FIFO, folder or device is refused), \
-            it is read to its end but never beyond what the segment holds, a segment whose viewer died is \
-            left alone, and one deadline (--timeout) bounds every wait for the lock. Standard input is read \
-            until it ends or the segment is full; a longer input is reported as truncated.
-            """)
+        abstract: tr("Load FILE (or standard input: -) into the segment, as the loader window does."),
+        // One line: xgettext reads C string literals, not Swift's multi-line ones.
+        discussion: tr("Runs the loader's own code: FILE must be a regular file (a FIFO, folder or device is refused), it is read to its end but never beyond what the segment holds, a segment whose viewer died is left alone, and one deadline (--timeout) bounds every wait for the lock. Standard input is read until it ends or the segment is full; a longer input is reported as truncated."))
     @OptionGroup var options: KeyOption
-    @Argument(help: "The file to load, or - for standard input.") var file: String
-    @Option(help: "Seconds to wait for the lock, in all (attach, write and detach).") var timeout: Double = 5
+    @Argument(help: ArgumentHelp(tr("The file to load, or - for standard input."))) var file: String
+    @Option(help: ArgumentHelp(tr("Seconds to wait for the lock, in all (attach, write and detach)."))) var timeout: Double = 5
 
     func validate() throws {
-        guard timeout >= 0 else { throw ValidationError("--timeout must not be negative") }
+        guard timeout >= 0 else { throw ValidationError(tr("--timeout must not be negative")) }
     }
 
     func run() throws {
@@ -121,13 +118,13 @@ struct Load: ParsableCommand {
 
 struct Dump: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Attach read-only, lock, copy, unlock; write exactly the payload bytes to stdout.")
+        abstract: tr("Attach read-only, lock, copy, unlock; write exactly the payload bytes to stdout."))
     @OptionGroup var options: KeyOption
-    @Option(help: "Seconds to wait for the lock.") var timeout: Double = 5
-    @Flag(help: "Write the whole segment, header included, instead of the payload.") var raw = false
+    @Option(help: ArgumentHelp(tr("Seconds to wait for the lock."))) var timeout: Double = 5
+    @Flag(help: ArgumentHelp(tr("Write the whole segment, header included, instead of the payload."))) var raw = false
 
     func validate() throws {
-        guard timeout >= 0 else { throw ValidationError("--timeout must not be negative") }
+        guard timeout >= 0 else { throw ValidationError(tr("--timeout must not be negative")) }
     }
 
     func run() throws {
@@ -139,7 +136,7 @@ struct Dump: ParsableCommand {
         if raw { return try writeAll(copy) }
         let snapshot = copy.withUnsafeBytes { SegmentContent.read($0) }
         if let problem = snapshot.problem {
-            throw RuntimeFailure("the segment for key \"\(options.key)\" holds a damaged header: \(problem)")
+            throw RuntimeFailure(tr("the segment for key \"{key}\" holds a damaged header: {problem}").filling(["problem": problem, "key": options.key]))
         }
         try writeAll(snapshot.payload)
     }
@@ -147,7 +144,7 @@ struct Dump: ParsableCommand {
 
 struct Info: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Native key, SysV ids, size, attached count, creator pid and liveness, permissions.")
+        abstract: tr("Native key, SysV ids, size, attached count, creator pid and liveness, permissions."))
     @OptionGroup var options: KeyOption
 
     func run() throws {
@@ -160,16 +157,16 @@ struct Info: ParsableCommand {
 
 struct Remove: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Remove a stale segment, its semaphore and their key files.")
+        abstract: tr("Remove a stale segment, its semaphore and their key files."))
     @OptionGroup var options: KeyOption
-    @Flag(help: "Remove even while processes are attached (they keep their mapping until they detach).")
+    @Flag(help: ArgumentHelp(tr("Remove even while processes are attached (they keep their mapping until they detach).")))
     var force = false
 
     func run() throws {
         if options.ipcKey.type == .posixRealtime {
             let before = try SharedMemory.posixInfo(options.ipcKey)
             try SharedMemory.removePosix(options.ipcKey, force: force)
-            return print("removed " + [before.segment?.path, before.semaphore?.path].compactMap { $0 }.joined(separator: ", "))
+            return print(tr("removed {items}").filling(["items": [before.segment?.path, before.semaphore?.path].compactMap { $0 }.joined(separator: ", ")]))
         }
         let before: SegmentInfo
         do {
@@ -181,26 +178,26 @@ struct Remove: ParsableCommand {
         }
         try SharedMemory.remove(options.ipcKey, force: force)
         var removed: [String] = []
-        if let segment = before.segment { removed.append("segment shmid \(segment.id)") }
-        if let semaphore = before.semaphore { removed.append("semaphore semid \(semaphore.id)") }
+        if let segment = before.segment { removed.append(tr("segment shmid {id}").filling(["id": "\(segment.id)"])) }
+        if let semaphore = before.semaphore { removed.append(tr("semaphore semid {id}").filling(["id": "\(semaphore.id)"])) }
         if before.keyFilePermissions != nil { removed.append(before.nativeKey) }
         if before.semaphoreKeyFilePermissions != nil { removed.append(before.semaphoreNativeKey) }
-        print("removed " + removed.joined(separator: ", "))
+        print(tr("removed {items}").filling(["items": removed.joined(separator: ", ")]))
     }
 }
 
 struct HoldLock: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hold-lock",
-        abstract: "Attach, take the lock and keep it for N seconds (or until SIGINT/SIGTERM).",
-        discussion: "Prints \"locked by pid PID\" once it holds the lock. For tests, and to reproduce a stuck writer.")
+        abstract: tr("Attach, take the lock and keep it for N seconds (or until SIGINT/SIGTERM)."),
+        discussion: tr("Prints \"locked by pid PID\" once it holds the lock. For tests, and to reproduce a stuck writer."))
     @OptionGroup var options: KeyOption
-    @Option(help: "Seconds to hold the lock.") var seconds: Double
-    @Option(help: "Seconds to wait for the lock (default: forever).") var timeout: Double?
+    @Option(help: ArgumentHelp(tr("Seconds to hold the lock."))) var seconds: Double
+    @Option(help: ArgumentHelp(tr("Seconds to wait for the lock (default: forever)."))) var timeout: Double?
 
     func validate() throws {
-        guard seconds >= 0 else { throw ValidationError("--seconds must not be negative") }
-        if let timeout, timeout < 0 { throw ValidationError("--timeout must not be negative") }
+        guard seconds >= 0 else { throw ValidationError(tr("--seconds must not be negative")) }
+        if let timeout, timeout < 0 { throw ValidationError(tr("--timeout must not be negative")) }
     }
 
     func run() throws {
@@ -211,12 +208,12 @@ struct HoldLock: ParsableCommand {
         defer { memory.detach() }
         if let timeout {
             guard try memory.lock(timeout: lockDuration(timeout)) else {
-                throw RuntimeFailure("timed out after \(timeout) s waiting for the lock of key \"\(options.key)\"")
+                throw RuntimeFailure(tr("timed out after {seconds} s waiting for the lock of key \"{key}\"").filling(["seconds": "\(timeout)", "key": options.key]))
             }
         } else {
             try memory.lock()
         }
-        print("locked by pid \(getpid())")
+        print("locked by pid \(getpid())")  // notr: tests and scripts wait for this exact line
         fflush(nil)
         _ = signals.wait(seconds: seconds)
         try memory.unlock()

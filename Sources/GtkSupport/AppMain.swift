@@ -40,7 +40,7 @@ public func runApp<Window: AppWindow>(id: String, program: String, window: Windo
     app.onOptions { values in
         do {
             if let stray = values.positional.first {
-                throw InvalidOption("unexpected argument \"\(stray)\": \(program) takes options only")
+                throw InvalidOption(tr("unexpected argument \"{argument}\": {program} takes options only").filling(["program": program, "argument": stray]))
             }
             state.options = try Window.Options(values)
         } catch {
@@ -60,7 +60,7 @@ public func runApp<Window: AppWindow>(id: String, program: String, window: Windo
     app.onShutdown { state.window?.finish() }   // window closed, SIGINT, SIGTERM, SIGHUP
     app.quitOnUnixSignals()
     app.onDisplayLost {   // logout or a dead X server: GDK ends the process next, so let go now
-        Console.error("\(program): lost the connection to the display; detaching from the segment")
+        Console.error(tr("{program}: lost the connection to the display; detaching from the segment").filling(["program": program]))
         state.window?.finish()
     }
     let status = app.run()

@@ -19,7 +19,7 @@ public final class ComboBoxText: Widget {
     public init() {
         super.init(gtk_combo_box_text_new())
         let provider = gtk_css_provider_new()
-        gtk_css_provider_load_from_data(provider, "combobox { -GtkComboBox-appears-as-list: 1; }", -1, nil)
+        gtk_css_provider_load_from_data(provider, "combobox { -GtkComboBox-appears-as-list: 1; }", -1, nil)  // notr: CSS
         gtk_style_context_add_provider(gtk_widget_get_style_context(widget),
                                        OpaquePointer(provider), UInt32(GTK_STYLE_PROVIDER_PRIORITY_APPLICATION))
         g_object_unref(provider)

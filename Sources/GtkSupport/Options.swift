@@ -1,5 +1,6 @@
 import CGtk
 import Glibc
+import Localization
 
 /// A command line option parsed by GLib (`g_application_add_main_option`), so `--help`,
 /// `--key=VALUE`, `--key VALUE` and error messages behave like every other GTK program.
@@ -66,7 +67,7 @@ public struct OptionValues: Sendable {
     /// The value of a `.string` option that must not be empty (a key, a folder), nil when not given.
     public func nonEmptyString(_ name: String) throws(InvalidOption) -> String? {
         guard let value = string(name) else { return nil }
-        guard !value.isEmpty else { throw InvalidOption("--\(name) must not be empty") }
+        guard !value.isEmpty else { throw InvalidOption(tr("--{option} must not be empty").filling(["option": name])) }
         return value
     }
 }
@@ -78,7 +79,7 @@ public struct InvalidOption: Error, CustomStringConvertible {
 
     /// Prints the error and where to find the options on stderr; returns the exit status (2).
     public static func report(_ error: Error, program: String) -> Int32 {
-        Console.error("\(program): \(error)\nRun \(program) --help for the options.")
+        Console.error(tr("{program}: {error}\nRun {program} --help for the options.").filling(["error": "\(error)", "program": program]))
         return 2
     }
 }

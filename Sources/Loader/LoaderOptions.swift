@@ -1,5 +1,6 @@
 import Foundation
 import GtkSupport
+import Localization
 import SharedFile
 import SharedMemory
 
@@ -11,19 +12,20 @@ struct LoaderOptions: AppOptions {
     /// nil: found by `AssetsLocation`.
     var assets: String?
 
-    static let summary = "Loads a file of the assets folder into the shared memory segment of a running sharedmemory viewer."
+    // Lazily made statics: runApp has set up gettext before it reads them.
+    static let summary = tr("Loads a file of the assets folder into the shared memory segment of a running sharedmemory viewer.")
 
     static let definitions = [
         CommandLineOption("key", short: "k", kind: .string,
-                          description: "Segment key (default \(SegmentKey.default))", argument: "KEY"),
+                          description: tr("Segment key (default {key})").filling(["key": SegmentKey.default]), argument: "KEY"),
         CommandLineOption("key-type", kind: .string,
-                          description: "How KEY becomes a native key: legacy (default: QSharedMemory(QString), Qt 5, the seed), posix or systemv (Qt 6's platformSafeKey)",
+                          description: tr("How KEY becomes a native key: legacy (default: QSharedMemory(QString), Qt 5, the seed), posix or systemv (Qt 6's platformSafeKey)"),
                           argument: "TYPE"),
         CommandLineOption("native-key", kind: .string,
-                          description: "A QNativeIpcKey::toString() string as a Qt 6 program prints it, e.g. posix:/name (replaces --key and --key-type)",
+                          description: tr("A QNativeIpcKey::toString() string as a Qt 6 program prints it, e.g. posix:/name (replaces --key and --key-type)"),
                           argument: "STRING"),
         CommandLineOption("assets", short: "a", kind: .string,
-                          description: "Folder whose files are offered (default: the installed or source-tree assets/files)",
+                          description: tr("Folder whose files are offered (default: the installed or source-tree assets/files)"),
                           argument: "DIR"),
     ]
 
@@ -33,7 +35,7 @@ struct LoaderOptions: AppOptions {
         key = try values.nonEmptyString("key") ?? SegmentKey.default
         let choice = try values.nonEmptyString("key-type")
         guard let type = KeyChoice(rawValue: choice ?? "legacy") else {
-            throw InvalidOption("--key-type must be legacy, posix or systemv, got \"\(choice ?? "")\"")
+            throw InvalidOption(tr("--key-type must be legacy, posix or systemv, got \"{choice}\"").filling(["choice": choice ?? ""]))
         }
         do {
             ipcKey = try NativeIpcKey.fromOptions(key: key, type: type, nativeKey: try values.nonEmptyString("native-key"))

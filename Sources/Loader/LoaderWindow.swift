@@ -1,5 +1,6 @@
 import Foundation
 import GtkSupport
+import Localization
 import Messages
 import SharedFile
 
@@ -9,7 +10,7 @@ final class LoaderWindow: AppWindow {
     private let window: Window
     private let files = ComboBoxText()
     private let reload = Button(iconName: "view-refresh-symbolic")
-    private let other = Button(label: "_Other File…")
+    private let other = Button(label: tr("_Other File…"))
     private let status = Label()
     private let key: String
     /// Loads on its own thread, so that a slow disk or a held lock never freezes the window.
@@ -36,19 +37,19 @@ final class LoaderWindow: AppWindow {
 
     init(application: Application, options: LoaderOptions) {
         key = options.key
-        window = Window(application: application, title: "Shared Memory Loader", width: 480, height: 200,
+        window = Window(application: application, title: tr("Shared Memory Loader"), width: 480, height: 200,
                         iconName: "org.sharedmemorygtk.Loader", iconFile: SourceTree.iconFile)
 
-        let heading = Label("File to load:")
+        let heading = Label(tr("File to load:"))
         heading.setBold()
         heading.setLabelFor(files)
-        files.setAccessibleName("File")
-        files.setTooltip("The file is written to the shared memory segment \"\(options.key)\" as soon as it is picked")
-        reload.setAccessibleName("Reload")
-        reload.setTooltip("Load the selected file again (F5)")
-        other.setAccessibleName("Other file")
-        other.setTooltip("Load a file from outside the assets folder")
-        status.setAccessibleName("Status")
+        files.setAccessibleName(tr("File"))
+        files.setTooltip(tr("The file is written to the shared memory segment \"{key}\" as soon as it is picked").filling(["key": options.key]))
+        reload.setAccessibleName(tr("Reload"))
+        reload.setTooltip(tr("Load the selected file again (F5)"))
+        other.setAccessibleName(tr("Other file"))
+        other.setTooltip(tr("Load a file from outside the assets folder"))
+        status.setAccessibleName(tr("Status"))
         status.setSelectable(true)
         status.setWrap(true)
         status.setAlignment(x: 0, y: 0)   // messages start right under the combo
@@ -73,7 +74,7 @@ final class LoaderWindow: AppWindow {
             loader = nil
             exitStatus = 1
             let message = Messages.assetsFolder(problem)
-            Console.error("sharedmemory_loader: \(message)")
+            Console.error("sharedmemory_loader: \(message)")  // notr: the program name and a translated message
             status.text = message
             reload.setSensitive(false)
             other.setSensitive(false)
@@ -145,7 +146,7 @@ final class LoaderWindow: AppWindow {
     /// A file the user picks explicitly in the desktop's file dialog, wherever it is.
     private func chooseOtherFile() {
         guard loader != nil else { return }
-        FileChooser.chooseFile(parent: window, title: "Load a File into Shared Memory") { [weak self] url in
+        FileChooser.chooseFile(parent: window, title: tr("Load a File into Shared Memory")) { [weak self] url in
             guard let self else { return }
             self.files.selectNone()  // the list no longer names what is loaded
             self.lastPicked = nil

@@ -1,10 +1,11 @@
+import Localization
 import SharedFile
 import SharedMemory
 import SystemPackage
 
 /// Every sentence of the load pipeline that users read, made from the model's values: the loader
 /// window and `sharedmemory-ctl load` both say things through here, so they say the same. GTK-free,
-/// and the one place where translations will hook in.
+/// every sentence whole and through gettext.
 public enum Messages {
     /// The status line for a finished load.
     public static func status(_ outcome: LoadOutcome) -> String {
@@ -12,35 +13,37 @@ public enum Messages {
         case .loaded(let name, let report):
             return loaded(name, report)
         case .nothingStored(let name, let report):
-            let name = DisplayName.shown(name)
-            return "Unable to load file \(name): the segment has no room for any of its \(report.total) bytes."
+            return tr("Unable to load file {name}: the segment has no room for any of its {total} bytes.")
+                .filling(["total": "\(report.total)", "name": DisplayName.shown(name)])
                 + "\n" + biggerSegment(report)
         case .fileProblem(let name, let problem):
-            return "Unable to open file: " + fileProblem(name, problem)
+            return openProblem(name, problem)
         case .readFailed(let name, let error, let stored):
             let name = DisplayName.shown(name)
-            let head = "Unable to read file \(name): \(error.explanation)"
-            guard let stored else { return head + "\nThe segment was not changed; check the file and pick it again." }
-            return head + "\nThe segment holds only its first \(stored) bytes."
+            guard let stored else {
+                return tr("Unable to read file {name}: {reason}\nThe segment was not changed; check the file and pick it again.")
+                    .filling(["reason": error.explanation, "name": name])
+            }
+            return tr("Unable to read file {name}: {reason}\nThe segment holds only its first {stored} bytes.")
+                .filling(["stored": "\(stored)", "reason": error.explanation, "name": name])
         case .noViewer(let error):
-            return "Unable to attach to shared memory: \(error.message)"
-                + "\nPlease start the sharedmemory viewer first, then pick the file again."
-                + " A viewer started with another TMPDIR is not seen: this program looks in \(keyFolder)."
+            return tr("Unable to attach to shared memory: {reason}\nPlease start the sharedmemory viewer first, then pick the file again. A viewer started with another TMPDIR is not seen: this program looks in {folder}.")
+                .filling(["folder": keyFolder, "reason": error.message])
         case .attachFailed(let error):
-            var text = "Unable to attach to shared memory: \(error.message)"
-            if error.code == .permissionDenied { text += "\nThe segment belongs to another user; start your own viewer." }
-            return text
+            guard error.code == .permissionDenied else {
+                return tr("Unable to attach to shared memory: {reason}").filling(["reason": error.message])
+            }
+            return tr("Unable to attach to shared memory: {reason}\nThe segment belongs to another user; start your own viewer.")
+                .filling(["reason": error.message])
         case .lockBusy(let error):
-            return "Unable to lock shared memory: \(error.message)"
-                + "\nThe file was not loaded; try again when the writer is done."
+            return tr("Unable to lock shared memory: {reason}\nThe file was not loaded; try again when the writer is done.")
+                .filling(["reason": error.message])
         case .viewerGone(let key, let creator?):
-            return "Unable to attach to shared memory: the viewer that created the segment for key \"\(key)\" "
-                + "(pid \(creator)) is gone; the file was not loaded."
-                + "\nPlease start the sharedmemory viewer again, then pick the file again."
+            return tr("Unable to attach to shared memory: the viewer that created the segment for key \"{key}\" (pid {pid}) is gone; the file was not loaded.\nPlease start the sharedmemory viewer again, then pick the file again.")
+                .filling(["pid": "\(creator)", "key": key])
         case .viewerGone(let key, nil):
-            return "Unable to attach to shared memory: no process shows the segment for key \"\(key)\" "
-                + "(its viewer is gone); the file was not loaded."
-                + "\nPlease start the sharedmemory viewer again, then pick the file again."
+            return tr("Unable to attach to shared memory: no process shows the segment for key \"{key}\" (its viewer is gone); the file was not loaded.\nPlease start the sharedmemory viewer again, then pick the file again.")
+                .filling(["key": key])
         }
     }
 
@@ -51,87 +54,105 @@ public enum Messages {
     }
 
     private static func loaded(_ name: String, _ report: WriteReport) -> String {
-        var text = "Loaded file \(DisplayName.shown(name)) to shared memory"
-        guard report.isTruncated else { return text }
-        text += report.totalIsLowerBound
-            ? " (truncated: \(report.written) bytes, the input is longer)"
-            : " (truncated: \(report.written) of \(report.total) bytes)"
-        text += report.stoppedAtNUL
-            ? "\nThe segment uses the Qt example's text format, which ends at the file's first NUL byte."
-            : "\n" + biggerSegment(report)
-        return text
+        // The name last: filling goes in order, so a name holding "{total}" stays as it is.
+        let values: KeyValuePairs = ["written": "\(report.written)", "total": "\(report.total)", "name": DisplayName.shown(name)]
+        guard report.isTruncated else { return tr("Loaded file {name} to shared memory").filling(values) }
+        // Whole sentences per case, so a translator sees the status line as users read it.
+        let first = report.totalIsLowerBound
+            ? tr("Loaded file {name} to shared memory (truncated: {written} bytes, the input is longer)").filling(values)
+            : tr("Loaded file {name} to shared memory (truncated: {written} of {total} bytes)").filling(values)
+        return first + "\n" + (report.stoppedAtNUL
+            ? tr("The segment uses the Qt example's text format, which ends at the file's first NUL byte.")
+            : biggerSegment(report))
     }
 
     /// The advice for a file the segment cannot hold: the exact --size that would hold it.
     private static func biggerSegment(_ report: WriteReport) -> String {
         guard !report.totalIsLowerBound else {
-            return "The segment is too small; start the viewer with a larger --size to load it whole."
+            return tr("The segment is too small; start the viewer with a larger --size to load it whole.")
         }
         let needed = SegmentLimits.sizeNeeded(forFileOf: report.total, format: report.format)
         guard needed <= SegmentLimits.maximumSize else {
-            return "The segment is too small, and the file is larger than the largest segment (\(ByteCount.format(SegmentLimits.maximumSize)))."
+            return tr("The segment is too small, and the file is larger than the largest segment ({maximum}).")
+                .filling(["maximum": ByteCount.format(SegmentLimits.maximumSize)])
         }
-        return "The segment is too small; start the viewer with --size \(needed) or more to load it whole."
+        return tr("The segment is too small; start the viewer with --size {size} or more to load it whole.")
+            .filling(["size": "\(needed)"])
     }
 
     /// Why a segment size is refused, for the viewer's and `sharedmemory-ctl create`'s --size.
     public static func sizeProblem(_ problem: SizeProblem) -> String {
         switch problem {
         case .tooSmall(let size, let minimum):
-            "--size \(size) is too small: the segment needs at least \(minimum) bytes (a \(SegmentLimits.headerSize)-byte header and some content)"
+            tr("--size {size} is too small: the segment needs at least {minimum} bytes (a {header}-byte header and some content)")
+                .filling(["size": "\(size)", "minimum": "\(minimum)", "header": "\(SegmentLimits.headerSize)"])
         case .tooLarge(let size, let maximum):
-            "--size \(size) is larger than the allowed \(ByteCount.formatExact(maximum))"
+            tr("--size {size} is larger than the allowed {maximum}")
+                .filling(["size": "\(size)", "maximum": ByteCount.formatExact(maximum)])
         }
     }
 
-    /// Why `name` could not be opened (after "Unable to open file: ").
+    /// The status for a file that could not be opened: "Unable to open file: " and the reason.
+    public static func openProblem(_ name: String, _ problem: FileProblem) -> String {
+        tr("Unable to open file: {reason}").filling(["reason": fileProblem(name, problem)])
+    }
+
+    /// Why `name` could not be opened (the reason after "Unable to open file: "), a clause of its own.
     public static func fileProblem(_ name: String, _ problem: FileProblem) -> String {
         let name = DisplayName.shown(name)
+        // One filling per sentence: a name that holds "{…}" is not filled again.
         return switch problem {
-        case .notAName: "\"\(name)\" is not a file name inside the assets folder"
-        case .outsideFolder(let resolved): "\(name) leads to \(DisplayName.shown(resolved)), outside the assets folder; it is not read"
-        case .folderUnusable(let path, let error): "the assets folder \(path) cannot be used: \(error.explanation)"
-        case .noAssetsFolder(let tried): "no assets folder found (tried \(tried.joined(separator: ", ")))"
-        case .notRegularFile(let kind): "\(name) is \(article(kind)), not a regular file"
+        case .notAName: tr("\"{name}\" is not a file name inside the assets folder").filling(["name": name])
+        case .outsideFolder(let resolved):
+            tr("{name} leads to {target}, outside the assets folder; it is not read")
+                .filling(["target": DisplayName.shown(resolved), "name": name])
+        case .folderUnusable(let path, let error):
+            tr("the assets folder {path} cannot be used: {reason}").filling(["reason": error.explanation, "path": path])
+        case .noAssetsFolder(let tried):
+            tr("no assets folder found (tried {folders})").filling(["folders": tried.joined(separator: ", ")])
+        case .notRegularFile(let kind): notRegular(kind).filling(["name": name])
         case .system(let error): "\(name): \(error.explanation)"
         }
     }
 
-    private static func article(_ kind: FileProblem.FileKind) -> String {
+    /// One whole clause per kind: the article and the noun change together in other languages.
+    private static func notRegular(_ kind: FileProblem.FileKind) -> String {
         switch kind {
-        case .directory: "a folder"
-        case .fifo: "a FIFO (named pipe)"
-        case .socket: "a socket"
-        case .device: "a device"
-        case .other: "a special file"
+        case .directory: tr("{name} is a folder, not a regular file")
+        case .fifo: tr("{name} is a FIFO (named pipe), not a regular file")
+        case .socket: tr("{name} is a socket, not a regular file")
+        case .device: tr("{name} is a device, not a regular file")
+        case .other: tr("{name} is a special file, not a regular file")
         }
     }
 
     /// The status when the assets folder cannot be listed.
     public static func listing(_ problem: FileProblem) -> String {
         let reason = switch problem {
-        case .folderUnusable(let path, let error): "cannot list the assets folder \(path): \(error.explanation)"
-        default: fileProblem("the assets folder", problem)
+        case .folderUnusable(let path, let error):
+            tr("cannot list the assets folder {path}: {reason}").filling(["reason": error.explanation, "path": path])
+        default: fileProblem(tr("the assets folder"), problem)
         }
-        return "Unable to list files: \(reason)\nPass an existing folder with --assets DIR."
+        return tr("Unable to list files: {reason}\nPass an existing folder with --assets DIR.").filling(["reason": reason])
     }
 
     /// The loader's status when it has no folder to offer files from.
     public static func assetsFolder(_ problem: FileProblem) -> String {
-        let reason = fileProblem("the assets folder", problem)
-        return reason.prefix(1).uppercased() + reason.dropFirst() + ". Pass one with --assets DIR."
+        let reason = fileProblem(tr("the assets folder"), problem)
+        return tr("{Reason}. Pass one with --assets DIR.")
+            .filling(["Reason": reason.prefix(1).uppercased() + reason.dropFirst()])
     }
 
     /// The status while a load runs.
-    public static func loading(_ name: String) -> String { "Loading \(DisplayName.shown(name))…" }
+    public static func loading(_ name: String) -> String { tr("Loading {name}…").filling(["name": DisplayName.shown(name)]) }
 
     /// The loader's first status.
     public static func pickPrompt(folder: String, key: String) -> String {
-        "Pick a file of \(folder) to load it into the shared memory segment \"\(key)\"."
+        tr("Pick a file of {folder} to load it into the shared memory segment \"{key}\".").filling(["key": key, "folder": folder])
     }
 
     /// Reload with nothing picked.
-    public static let pickFirst = "Pick a file first; Reload loads the picked file again."
+    public static var pickFirst: String { tr("Pick a file first; Reload loads the picked file again.") }
 
     /// The title of a group of entries in a long file list: its first and last names.
     public static func fileGroup(first: String, last: String) -> String {
@@ -140,6 +161,7 @@ public enum Messages {
 
     /// `sharedmemory-ctl remove` found nothing for the key.
     public static func nothingToRemove(key: String, nativeKey: String) -> String {
-        "nothing to remove for key \"\(key)\": no segment, no semaphore and no key file \(nativeKey)"
+        tr("nothing to remove for key \"{key}\": no segment, no semaphore and no key file {nativeKey}")
+            .filling(["nativeKey": nativeKey, "key": key])
     }
 }

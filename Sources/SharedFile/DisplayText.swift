@@ -1,5 +1,9 @@
 import CGLib
 import Foundation
+// The fuzz harness (Tests/reliability/fuzz) compiles this file with Localization.swift in one module.
+#if canImport(Localization)
+import Localization
+#endif
 
 /// What the viewer's two widgets show for a snapshot: the text (always valid UTF-8, capped) and the
 /// `Segment` info line. Pure: computed outside the lock from the snapshot's private copy.
@@ -16,7 +20,7 @@ public struct DisplayText: Sendable, Equatable {
 
     /// Payloads beyond this many bytes are shown up to it, so that the window never freezes.
     public static let defaultLimit = 4 << 20
-    public static let emptyMessage = "No file loaded yet, please use sharedmemory_loader to load one."
+    public static var emptyMessage: String { tr("No file loaded yet, please use sharedmemory_loader to load one.") }
 
     /// At most this many lines are shown: GtkTextView's work on a resize, a replacement or the
     /// insertion grows with the number of lines (4 Mi newlines: a resize stalls 275 ms, replacing
@@ -25,16 +29,16 @@ public struct DisplayText: Sendable, Equatable {
 
     public init(snapshot: Snapshot, key: String, segmentSize: Int, limit: Int = DisplayText.defaultLimit,
                 foldLimit: Int = LineFolding.defaultLimit, lineLimit: Int = DisplayText.defaultLineLimit) {
-        let head = "Key \(key) · segment \(Self.bytes(segmentSize))"
+        let head = tr("Key {key} · segment {size}").filling(["size": Self.bytes(segmentSize), "key": key])
         if let problem = snapshot.problem {
-            text = "The segment holds a damaged header, so its content cannot be shown.\n\n\(problem)."
-            info = "\(head) · damaged header: \(problem)"
+            text = tr("The segment holds a damaged header, so its content cannot be shown.\n\n{problem}.").filling(["problem": problem])
+            info = tr("{head} · damaged header: {problem}").filling(["head": head, "problem": problem])
             isCapped = false
             return
         }
         if snapshot.isEmpty {
             text = Self.emptyMessage
-            info = "\(head) · nothing loaded yet"
+            info = tr("{head} · nothing loaded yet").filling(["head": head])
             isCapped = false
             return
         }
@@ -49,25 +53,30 @@ public struct DisplayText: Sendable, Equatable {
         var parts = [head]
         switch snapshot.format {
         case .framed:
-            var what = "\(snapshot.fileName ?? "unnamed file"), \(ByteCount.formatExact(stored))"
-            if let time = snapshot.loadTime { what += ", loaded at \(Self.clock(time))" }
-            parts.append(what)
+            // The file name last: filling goes in order, so a name holding "{size}" stays as it is.
+            let values: KeyValuePairs = ["size": ByteCount.formatExact(stored), "time": snapshot.loadTime.map(Self.clock) ?? "",
+                                         "name": snapshot.fileName ?? tr("unnamed file")]
+            parts.append(snapshot.loadTime == nil ? tr("{name}, {size}").filling(values) : tr("{name}, {size}, loaded at {time}").filling(values))
         case .seed:
-            parts.append("text written in the seed format (no file name), \(ByteCount.formatExact(stored))")
+            parts.append(tr("text written in the seed format (no file name), {size}").filling(["size": ByteCount.formatExact(stored)]))
         }
         if snapshot.isTruncated {
-            parts.append("truncated: \(stored) of \(snapshot.originalSize) bytes fit in the segment")
+            parts.append(tr("truncated: {stored} of {total} bytes fit in the segment")
+                .filling(["stored": "\(stored)", "total": "\(snapshot.originalSize)"]))
         }
         if shown < byteCut {
-            parts.append("showing the first \(Self.grouped(lineLimit)) lines (\(Self.bytes(shown))) of "
-                         + "\(Self.bytes(stored)): the view holds at most \(Self.grouped(lineLimit)) lines")
+            parts.append(tr("showing the first {lines} lines ({shown}) of {stored}: the view holds at most {lines} lines")
+                .filling(["lines": Self.grouped(lineLimit), "shown": Self.bytes(shown), "stored": Self.bytes(stored)]))
         } else if isCapped {
-            parts.append("showing the first \(Self.bytes(shown)) of \(Self.bytes(stored))")
+            parts.append(tr("showing the first {shown} of {stored}").filling(["shown": Self.bytes(shown), "stored": Self.bytes(stored)]))
         }
         if folding.foldedLines > 0 {
-            let lines = folding.foldedLines == 1 ? "1 line" : "\(Self.grouped(folding.foldedLines)) lines"
-            parts.append("\(lines) over \(Self.grouped(foldLimit)) characters folded for display (a tab or emoji "
-                         + "counts as \(LineFolding.heavyWeight); \(Self.grouped(folding.folds)) breaks added)")
+            // The count is grouped ("12,345"), so trn's own {count} is replaced by the grouped form first.
+            let sentence = trn("{lines} line over {limit} characters folded for display (a tab or emoji counts as {weight}; {breaks} breaks added)",
+                               "{lines} lines over {limit} characters folded for display (a tab or emoji counts as {weight}; {breaks} breaks added)",
+                               folding.foldedLines)
+            parts.append(sentence.filling(["lines": Self.grouped(folding.foldedLines), "limit": Self.grouped(foldLimit),
+                                           "weight": "\(LineFolding.heavyWeight)", "breaks": Self.grouped(folding.folds)]))
         }
         info = parts.joined(separator: " · ")
     }

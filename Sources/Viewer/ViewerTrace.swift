@@ -16,7 +16,7 @@ final class ViewerTrace {
     private var reportedEnd = false
 
     static func print(_ fields: String) {
-        Console.error("sharedmemory trace: t_us=\(MainLoop.monotonicMicroseconds) \(fields)")
+        Console.error("sharedmemory trace: t_us=\(MainLoop.monotonicMicroseconds) \(fields)")  // notr: trace lines are for tools
     }
 
     /// The window's first `map-event`.
@@ -56,7 +56,7 @@ final class ViewerTrace {
     /// The first chunk of the render is painted. The render's parts before that, in microseconds:
     /// the poll (lock, copy), `DisplayText` (repair, folding) and setting the first chunk.
     func firstChunk(generation: String, bytes: Int, poll: Int64, display: Int64, insert: Int64) {
-        Self.print("event=first-chunk generation=\(generation) bytes=\(bytes) poll_us=\(poll) display_us=\(display) "
+        Self.print("event=first-chunk generation=\(generation) bytes=\(bytes) poll_us=\(poll) display_us=\(display) "  // notr: trace lines are for tools
                    + "first_insert_us=\(insert)")
     }
 
@@ -114,7 +114,7 @@ private final class GapTicker {
 
     private func report() {
         source = nil
-        ViewerTrace.print("event=ticks generation=\(generation) max_gap_us=\(longest) ticks=\(ticks) "
+        ViewerTrace.print("event=ticks generation=\(generation) max_gap_us=\(longest) ticks=\(ticks) "  // notr: trace lines are for tools
                          + "max_gap_end_us=\(longestEnd)")
         finished(self)
     }
