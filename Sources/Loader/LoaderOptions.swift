@@ -33,17 +33,13 @@ struct LoaderOptions: AppOptions {
 
     init(_ values: OptionValues) throws {
         key = try values.nonEmptyString("key") ?? SegmentKey.default
-        let choice = try values.nonEmptyString("key-type")
-        guard let type = KeyChoice(rawValue: choice ?? "legacy") else {
-            throw InvalidOption(tr("--key-type must be legacy, posix or systemv, got \"{choice}\"").filling(["choice": choice ?? ""]))
-        }
         do {
-            ipcKey = try NativeIpcKey.fromOptions(key: key, type: type, nativeKey: try values.nonEmptyString("native-key"))
+            ipcKey = try NativeIpcKey.fromOptions(key: key, typeName: try values.nonEmptyString("key-type"),
+                                                  nativeKey: try values.nonEmptyString("native-key"))
         } catch let error as SharedMemoryError {
             throw InvalidOption(error.message)
         }
-        // The name the window shows: the legacy key as before, else the string a Qt 6 program takes.
-        if ipcKey != .legacy(key) { key = ipcKey.description }
+        key = ipcKey.shownName(for: key)
         assets = try values.nonEmptyString("assets")
     }
 }

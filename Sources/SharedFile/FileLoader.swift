@@ -112,8 +112,7 @@ public final class FileLoader {
                 memory.detach()
             }
         }
-        // Named as the user gave it: the key, or a Qt 6 native key's string form.
-        let shownKey = ipcKey == .legacy(key) ? key : ipcKey.description
+        let shownKey = ipcKey.shownName(for: key)
         switch memory.abandonment() {
         case .creatorGone(let pid): return .viewerGone(key: shownKey, creator: pid)
         case .nobodyMapsIt: return .viewerGone(key: shownKey, creator: nil)
