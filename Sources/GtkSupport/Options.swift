@@ -168,3 +168,20 @@ final class OptionTable {
         return values
     }
 }
+
+extension CommandLineOption {
+    /// `--key`, `--key-type` and `--native-key`, the same in both windows (parsed by
+    /// `NativeIpcKey.fromOptions(key:typeName:nativeKey:)`).
+    public static func keyOptions(defaultKey: String) -> [CommandLineOption] {
+        [
+            CommandLineOption("key", short: "k", kind: .string,
+                              description: tr("Segment key (default {key})").filling(["key": defaultKey]), argument: "KEY"),
+            CommandLineOption("key-type", kind: .string,
+                              description: tr("How KEY becomes a native key: legacy (default: QSharedMemory(QString), Qt 5, the seed), posix or systemv (Qt 6's platformSafeKey)"),
+                              argument: "TYPE"),
+            CommandLineOption("native-key", kind: .string,
+                              description: tr("A QNativeIpcKey::toString() string as a Qt 6 program prints it, e.g. posix:/name (replaces --key and --key-type)"),
+                              argument: "STRING"),
+        ]
+    }
+}

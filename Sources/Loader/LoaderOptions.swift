@@ -15,15 +15,7 @@ struct LoaderOptions: AppOptions {
     // Lazily made statics: runApp has set up gettext before it reads them.
     static let summary = tr("Loads a file of the assets folder into the shared memory segment of a running sharedmemory viewer.")
 
-    static let definitions = [
-        CommandLineOption("key", short: "k", kind: .string,
-                          description: tr("Segment key (default {key})").filling(["key": SegmentKey.default]), argument: "KEY"),
-        CommandLineOption("key-type", kind: .string,
-                          description: tr("How KEY becomes a native key: legacy (default: QSharedMemory(QString), Qt 5, the seed), posix or systemv (Qt 6's platformSafeKey)"),
-                          argument: "TYPE"),
-        CommandLineOption("native-key", kind: .string,
-                          description: tr("A QNativeIpcKey::toString() string as a Qt 6 program prints it, e.g. posix:/name (replaces --key and --key-type)"),
-                          argument: "STRING"),
+    static let definitions = CommandLineOption.keyOptions(defaultKey: SegmentKey.default) + [
         CommandLineOption("assets", short: "a", kind: .string,
                           description: tr("Folder whose files are offered (default: the installed or source-tree assets/files)"),
                           argument: "DIR"),

@@ -15,15 +15,7 @@ struct ViewerOptions: AppOptions {
     // Lazily made statics: runApp has set up gettext before it reads them.
     static let summary = tr("Creates a System V shared memory segment (compatible with Qt's QSharedMemory) and shows what sharedmemory_loader writes into it.")
 
-    static let definitions = [
-        CommandLineOption("key", short: "k", kind: .string,
-                          description: tr("Segment key (default {key})").filling(["key": SegmentKey.default]), argument: "KEY"),
-        CommandLineOption("key-type", kind: .string,
-                          description: tr("How KEY becomes a native key: legacy (default: QSharedMemory(QString), Qt 5, the seed), posix or systemv (Qt 6's platformSafeKey)"),
-                          argument: "TYPE"),
-        CommandLineOption("native-key", kind: .string,
-                          description: tr("A QNativeIpcKey::toString() string as a Qt 6 program prints it, e.g. posix:/name (replaces --key and --key-type)"),
-                          argument: "STRING"),
+    static let definitions = CommandLineOption.keyOptions(defaultKey: SegmentKey.default) + [
         CommandLineOption("size", short: "s", kind: .int64,
                           description: tr("Segment size in bytes when creating it (default {size})").filling(["size": (1 << 20).localizedDigits]),
                           argument: "BYTES"),
