@@ -35,9 +35,7 @@ final class PosixSemaphore {
             if let sem = csysv_sem_open(name, O_CREAT | O_EXCL, 0o600, 1) {
                 // The umask must not narrow Qt's mode; fchmod needs a descriptor, so chmod the file.
                 _ = chmod(filePath, 0o600)
-                handle = sem
-                created = true
-                inode = MappingScan.identity(ofFile: filePath)?.inode
+                adopt(sem, created: true)
                 return
             }
             let error = SystemPackage.Errno(rawValue: errno)
@@ -49,15 +47,20 @@ final class PosixSemaphore {
                 continue
             }
             if let sem = csysv_sem_open(name, 0, 0, 0) {
-                handle = sem
-                created = false
-                inode = MappingScan.identity(ofFile: filePath)?.inode
+                adopt(sem, created: false)
                 return
             }
             let again = SystemPackage.Errno(rawValue: errno)
             if again != .noSuchFileOrDirectory { throw again }  // unlinked meanwhile: make it
         }
         throw SystemPackage.Errno.fileExists
+    }
+
+    /// Keeps an opened semaphore with the inode its name leads to now (see `inode`).
+    private func adopt(_ sem: UnsafeMutablePointer<sem_t>, created: Bool) {
+        handle = sem
+        self.created = created
+        inode = MappingScan.identity(ofFile: filePath)?.inode
     }
 
     /// Opens the semaphore the name leads to now, when it no longer leads to the open one: waiting
@@ -73,9 +76,7 @@ final class PosixSemaphore {
         guard handle == nil else { return }
         while true {
             if let sem = csysv_sem_open(name, 0, 0, 0) {
-                handle = sem
-                created = false
-                inode = MappingScan.identity(ofFile: filePath)?.inode
+                adopt(sem, created: false)
                 return
             }
             let error = SystemPackage.Errno(rawValue: errno)
