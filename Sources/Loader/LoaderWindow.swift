@@ -9,17 +9,21 @@ import SharedFile
 final class LoaderWindow: AppWindow {
     private let window: Window
     private let files = ComboBoxText()
-    private let reload = Button(iconName: "view-refresh-symbolic")
+    private let reload = Button(label: tr("_Reload"), iconName: "view-refresh-symbolic")
     private let other = Button(label: tr("_Other File…"))
     private let status = Label()
+    /// Files loaded before from outside the list ("Other File…", drops), one pick to load again.
+    private var recent: RecentList?
     private let key: String
     /// Loads on its own thread, so that a slow disk or a held lock never freezes the window.
     private var loader: BackgroundLoader?
     /// Keeps the list in step with the folder; nil when the folder cannot be watched.
     private var monitor: FolderMonitor?
-    /// The last file picked in the list: Reload loads it again even once it left the list (deleted
-    /// or renamed), so that it says the file is gone rather than "pick a file first".
-    private var lastPicked: String?
+    /// What was picked last: Reload loads it again, a listed file even once it left the list
+    /// (deleted or renamed), so that it says the file is gone rather than "pick a file first".
+    private var lastPick: Pick?
+    /// The file of the newest load when it came from the Recent list: its outcome says so when it is gone.
+    private var recentPick: URL?
     /// Ends the loader's attachment once picks stop (see `scheduleRelease`).
     private var releaseTimer: MainLoop.Source?
     /// How long the segment stays attached after a load: picks in quick succession (arrow keys in
@@ -40,7 +44,7 @@ final class LoaderWindow: AppWindow {
         window = Window(application: application, title: tr("Shared Memory Loader"), width: 480, height: 200,
                         iconName: "org.sharedmemorygtk.Loader", iconFile: SourceTree.iconFile)
 
-        let heading = Label(tr("File to load:"))
+        let heading = Label(mnemonic: tr("_File to load:"))
         heading.setBold()
         heading.setLabelFor(files)
         files.setAccessibleName(tr("File"))
@@ -48,7 +52,7 @@ final class LoaderWindow: AppWindow {
         reload.setAccessibleName(tr("Reload"))
         reload.setTooltip(tr("Load the selected file again (F5)"))
         other.setAccessibleName(tr("Other file"))
-        other.setTooltip(tr("Load a file from outside the assets folder"))
+        other.setTooltip(tr("Load a file from outside the assets folder (Ctrl+O); you can also drop a file on this window"))
         status.setAccessibleName(tr("Status"))
         status.setSelectable(true)
         status.setWrap(true)
@@ -61,8 +65,14 @@ final class LoaderWindow: AppWindow {
         row.add(files, expand: true)
         row.add(reload)
         row.add(other)
+        let recent = RecentList { [weak self] url in self?.loadRecent(url) }
+        self.recent = recent
+        let recentRow = Box(vertical: false, spacing: 6)
+        recentRow.add(recent.label)
+        recentRow.add(recent.combo, expand: true)
         column.add(heading)
         column.add(row)
+        column.add(recentRow)
         column.add(status, expand: true)
         window.setChild(column)
 
@@ -78,6 +88,7 @@ final class LoaderWindow: AppWindow {
             status.text = message
             reload.setSensitive(false)
             other.setSensitive(false)
+            recent.combo.setSensitive(false)
             return   // the combo stays empty
         }
         self.assets = assets
@@ -89,9 +100,11 @@ final class LoaderWindow: AppWindow {
         refreshList()
         files.onChanged { [weak self] in
             guard let self, !self.files.isReplacing, let name = self.files.activeText else { return }
-            self.lastPicked = name
+            self.recent?.selectNone()   // it no longer names what is loaded
+            self.lastPick = .listed(name)
             self.load(name) { $0.load(name) }
         }
+        window.acceptDrops { [weak self] in self?.dropped($0) }
         reload.onClicked { [weak self] in self?.reloadSelected() }
         other.onClicked { [weak self] in self?.chooseOtherFile() }
         watch(assets)
@@ -105,13 +118,19 @@ final class LoaderWindow: AppWindow {
     private func load(_ name: String, start: (BackgroundLoader) -> Void) {
         guard let loader else { return }
         cancelRelease()   // the load keeps the segment again
+        recentPick = nil
         status.text = Messages.loading(name)
         start(loader)
     }
 
     /// A finished load: its status, and the release timer when it kept the segment.
     private func show(_ outcome: LoadOutcome) {
-        status.text = Messages.status(outcome)
+        if let url = recentPick, outcome.isMissingFile(named: url.lastPathComponent) {
+            status.text = Messages.recentFileGone(url.path)
+            recent?.remove(url)
+        } else {
+            status.text = Messages.status(outcome)
+        }
         cancelRelease()   // only the last load's timer counts
         guard outcome.isLoaded else { return }   // a failed load kept nothing
         releaseTimer = MainLoop.addTimeout(milliseconds: Self.releaseDelayMilliseconds) { [weak self] in
@@ -130,28 +149,60 @@ final class LoaderWindow: AppWindow {
     /// out removes the segment.
     func finish() {
         cancelRelease()
+        recent?.save()   // GTK writes the recent files 250 ms after a change: not after a quick quit
         loader?.finish()
     }
 
-    /// Loads the selected file again: picking the same entry does not emit `changed`.
+    /// Loads the selected file (or the last one picked elsewhere) again: picking the same entry
+    /// does not emit `changed`.
     func reloadSelected() {
         guard loader != nil else { return }
-        guard let name = files.activeText ?? lastPicked else {
-            status.text = Messages.pickFirst
-            return
+        switch files.activeText.map(Pick.listed) ?? lastPick {
+        case .listed(let name): load(name) { $0.load(name) }
+        case .file(let url): loadPicked(url, recentEntry: false)
+        case nil: status.text = Messages.pickFirst
         }
-        load(name) { $0.load(name) }
     }
 
-    /// A file the user picks explicitly in the desktop's file dialog, wherever it is.
-    private func chooseOtherFile() {
+    /// A file the user picks explicitly in the desktop's file dialog, wherever it is (Ctrl+O).
+    func chooseOtherFile() {
         guard loader != nil else { return }
         FileChooser.chooseFile(parent: window, title: tr("Load a File into Shared Memory")) { [weak self] url in
-            guard let self else { return }
-            self.files.selectNone()  // the list no longer names what is loaded
-            self.lastPicked = nil
-            self.load(url.lastPathComponent) { $0.load(at: url) }
+            self?.loadPicked(url, recentEntry: false)
+            self?.recent?.add(url)
         }
+    }
+
+    /// A drop on the window: one local file is loaded as if picked in "Other File…"; anything
+    /// else (a web link, several files, text) says why nothing was loaded.
+    func dropped(_ data: DropData) {
+        guard loader != nil else { return }
+        let choice: Result<URL, DropRefusal> = switch data {
+        case .uris(let uris): DroppedFiles.choose(uris: uris)
+        case .text(let text): text.isEmpty ? .failure(.nothing) : .failure(.notLocalFile(text))
+        }
+        switch choice {
+        case .success(let url):
+            loadPicked(url, recentEntry: false)
+            recent?.add(url)
+        case .failure(let refusal):
+            status.text = Messages.dropRefused(refusal)
+        }
+    }
+
+    /// An entry of the Recent list, loaded again (and moved to its top).
+    private func loadRecent(_ url: URL) {
+        loadPicked(url, recentEntry: true)
+        recent?.add(url)
+    }
+
+    /// Loads a file picked outside the list, with the same checks as any explicit pick.
+    private func loadPicked(_ url: URL, recentEntry: Bool) {
+        files.selectNone()   // the list no longer names what is loaded
+        if !recentEntry { recent?.selectNone() }
+        lastPick = .file(url)
+        load(url.lastPathComponent) { $0.load(at: url) }
+        if recentEntry { recentPick = url }
     }
 
     /// Lists the folder off the main loop (a stat and a realpath per file), then shows the list.
@@ -188,6 +239,14 @@ final class LoaderWindow: AppWindow {
             }
         }
         files.setItems(names, selecting: picked, shown: DisplayName.shown, groupSize: ListGrouping(count: names.count).size, groupTitle: { Messages.fileGroup(first: $0, last: $1) })
+    }
+
+    /// What Reload loads again.
+    private enum Pick {
+        /// A file of the assets folder, by name.
+        case listed(String)
+        /// A file picked in the dialog, dropped, or picked in the Recent list.
+        case file(URL)
     }
 
     func present() {
