@@ -16,9 +16,10 @@ typealias DropAction = @MainActor (DropData) -> Void
 private let dropTrampoline: @convention(c) (gpointer?, gpointer?, Int32, Int32, OpaquePointer?, guint, guint, gpointer?) -> Void = {
     _, _, _, _, selection, _, _, data in
     let box = CallbackBox<DropAction>.from(data)
-    guard let selection, gtk_selection_data_get_length(selection) >= 0 else { return }   // the source gave nothing
     let dropped: DropData
-    if let uris = gtk_selection_data_get_uris(selection) {
+    if let selection, gtk_selection_data_get_length(selection) < 0 {
+        dropped = .uris([])   // the source gave nothing: said as an empty drop, not ignored
+    } else if let selection, let uris = gtk_selection_data_get_uris(selection) {
         var list: [String] = []
         var next = uris
         while let uri = next.pointee {
@@ -27,7 +28,7 @@ private let dropTrampoline: @convention(c) (gpointer?, gpointer?, Int32, Int32, 
         }
         g_strfreev(uris)
         dropped = .uris(list)
-    } else if let text = gtk_selection_data_get_text(selection) {
+    } else if let selection, let text = gtk_selection_data_get_text(selection) {
         dropped = .text(String(cString: text))
         g_free(text)
     } else {

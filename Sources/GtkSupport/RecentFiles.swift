@@ -4,8 +4,9 @@ import Foundation
 /// The desktop's recently used files (GtkRecentManager, `$XDG_DATA_HOME/recently-used.xbel`): what
 /// this program adds, and its own entries back, newest first.
 ///
-/// GtkRecentManager writes the file 250 ms after a change, from a timeout: `save()` writes what is
-/// still unwritten at once, so that a quit right after a pick keeps it.
+/// GtkRecentManager writes the file 250 ms after a change, from a timeout, and GtkApplication's
+/// shutdown writes what is pending; a lost display ends the process without that shutdown, so
+/// `save()` writes what is still unwritten at once (the windows' `finish()` calls it on both paths).
 @MainActor
 public final class RecentFiles {
     private let manager: UnsafeMutablePointer<GtkRecentManager>
@@ -79,7 +80,7 @@ public final class RecentFiles {
     /// Called after the list changed (our change written, or another program's read).
     public func onChanged(_ action: @escaping @MainActor () -> Void) { changed.append(action) }
 
-    /// Writes an unsaved change now (on quit): GTK would write it only after its timeout.
+    /// Writes an unsaved change now (on quit, and when the display is lost).
     public func save() {
         guard unsaved else { return }
         // g_signal_emit_by_name is variadic: emitv with the instance as the one parameter.

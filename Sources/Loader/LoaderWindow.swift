@@ -149,7 +149,7 @@ final class LoaderWindow: AppWindow {
     /// out removes the segment.
     func finish() {
         cancelRelease()
-        recent?.save()   // GTK writes the recent files 250 ms after a change: not after a quick quit
+        recent?.save()   // GTK writes 250 ms after a change, or in the app's shutdown: not on a lost display
         loader?.finish()
     }
 

@@ -5,7 +5,8 @@
     drag_source.py X Y --text TEXT       offers plain text only
 
 Shows a 160x80 button at (X, Y) of the screen (no window manager: the position holds) and prints
-`ready` once it is mapped, then `sent` each time a drop asked it for its data.
+`ready` once it is mapped, `sent` when a drop asked it for its data and `ended` when the drag is
+over (the data handed over: end the process only then).
 """
 import sys
 
@@ -35,6 +36,7 @@ def data_get(_widget, _context, data, _info, _time):
 
 
 button.connect("drag-data-get", data_get)
+button.connect("drag-end", lambda *_: print("ended", flush=True))   # the target finished (XdndFinished)
 window.add(button)
 window.connect("map-event", lambda *_: print("ready", flush=True))
 window.connect("destroy", Gtk.main_quit)
