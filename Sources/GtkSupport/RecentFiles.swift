@@ -16,6 +16,8 @@ public final class RecentFiles {
     private let group: String
     /// An `add` or `remove` not yet written: GTK writes in its "changed" class handler.
     private var unsaved = false
+    /// True while `save()` writes: on a lost display no widget may be touched meanwhile.
+    private var saving = false
     private var changed: [@MainActor () -> Void] = []
 
     /// The default manager; entries are registered for `application` (e.g. the program name) in `group`.
@@ -27,6 +29,7 @@ public final class RecentFiles {
         connectSignal(manager, "changed") { [weak self] in   // notr: a GTK signal
             guard let self else { return }
             self.unsaved = false
+            guard !self.saving else { return }
             self.changed.forEach { $0() }
         }
     }
@@ -80,9 +83,12 @@ public final class RecentFiles {
     /// Called after the list changed (our change written, or another program's read).
     public func onChanged(_ action: @escaping @MainActor () -> Void) { changed.append(action) }
 
-    /// Writes an unsaved change now (on quit, and when the display is lost).
+    /// Writes an unsaved change now (on quit, and when the display is lost), without telling
+    /// `onChanged` (the window is going away).
     public func save() {
         guard unsaved else { return }
+        saving = true
+        defer { saving = false }
         // g_signal_emit_by_name is variadic: emitv with the instance as the one parameter.
         var instance = GValue()
         g_value_init(&instance, gtk_recent_manager_get_type())

@@ -35,6 +35,9 @@ final class LoaderWindow: AppWindow {
     /// with it, so `retryTimer` lists again until it is back.
     private var folderLost = false
     private var retryTimer: MainLoop.Source?
+    /// Until the first listing arrives the list is empty, hence insensitive, and GTK gives the
+    /// focus to the next control: the first non-empty listing takes it back.
+    private var focusListWhenFilled = true
     static let retryMilliseconds: UInt32 = 500
     /// Non-zero when the assets folder is missing.
     private(set) var exitStatus: Int32 = 0
@@ -236,6 +239,13 @@ final class LoaderWindow: AppWindow {
                 self?.retryTimer = nil
                 self?.refreshList()
                 return false
+            }
+        }
+        defer {
+            if focusListWhenFilled, !names.isEmpty {
+                focusListWhenFilled = false
+                files.grabFocus()
+                status.selectNone()
             }
         }
         files.setItems(names, selecting: picked, shown: DisplayName.shown, groupSize: ListGrouping(count: names.count).size, groupTitle: { Messages.fileGroup(first: $0, last: $1) })

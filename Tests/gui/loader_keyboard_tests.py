@@ -180,7 +180,7 @@ def make_tests(h):
                 "gone file said and removed")
 
     def test_loader_keyboard(t):
-        """Keyboard only: Alt+F focuses the file list, Down loads the next file, Enter opens the list
+        """Keyboard only: the file list has the focus at start, Alt+F brings it back, Down loads the next file, Enter opens the list
         and Enter picks, F5 reloads (the generation moves), Ctrl+O opens the chooser and Escape
         closes it, Ctrl+O + a typed path loads a file, Alt+E reaches Recent files, Ctrl+Q quits."""
         env = private_desktop(t)
@@ -192,11 +192,11 @@ def make_tests(h):
         focus(loader)
 
         # GTK 3's combo box does not report the focus of its inner button to AT-SPI: what the keys
-        # do after a mnemonic shows where the focus went.
-        keys("alt+f", "Down")
-        expect_status(loader, f"{names[0]} loaded by Down", lambda s: s == f"Loaded file {names[0]} to shared memory")
+        # do shows where the focus is. At start: in the file list.
         keys("Down")
-        expect_status(loader, f"{names[1]} loaded by Down", lambda s: s == f"Loaded file {names[1]} to shared memory")
+        expect_status(loader, f"{names[0]} loaded by Down at start", lambda s: s == f"Loaded file {names[0]} to shared memory")
+        keys("Tab", "alt+f", "Down")   # away to Reload, back with the mnemonic
+        expect_status(loader, f"{names[1]} loaded by Alt+F, Down", lambda s: s == f"Loaded file {names[1]} to shared memory")
         keys("Return")   # pops the list up at the current entry
         time.sleep(0.3)
         keys("Down", "Return")
@@ -216,8 +216,19 @@ def make_tests(h):
         keys("ctrl+o")
         h.wait_until("the file chooser", lambda: dialogs(loader), 3.0)
         keys("ctrl+l")
-        xdotool("type", "--delay", "20", outside)
-        time.sleep(0.3)
+        xdotool("type", "--delay", "30", outside)
+        chooser = dialogs(loader)[0]
+
+        texts = []
+
+        def typed():   # the location entry holds the whole path before Enter accepts it
+            texts[:] = [h.text_of(a) for a in h.walk(chooser) if a.get_role() == Atspi.Role.TEXT]
+            return outside in texts
+        try:
+            h.wait_until("the typed path in the location entry", typed, 3.0)
+        except h.TestFailure:
+            raise h.TestFailure(f"the chooser's text fields hold {texts!r}, not {outside!r}") from None
+        time.sleep(0.2)
         started = time.monotonic()
         keys("Return")
         h.expect_loaded(loader, viewer, "typed.txt", b"typed in the chooser\n", started)
