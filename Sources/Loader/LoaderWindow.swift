@@ -22,8 +22,10 @@ final class LoaderWindow: AppWindow {
     /// What was picked last: Reload loads it again, a listed file even once it left the list
     /// (deleted or renamed), so that it says the file is gone rather than "pick a file first".
     private var lastPick: Pick?
-    /// The file of the newest load when it came from the Recent list: its outcome says so when it is gone.
-    private var recentPick: URL?
+    /// The file of the newest load when it was picked outside the list (dialog, drop, Recent): once
+    /// its outcome shows the file is usable it joins the recent files; one from Recent that is
+    /// gone says so and leaves them.
+    private var explicitPick: (url: URL, fromRecent: Bool)?
     /// Ends the loader's attachment once picks stop (see `scheduleRelease`).
     private var releaseTimer: MainLoop.Source?
     /// How long the segment stays attached after a load: picks in quick succession (arrow keys in
@@ -121,18 +123,22 @@ final class LoaderWindow: AppWindow {
     private func load(_ name: String, start: (BackgroundLoader) -> Void) {
         guard let loader else { return }
         cancelRelease()   // the load keeps the segment again
-        recentPick = nil
+        explicitPick = nil
         status.text = Messages.loading(name)
         start(loader)
     }
 
     /// A finished load: its status, and the release timer when it kept the segment.
     private func show(_ outcome: LoadOutcome) {
-        if let url = recentPick, outcome.isMissingFile(named: url.lastPathComponent) {
-            status.text = Messages.recentFileGone(url.path)
-            recent?.remove(url)
-        } else {
-            status.text = Messages.status(outcome)
+        status.text = Messages.status(outcome)
+        // An outcome naming another file is an older load's, finished after this pick was made.
+        if let pick = explicitPick, (outcome.fileName ?? pick.url.lastPathComponent) == pick.url.lastPathComponent {
+            if pick.fromRecent, outcome.isMissingFile(named: pick.url.lastPathComponent) {
+                status.text = Messages.recentFileGone(pick.url.path)
+                recent?.remove(pick.url)
+            } else if !outcome.isFileFailure {
+                recent?.add(pick.url)   // a FIFO or an unreadable file is not offered again
+            }
         }
         cancelRelease()   // only the last load's timer counts
         guard outcome.isLoaded else { return }   // a failed load kept nothing
@@ -172,7 +178,6 @@ final class LoaderWindow: AppWindow {
         guard loader != nil else { return }
         FileChooser.chooseFile(parent: window, title: tr("Load a File into Shared Memory")) { [weak self] url in
             self?.loadPicked(url, recentEntry: false)
-            self?.recent?.add(url)
         }
     }
 
@@ -187,25 +192,22 @@ final class LoaderWindow: AppWindow {
         switch choice {
         case .success(let url):
             loadPicked(url, recentEntry: false)
-            recent?.add(url)
         case .failure(let refusal):
             status.text = Messages.dropRefused(refusal)
         }
     }
 
     /// An entry of the Recent list, loaded again (and moved to its top).
-    private func loadRecent(_ url: URL) {
-        loadPicked(url, recentEntry: true)
-        recent?.add(url)
-    }
+    private func loadRecent(_ url: URL) { loadPicked(url, recentEntry: true) }
 
-    /// Loads a file picked outside the list, with the same checks as any explicit pick.
+    /// Loads a file picked outside the list, with the same checks as any explicit pick; it joins
+    /// the recent files once its outcome arrives (`show`).
     private func loadPicked(_ url: URL, recentEntry: Bool) {
         files.selectNone()   // the list no longer names what is loaded
         if !recentEntry { recent?.selectNone() }
         lastPick = .file(url)
         load(url.lastPathComponent) { $0.load(at: url) }
-        if recentEntry { recentPick = url }
+        explicitPick = (url, recentEntry)
     }
 
     /// Lists the folder off the main loop (a stat and a realpath per file), then shows the list.

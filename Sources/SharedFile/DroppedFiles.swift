@@ -40,6 +40,23 @@ public enum DroppedFiles {
 }
 
 extension LoadOutcome {
+    /// The name of the file the outcome is about, when it names one (not for segment failures).
+    public var fileName: String? {
+        switch self {
+        case .loaded(let name, _), .nothingStored(let name, _), .fileProblem(let name, _), .readFailed(let name, _, _): name
+        case .noViewer, .attachFailed, .lockBusy, .viewerGone: nil
+        }
+    }
+
+    /// The file itself could not be opened or read (as opposed to a segment that was not there):
+    /// such a file is not worth offering again.
+    public var isFileFailure: Bool {
+        switch self {
+        case .fileProblem, .readFailed: true
+        default: false
+        }
+    }
+
     /// The load of `name` failed because the file does not exist (any more): it, or a folder on
     /// its path, is gone.
     public func isMissingFile(named name: String) -> Bool {

@@ -30,5 +30,9 @@ import Testing
         #expect(gone.isMissingFile(named: "gone.txt"))
         #expect(!gone.isMissingFile(named: "other.txt"))
         #expect(!LoadOutcome.fileProblem(name: "gone.txt", .system(.permissionDenied)).isMissingFile(named: "gone.txt"))
+        #expect(gone.fileName == "gone.txt" && gone.isFileFailure)
+        #expect(LoadOutcome.readFailed(name: "r", .ioError, stored: nil).isFileFailure)
+        #expect(LoadOutcome.viewerGone(key: "k", creator: nil).fileName == nil)
+        #expect(!LoadOutcome.viewerGone(key: "k", creator: nil).isFileFailure)   // the file may be fine: offered again
     }
 }

@@ -109,7 +109,8 @@ def make_tests(h):
 
     def test_loader_drop(t):
         """Real drops: a web link, two files and plain text each say why nothing was loaded and load
-        nothing; one local file is loaded as Other File… loads it and joins the Recent files."""
+        nothing; a FIFO gets Other File…'s refusal; one local file is loaded as Other File… loads it
+        and joins the Recent files (the refused ones do not)."""
         env = private_desktop(t)
         key = t.key()
         viewer = t.viewer(key)
@@ -126,6 +127,12 @@ def make_tests(h):
         expect_status(loader, "the refusal of two files", lambda s: "2 files were dropped" in s)
         drop(t, loader, "--text", "just some words")
         expect_status(loader, "the refusal of text", lambda s: "\"just some words\" is not a file" in s)
+        fifo = os.path.join(t.tmp, "docs", "pipe")
+        os.mkfifo(fifo)
+        drop(t, loader, "--uris", uri(fifo))   # a local file, with the checks of Other File…
+        expect_status(loader, "the FIFO refused as Other File… refuses it",
+                      lambda s: s == "Unable to open file: pipe is a FIFO (named pipe), not a regular file", 3.0)
+        time.sleep(0.3)   # GTK's "changed" for a recent file would come now
         h.check(h.text_of(viewer.text) == h.EMPTY_MESSAGE, "a refused drop loaded something")
         h.check(h.combo_items(recent_combo(loader)) == [], "a refused drop joined the Recent files")
 
@@ -134,7 +141,7 @@ def make_tests(h):
         h.expect_loaded(loader, viewer, "dropped.txt", data, started)
         h.wait_until("the dropped file in Recent files",
                      lambda: h.combo_items(recent_combo(loader)) == [entry(first)], 2.0)
-        return "web link, two files and text refused; one file loaded and listed"
+        return "web link, two files, text and a FIFO refused; one file loaded and listed"
 
     def test_loader_recent_after_restart(t):
         """Two dropped files are in the desktop's recent files after a quit right after the drop
