@@ -37,10 +37,10 @@ final class LoaderWindow: AppWindow {
     /// with it, so `retryTimer` lists again until it is back.
     private var folderLost = false
     private var retryTimer: MainLoop.Source?
+    static let retryMilliseconds: UInt32 = 500
     /// Until the first listing arrives the list is empty, hence insensitive, and GTK gives the
     /// focus to the next control: the first non-empty listing takes it back.
     private var focusListWhenFilled = true
-    static let retryMilliseconds: UInt32 = 500
     /// Non-zero when the assets folder is missing.
     private(set) var exitStatus: Int32 = 0
 

@@ -167,7 +167,8 @@ def make_tests(h):
         with open(xbel) as f:
             saved = f.read()
         h.check(uri(one) in saved and uri(two) in saved, f"{xbel} lacks the dropped files: {h.short(saved)}")
-        h.check("sharedmemory_loader" in saved, f"{xbel} does not name the application: {h.short(saved)}")
+        h.check('name="sharedmemory_loader"' in saved and 'type="text/plain"' in saved,
+                f"{xbel} does not name the application or the MIME type: {h.short(saved)}")
 
         loader = t.loader(key, extra_env=env)   # the restart
         combo = recent_combo(loader)
