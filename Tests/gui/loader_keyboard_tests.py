@@ -17,6 +17,7 @@ from gi.repository import Atspi
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE_X, SOURCE_Y = 1300, 40     # where drag_source.py shows its button (160x80)
 STEP_PAUSE = 0.15                 # between key presses: each may start a load or open a dialog
+PROBE_LIMIT = 0.100               # the loader answers AT-SPI within this during a drag and its drop
 
 
 def make_tests(h):
@@ -54,9 +55,17 @@ def make_tests(h):
     def uri(path):
         return "file://" + path   # the tests' paths are plain ASCII
 
+    slowest = [0.0]   # the slowest AT-SPI answer of a loader during any drag of the test
+
+    def probe(loader):
+        started = time.monotonic()
+        Atspi.Text.get_character_count(loader.status)
+        slowest[0] = max(slowest[0], time.monotonic() - started)
+
     def drop(t, loader, kind, *values):
         """Drags from a fresh drag_source.py (offering `values` as --uris or --text) onto the
-        loader window with the real pointer; returns once the source handed its data over."""
+        loader window with the real pointer, asking the loader for its status between the steps;
+        returns once the source handed its data over."""
         log = os.path.join(t.tmp, f"drag-{time.monotonic_ns()}.log")
         with open(log, "w") as out:
             source = subprocess.Popen(["/usr/bin/python3", os.path.join(HERE, "drag_source.py"),
@@ -78,9 +87,13 @@ def make_tests(h):
             end_x, end_y = x + w // 2, y + hgt - 25
             for i in range(1, 13):
                 xdotool("mousemove", start_x + (end_x - start_x) * i // 12, start_y + (end_y - start_y) * i // 12)
+                probe(loader)
                 time.sleep(0.05)
             time.sleep(0.4)
             xdotool("mouseup", 1)
+            for _ in range(10):
+                probe(loader)
+                time.sleep(0.02)
             h.wait_until("the drop to ask the source for its data", lambda: said("sent"), 5.0)
             h.wait_until("the drag to end", lambda: said("ended"), 5.0)   # killed earlier, the data would not arrive
         finally:
@@ -141,7 +154,9 @@ def make_tests(h):
         h.expect_loaded(loader, viewer, "dropped.txt", data, started)
         h.wait_until("the dropped file in Recent files",
                      lambda: h.combo_items(recent_combo(loader)) == [entry(first)], 2.0)
-        return "web link, two files, text and a FIFO refused; one file loaded and listed"
+        h.check(slowest[0] <= PROBE_LIMIT, f"the loader took {slowest[0] * 1000:.0f} ms to answer during a drag")
+        return (f"web link, two files, text and a FIFO refused; one file loaded and listed; "
+                f"slowest AT-SPI answer during the drags {slowest[0] * 1000:.1f} ms")
 
     def test_loader_recent_after_restart(t):
         """Two dropped files are in the desktop's recent files after a quit right after the drop
