@@ -36,9 +36,9 @@ BUILD_DEPS := libgtk-3-dev libglib2.0-dev pkg-config gettext
 # each Qt (they skip without them; `make test` requires both, see unit-test).
 # python3-venv + PyPI's PyQt6 (in $(QT6_VENV), ignored by git): a current Qt 6 (6.6+, POSIX keys) for the
 # interop tests, newer than Debian's qt6-base-dev. mandoc and man-db check the manual pages; locales
-# gives the German locale of the translation tests.
+# gives the German locale of the translation tests; xdotool types keys and drags files in the GUI tests.
 TEST_DEPS  := $(BUILD_DEPS) qtbase5-dev qt6-base-dev g++ python3-venv xvfb xauth dbus dbus-x11 at-spi2-core gir1.2-atspi-2.0 python3-gi \
-              imagemagick desktop-file-utils appstream procps util-linux mandoc man-db locales \
+              imagemagick desktop-file-utils appstream procps util-linux mandoc man-db locales xdotool \
               fonts-dejavu-core fonts-droid-fallback fonts-nanum fonts-lohit-deva fonts-noto-color-emoji
 
 QT6_VENV := .venv-qt6
@@ -193,6 +193,10 @@ validate: catalogs
 	appstreamcli validate --no-net data/$(APP_VIEWER).metainfo.xml
 	appstreamcli validate --no-net $(LOCALE_DIR)/data/$(APP_VIEWER).metainfo.xml
 	$(PYTHON) -c 'import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])' data/icons/sharedmemory-gtk.svg
+	# One version: ProjectVersion (every --version) is the metainfo's newest release.
+	code=$$(sed -n 's/.*static let number = "\(.*\)".*/\1/p' Sources/ProjectVersion/ProjectVersion.swift)
+	meta=$$(grep -o '<release version="[^"]*"' data/$(APP_VIEWER).metainfo.xml | head -n 1 | cut -d '"' -f 2)
+	[ -n "$$code" ] && [ "$$code" = "$$meta" ] || { echo "ProjectVersion.number '$$code' is not the metainfo's newest release '$$meta'"; exit 1; }
 	echo "data files are valid"
 
 install: catalogs release

@@ -27,6 +27,8 @@ let package = Package(
         // gettext: glibc's libintl, which the Glibc module does not export.
         .systemLibrary(name: "CIntl"),
         .target(name: "Localization", dependencies: ["CIntl"]),
+        // The one version of the project (every program's --version); checked against the metainfo.
+        .target(name: "ProjectVersion"),
         .target(name: "SharedMemory", dependencies: [
             "CSysV", "CGLib", "Localization", .product(name: "SystemPackage", package: "swift-system"),
         ]),
@@ -37,12 +39,13 @@ let package = Package(
             "SharedFile", "SharedMemory", "Localization", .product(name: "SystemPackage", package: "swift-system"),
         ]),
         .target(name: "GtkSupport", dependencies: [
-            "CGtk", "Localization", .product(name: "SystemPackage", package: "swift-system"),
+            "CGtk", "Localization", "ProjectVersion", .product(name: "SystemPackage", package: "swift-system"),
         ]),
         .executableTarget(name: "Viewer", dependencies: ["SharedFile", "Messages", "GtkSupport"]),
         .executableTarget(name: "Loader", dependencies: ["SharedFile", "Messages", "GtkSupport", "Localization"]),
         .executableTarget(name: "Ctl", dependencies: [
-            "SharedMemory", "SharedFile", "Messages", "Localization", .product(name: "SystemPackage", package: "swift-system"),
+            "SharedMemory", "SharedFile", "Messages", "Localization", "ProjectVersion",
+            .product(name: "SystemPackage", package: "swift-system"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "Bench", dependencies: [

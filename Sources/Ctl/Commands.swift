@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Localization
 import Messages
+import ProjectVersion
 import SharedFile
 import SharedMemory
 #if canImport(Glibc)
@@ -13,6 +14,7 @@ struct SharedMemoryCtl: ParsableCommand {
         commandName: "sharedmemory-ctl",
         abstract: tr("Inspect and drive a Qt-compatible shared memory segment (System V or POSIX keys)."),
         discussion: tr("Exit status: 0 success, 1 runtime failure (one line on stderr), 2 usage error."),
+        version: ProjectVersion.line(program: "sharedmemory-ctl"),   // notr: the program name
         subcommands: [Create.self, Load.self, Dump.self, Info.self, Remove.self, HoldLock.self,
                       Repair.self])
 

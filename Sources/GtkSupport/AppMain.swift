@@ -1,5 +1,6 @@
 import Glibc
 import Localization
+import ProjectVersion
 
 /// An app's command line, parsed by GLib into `OptionValues` and checked by `init(_:)`.
 public protocol AppOptions {
@@ -23,7 +24,14 @@ public protocol AppWindow: AnyObject {
     var exitStatus: Int32 { get }
 }
 
-/// Runs an app of this project: parses its options, builds `Window` once, adds the quit action
+extension CommandLineOption {
+    /// `--version`: prints the program name and the project's one version (`ProjectVersion`), then exits.
+    public static var version: CommandLineOption {
+        CommandLineOption("version", kind: .flag, description: tr("Print the program name and version, then exit"))
+    }
+}
+
+/// Runs an app of this project: parses its options, answers `--version`, builds `Window` once, adds the quit action
 /// (Ctrl+Q, Ctrl+W) and those of `actions`, quits cleanly on SIGINT/SIGTERM/SIGHUP, calls `finish()`
 /// on shutdown and when the display is lost, and exits with the window's status.
 ///
@@ -34,10 +42,14 @@ public protocol AppWindow: AnyObject {
 public func runApp<Window: AppWindow>(id: String, program: String, window: Window.Type,
                                       actions: @escaping @MainActor (Application, Window) -> Void = { _, _ in }) -> Never {
     Localization.setUp()  // before GTK starts and before any option text is made
-    let app = Application(id: id, unique: false, options: Window.Options.definitions,
+    let app = Application(id: id, unique: false, options: Window.Options.definitions + [CommandLineOption.version],
                           summary: Window.Options.summary)
     let state = AppState<Window>()
     app.onOptions { values in
+        if values.flag(CommandLineOption.version.name) {   // before any check: `--version` always answers
+            Console.output(ProjectVersion.line(program: program))
+            return 0
+        }
         do {
             if let stray = values.positional.first {
                 throw InvalidOption(tr("unexpected argument \"{argument}\": {program} takes options only").filling(["program": program, "argument": stray]))

@@ -15,13 +15,15 @@ extension ComboBoxText {
     static let maximumRowChanges = 256
 
     /// Turns the shown list into `items` in place; false (nothing changed) when it cannot: too
-    /// many changes, or the list would change between flat and grouped.
+    /// many changes, the list would change between flat and grouped, or a flat list's order changed.
     func update(_ shown: inout Shown, to items: [String], flat: Bool, display: (String) -> String,
                 groupTitle: (String, String) -> String) -> Bool {
         guard flat == shown.flat else { return false }
         let wanted = Set(items), had = Set(shown.groups.joined())
         let removed = had.subtracting(wanted), added = wanted.subtracting(had)
         guard removed.count + added.count <= Self.maximumRowChanges else { return false }
+        // A flat list whose kept entries changed order (a recent-files list) is built again.
+        if flat, items.filter(had.contains) != shown.groups.joined().filter(wanted.contains) { return false }
         guard !removed.isEmpty || !added.isEmpty else { return true }
         let store = shown.store
         var touched = Set<Int>()

@@ -9,17 +9,23 @@ import SharedFile
 final class LoaderWindow: AppWindow {
     private let window: Window
     private let files = ComboBoxText()
-    private let reload = Button(iconName: "view-refresh-symbolic")
+    private let reload = Button(label: tr("_Reload"), iconName: "view-refresh-symbolic")
     private let other = Button(label: tr("_Other File…"))
     private let status = Label()
+    /// Files loaded before from outside the list ("Other File…", drops), one pick to load again.
+    private var recent: RecentList?
     private let key: String
     /// Loads on its own thread, so that a slow disk or a held lock never freezes the window.
     private var loader: BackgroundLoader?
     /// Keeps the list in step with the folder; nil when the folder cannot be watched.
     private var monitor: FolderMonitor?
-    /// The last file picked in the list: Reload loads it again even once it left the list (deleted
-    /// or renamed), so that it says the file is gone rather than "pick a file first".
-    private var lastPicked: String?
+    /// What was picked last: Reload loads it again, a listed file even once it left the list
+    /// (deleted or renamed), so that it says the file is gone rather than "pick a file first".
+    private var lastPick: Pick?
+    /// The file of the newest load when it was picked outside the list (dialog, drop, Recent): once
+    /// its outcome shows the file is usable it joins the recent files; one from Recent that is
+    /// gone says so and leaves them.
+    private var explicitPick: (url: URL, fromRecent: Bool)?
     /// Ends the loader's attachment once picks stop (see `scheduleRelease`).
     private var releaseTimer: MainLoop.Source?
     /// How long the segment stays attached after a load: picks in quick succession (arrow keys in
@@ -32,6 +38,9 @@ final class LoaderWindow: AppWindow {
     private var folderLost = false
     private var retryTimer: MainLoop.Source?
     static let retryMilliseconds: UInt32 = 500
+    /// Until the first listing arrives the list is empty, hence insensitive, and GTK gives the
+    /// focus to the next control: the first non-empty listing takes it back.
+    private var focusListWhenFilled = true
     /// Non-zero when the assets folder is missing.
     private(set) var exitStatus: Int32 = 0
 
@@ -40,7 +49,7 @@ final class LoaderWindow: AppWindow {
         window = Window(application: application, title: tr("Shared Memory Loader"), width: 480, height: 200,
                         iconName: "org.sharedmemorygtk.Loader", iconFile: SourceTree.iconFile)
 
-        let heading = Label(tr("File to load:"))
+        let heading = Label(mnemonic: tr("_File to load:"))
         heading.setBold()
         heading.setLabelFor(files)
         files.setAccessibleName(tr("File"))
@@ -48,7 +57,7 @@ final class LoaderWindow: AppWindow {
         reload.setAccessibleName(tr("Reload"))
         reload.setTooltip(tr("Load the selected file again (F5)"))
         other.setAccessibleName(tr("Other file"))
-        other.setTooltip(tr("Load a file from outside the assets folder"))
+        other.setTooltip(tr("Load a file from outside the assets folder (Ctrl+O); you can also drop a file on this window"))
         status.setAccessibleName(tr("Status"))
         status.setSelectable(true)
         status.setWrap(true)
@@ -61,8 +70,14 @@ final class LoaderWindow: AppWindow {
         row.add(files, expand: true)
         row.add(reload)
         row.add(other)
+        let recent = RecentList { [weak self] url in self?.loadRecent(url) }
+        self.recent = recent
+        let recentRow = Box(vertical: false, spacing: 6)
+        recentRow.add(recent.label)
+        recentRow.add(recent.combo, expand: true)
         column.add(heading)
         column.add(row)
+        column.add(recentRow)
         column.add(status, expand: true)
         window.setChild(column)
 
@@ -78,6 +93,7 @@ final class LoaderWindow: AppWindow {
             status.text = message
             reload.setSensitive(false)
             other.setSensitive(false)
+            recent.combo.setSensitive(false)
             return   // the combo stays empty
         }
         self.assets = assets
@@ -89,9 +105,11 @@ final class LoaderWindow: AppWindow {
         refreshList()
         files.onChanged { [weak self] in
             guard let self, !self.files.isReplacing, let name = self.files.activeText else { return }
-            self.lastPicked = name
+            self.recent?.selectNone()   // it no longer names what is loaded
+            self.lastPick = .listed(name)
             self.load(name) { $0.load(name) }
         }
+        window.acceptDrops { [weak self] in self?.dropped($0) }
         reload.onClicked { [weak self] in self?.reloadSelected() }
         other.onClicked { [weak self] in self?.chooseOtherFile() }
         watch(assets)
@@ -105,6 +123,7 @@ final class LoaderWindow: AppWindow {
     private func load(_ name: String, start: (BackgroundLoader) -> Void) {
         guard let loader else { return }
         cancelRelease()   // the load keeps the segment again
+        explicitPick = nil
         status.text = Messages.loading(name)
         start(loader)
     }
@@ -112,6 +131,15 @@ final class LoaderWindow: AppWindow {
     /// A finished load: its status, and the release timer when it kept the segment.
     private func show(_ outcome: LoadOutcome) {
         status.text = Messages.status(outcome)
+        // An outcome naming another file is an older load's, finished after this pick was made.
+        if let pick = explicitPick, (outcome.fileName ?? pick.url.lastPathComponent) == pick.url.lastPathComponent {
+            if pick.fromRecent, outcome.isMissingFile(named: pick.url.lastPathComponent) {
+                status.text = Messages.recentFileGone(pick.url.path)
+                recent?.remove(pick.url)
+            } else if !outcome.isFileFailure {
+                recent?.add(pick.url)   // a FIFO or an unreadable file is not offered again
+            }
+        }
         cancelRelease()   // only the last load's timer counts
         guard outcome.isLoaded else { return }   // a failed load kept nothing
         releaseTimer = MainLoop.addTimeout(milliseconds: Self.releaseDelayMilliseconds) { [weak self] in
@@ -130,28 +158,56 @@ final class LoaderWindow: AppWindow {
     /// out removes the segment.
     func finish() {
         cancelRelease()
+        recent?.save()   // GTK writes 250 ms after a change, or in the app's shutdown: not on a lost display
         loader?.finish()
     }
 
-    /// Loads the selected file again: picking the same entry does not emit `changed`.
+    /// Loads the selected file (or the last one picked elsewhere) again: picking the same entry
+    /// does not emit `changed`.
     func reloadSelected() {
         guard loader != nil else { return }
-        guard let name = files.activeText ?? lastPicked else {
-            status.text = Messages.pickFirst
-            return
+        switch files.activeText.map(Pick.listed) ?? lastPick {
+        case .listed(let name): load(name) { $0.load(name) }
+        case .file(let url): loadPicked(url, recentEntry: false)
+        case nil: status.text = Messages.pickFirst
         }
-        load(name) { $0.load(name) }
     }
 
-    /// A file the user picks explicitly in the desktop's file dialog, wherever it is.
-    private func chooseOtherFile() {
+    /// A file the user picks explicitly in the desktop's file dialog, wherever it is (Ctrl+O).
+    func chooseOtherFile() {
         guard loader != nil else { return }
         FileChooser.chooseFile(parent: window, title: tr("Load a File into Shared Memory")) { [weak self] url in
-            guard let self else { return }
-            self.files.selectNone()  // the list no longer names what is loaded
-            self.lastPicked = nil
-            self.load(url.lastPathComponent) { $0.load(at: url) }
+            self?.loadPicked(url, recentEntry: false)
         }
+    }
+
+    /// A drop on the window: one local file is loaded as if picked in "Other File…"; anything
+    /// else (a web link, several files, text) says why nothing was loaded.
+    func dropped(_ data: DropData) {
+        guard loader != nil else { return }
+        let choice: Result<URL, DropRefusal> = switch data {
+        case .uris(let uris): DroppedFiles.choose(uris: uris)
+        case .text(let text): text.isEmpty ? .failure(.nothing) : .failure(.notLocalFile(text))
+        }
+        switch choice {
+        case .success(let url):
+            loadPicked(url, recentEntry: false)
+        case .failure(let refusal):
+            status.text = Messages.dropRefused(refusal)
+        }
+    }
+
+    /// An entry of the Recent list, loaded again (and moved to its top).
+    private func loadRecent(_ url: URL) { loadPicked(url, recentEntry: true) }
+
+    /// Loads a file picked outside the list, with the same checks as any explicit pick; it joins
+    /// the recent files once its outcome arrives (`show`).
+    private func loadPicked(_ url: URL, recentEntry: Bool) {
+        files.selectNone()   // the list no longer names what is loaded
+        if !recentEntry { recent?.selectNone() }
+        lastPick = .file(url)
+        load(url.lastPathComponent) { $0.load(at: url) }
+        explicitPick = (url, recentEntry)
     }
 
     /// Lists the folder off the main loop (a stat and a realpath per file), then shows the list.
@@ -187,7 +243,22 @@ final class LoaderWindow: AppWindow {
                 return false
             }
         }
+        defer {
+            if focusListWhenFilled, !names.isEmpty {
+                focusListWhenFilled = false
+                files.grabFocus()
+                status.selectNone()
+            }
+        }
         files.setItems(names, selecting: picked, shown: DisplayName.shown, groupSize: ListGrouping(count: names.count).size, groupTitle: { Messages.fileGroup(first: $0, last: $1) })
+    }
+
+    /// What Reload loads again.
+    private enum Pick {
+        /// A file of the assets folder, by name.
+        case listed(String)
+        /// A file picked in the dialog, dropped, or picked in the Recent list.
+        case file(URL)
     }
 
     func present() {
