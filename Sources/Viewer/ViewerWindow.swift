@@ -15,7 +15,7 @@ final class ViewerWindow: AppWindow {
 
     private let window: Window
     private let info = Label()
-    private let content = TextView(monospace: true)
+    private let content = SourceView()
     /// The segment, read on a thread of its own: nothing here waits for its lock.
     private let reader: BackgroundReader<PreparedDisplay>
     private var isWokenByWriters = false
