@@ -30,7 +30,7 @@ BINARIES   := sharedmemory sharedmemory_loader sharedmemory-ctl
 # committed): window icons come from them, so no process loads librsvg (~9 MiB) for its icon.
 ICON_SIZES := 48 128
 
-BUILD_DEPS := libgtk-3-dev libglib2.0-dev pkg-config gettext
+BUILD_DEPS := libgtk-3-dev libgtksourceview-4-dev libglib2.0-dev pkg-config gettext
 # The fonts only make the screenshot show every script of assets/files/multilingual.txt.
 # qtbase5-dev, qt6-base-dev + g++ let the interop tests build a real QSharedMemory peer against
 # each Qt (they skip without them; `make test` requires both, see unit-test).
@@ -183,9 +183,12 @@ man-check:
 l10n-check:
 	$(PYTHON) Tests/l10n/check_strings.py
 
-# The README's picture: refreshed on purpose, so that `make test` leaves the tree clean.
+# The README's pictures: refreshed on purpose, so that `make test` leaves the tree clean. The
+# viewer alone, light and dark, comes from the source_view_scheme_* GUI tests.
 screenshot: gui-test
 	cp out/screenshot.png docs/screenshot.png
+	cp out/viewer-light.png docs/viewer-light.png
+	cp out/viewer-dark.png docs/viewer-dark.png
 
 validate: catalogs
 	desktop-file-validate data/$(APP_VIEWER).desktop data/$(APP_LOADER).desktop
