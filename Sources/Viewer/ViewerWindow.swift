@@ -16,6 +16,9 @@ final class ViewerWindow: AppWindow {
     private let window: Window
     private let info = Label()
     private let content = SourceView()
+    /// Save As… (Ctrl+S) and the find bar (Ctrl+F): ViewerSaving.swift, ViewerSearch.swift.
+    private var saving: ViewerSaving!
+    private var search: ViewerSearch!
     /// The segment, read on a thread of its own: nothing here waits for its lock.
     private let reader: BackgroundReader<PreparedDisplay>
     private var isWokenByWriters = false
@@ -43,10 +46,14 @@ final class ViewerWindow: AppWindow {
         info.setSelectable(true)
         info.setWrap(true)
         content.setAccessibleName(tr("File content"))
+        saving = ViewerSaving(application: application, window: window, reader: reader)
+        search = ViewerSearch(application: application, view: content)
 
         let column = Box(vertical: true, spacing: 8)
         column.setMargins(12)
         column.add(info)
+        column.add(saving.infoBar)
+        column.add(search.bar)
         column.add(ScrolledWindow(content), expand: true)
         window.setChild(column)
         if let trace {
