@@ -1,16 +1,18 @@
 import CGtk
 
 /// A GtkInfoBar holding one selectable label: a message above the content that the user closes
-/// (its close button, or Escape while it has the focus). Hidden until `show(_:isError:)`.
+/// (its Close button). Hidden until `show(_:isError:)`.
 @MainActor
 public final class InfoBar: Widget {
     /// The message; its accessible name is the one given to `init`.
     public let label = Label()
 
-    /// Creates a hidden bar whose label assistive technologies know as `accessibleName`.
-    public init(accessibleName: String) {
+    /// Creates a hidden bar whose label assistive technologies know as `accessibleName`, with a
+    /// button labelled `closeLabel` (a mnemonic, e.g. "_Close") that hides it.
+    public init(accessibleName: String, closeLabel: String) {
         super.init(gtk_info_bar_new())
-        gtk_info_bar_set_show_close_button(bar, 1)
+        // A labelled button rather than GTK's icon-only close button, which has no accessible name.
+        _ = gtk_info_bar_add_button(bar, closeLabel, GTK_RESPONSE_CLOSE.rawValue)
         label.setWrap(true)
         label.setSelectable(true)
         label.setAccessibleName(accessibleName)

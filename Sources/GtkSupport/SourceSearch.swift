@@ -19,13 +19,15 @@ public struct SearchBarWords {
     /// A mnemonic label, e.g. "Match _case".
     public var matchCase: String
     public var count: String
+    public var close: String
 
-    public init(entry: String, previous: String, next: String, matchCase: String, count: String) {
+    public init(entry: String, previous: String, next: String, matchCase: String, count: String, close: String) {
         self.entry = entry
         self.previous = previous
         self.next = next
         self.matchCase = matchCase
         self.count = count
+        self.close = close
     }
 }
 
@@ -73,15 +75,22 @@ public final class SourceSearch {
         nextButton.setTooltip(words.next)
         nextButton.onClicked { [weak self] in self?.next() }
 
+        // Our own close button: GtkSearchBar's has no accessible name.
+        let closeButton = Button(iconName: "window-close-symbolic")
+        closeButton.setAccessibleName(words.close)
+        closeButton.setTooltip(words.close)
+        gtk_button_set_relief(closeButton.cast(GtkButton.self), GTK_RELIEF_NONE)
+        closeButton.onClicked { [weak self] in self?.close() }
+
         let row = Box(vertical: false, spacing: 6)
         row.add(entry)
         row.add(previousButton)
         row.add(nextButton)
         row.add(matchCase)
         row.add(countLabel)
+        row.add(closeButton)
         gtk_container_add(bar.cast(GtkContainer.self), row.widget)
         gtk_search_bar_connect_entry(searchBar, entry.cast(GtkEntry.self))
-        gtk_search_bar_set_show_close_button(searchBar, 1)
 
         attach()
         connectSignals()

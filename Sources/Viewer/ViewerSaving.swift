@@ -11,7 +11,7 @@ import SystemPackage
 @MainActor
 final class ViewerSaving {
     /// Where the outcome is said (accessible name "Save result").
-    let infoBar = InfoBar(accessibleName: tr("Save result"))
+    let infoBar = InfoBar(accessibleName: tr("Save result"), closeLabel: tr("_Close"))
     /// The name the dialog proposes: the loaded file's, when the segment says it.
     var suggestedName: String?
     private let window: Window

@@ -10,7 +10,8 @@ final class ViewerSearch {
 
     init(application: Application, view: SourceView) {
         let words = SearchBarWords(entry: tr("Search"), previous: tr("Previous match"), next: tr("Next match"),
-                                   matchCase: tr("Match _case"), count: tr("Matches"))
+                                   matchCase: tr("Match _case"), count: tr("Matches"),
+                                   close: tr("Close the search bar"))
         let search = SourceSearch(view: view, words: words, describe: Self.describe)
         self.search = search
         application.addAction("find", accelerators: ["<Primary>f"]) { search.open() }

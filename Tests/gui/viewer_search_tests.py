@@ -50,12 +50,21 @@ def make_tests(h):
             return None
         return h.wait_until("the Search entry", entry, 5.0)
 
-    def open_search(viewer):
+    def open_search(viewer, check_focus=True):
         keys(viewer, "ctrl+f")
         entry = search_entry(viewer)
         h.wait_until("the search bar to show after Ctrl+F", lambda: showing(entry), 3.0)
-        h.wait_until("the Search entry to have the focus",
-                     lambda: entry.get_state_set().contains(Atspi.StateType.FOCUSED), 3.0)
+        # After a 4 MiB insertion the AT-SPI client's cached states lag behind its event backlog:
+        # there, typing into the entry (the count label) shows where the focus is.
+        if not check_focus:
+            return entry, viewer.widget("Matches", Atspi.Role.LABEL)
+        try:
+            h.wait_until("the Search entry to have the focus",
+                         lambda: entry.get_state_set().contains(Atspi.StateType.FOCUSED), 3.0)
+        except h.TestFailure as e:
+            focused = [f"{a.get_role().value_nick} {a.get_name()!r}" for a in h.walk(viewer.frame)
+                       if a.get_state_set().contains(Atspi.StateType.FOCUSED)]
+            raise h.TestFailure(f"{e}; focused: {focused}") from None
         return entry, viewer.widget("Matches", Atspi.Role.LABEL)
 
     def selection(viewer):
@@ -91,10 +100,11 @@ def make_tests(h):
 
         match_case = viewer.widget("Match case", Atspi.Role.CHECK_BOX)
         h.check(Atspi.Action.do_action(match_case, 0), "AT-SPI could not toggle Match case")
-        cased = h.wait_text("a case-sensitive count of 3", label, lambda s: s.endswith(" of 3") or s == "3 matches", 3.0)
+        # From the selected "Apple" on, the first case-sensitive match is "apple tree".
+        cased = h.wait_text("1 of 3 (apple tree)", label, lambda s: s == "1 of 3", 3.0)
+        h.wait_until("the case-sensitive match selected", lambda: selection(viewer) == (10, 15), 2.0)
         keys(viewer, "F3")
-        h.wait_text("1 of 3 (apple tree)", label, lambda s: s == "1 of 3", 3.0)
-        h.check(selection(viewer) == (10, 15), f"the case-sensitive match is not selected: {selection(viewer)}")
+        h.wait_text("2 of 3 (pineapple)", label, lambda s: s == "2 of 3", 3.0)
 
         load(t, viewer, key, "fruit.txt", TEXT.encode())   # the same file again (Reload)
         time.sleep(0.5)
@@ -119,7 +129,7 @@ def make_tests(h):
         load(t, viewer, key, "big.txt", data.encode())
         h.wait_until("all of big.txt in the view", lambda: Atspi.Text.get_character_count(viewer.text) >= len(data), 60.0)
         time.sleep(0.5)
-        entry, label = open_search(viewer)
+        entry, label = open_search(viewer, check_focus=False)
         slowest, probes = 0.0, 0
         started = time.monotonic()
         type_text(viewer, "needle")
