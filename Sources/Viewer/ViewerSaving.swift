@@ -19,10 +19,15 @@ final class ViewerSaving {
     /// The folder of the last save, where the next dialog opens.
     private var lastFolder: URL?
 
-    init(application: Application, window: Window, reader: BackgroundReader<PreparedDisplay>) {
+    init(application: Application, window: Window, reader: BackgroundReader<PreparedDisplay>, header: HeaderBar) {
         self.window = window
         self.reader = reader
         application.addAction("save-as", accelerators: ["<Primary>s"]) { [weak self] in self?.chooseTarget() }
+        let button = Button(iconName: "document-save-as-symbolic")
+        button.setAccessibleName(tr("Save As…"))
+        button.setTooltip(tr("Save the bytes the segment holds to a file (Ctrl+S)"))
+        button.onClicked { [weak self] in self?.chooseTarget() }
+        header.packEnd(button)
     }
 
     /// Asks where to save (the dialog asks before replacing a file), then saves.
