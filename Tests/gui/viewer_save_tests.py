@@ -36,9 +36,14 @@ def make_tests(h):
         h.wait_text(f"the Segment line to name {name}", viewer.info, lambda s: name in s, 5.0)
         return path
 
-    def save_dialog(viewer):
-        """Ctrl+S in the viewer; returns the save dialog it opens."""
-        keys(viewer, "ctrl+s")
+    def save_dialog(viewer, via_button=False):
+        """Ctrl+S in the viewer, or a click on the header bar's Save As… button; returns the save
+        dialog it opens."""
+        if via_button:
+            button = viewer.widget("Save As…", Atspi.Role.PUSH_BUTTON)
+            h.check(Atspi.Action.do_action(button, 0), "AT-SPI could not click Save As…")
+        else:
+            keys(viewer, "ctrl+s")
         found = []
 
         def dialog_up():
@@ -58,9 +63,9 @@ def make_tests(h):
                              if c is not None and c.get_role() == Atspi.Role.TEXT), None)
         return None
 
-    def save_as(viewer, target):
+    def save_as(viewer, target, via_button=False):
         """Types `target` into the dialog's Name entry (AT-SPI EditableText) and clicks Save."""
-        dialog = save_dialog(viewer)
+        dialog = save_dialog(viewer, via_button)
         try:
             entry = h.wait_until("the dialog's Name entry", lambda: name_entry(dialog), 3.0)
         except h.TestFailure as e:
@@ -108,7 +113,8 @@ def make_tests(h):
         return f"{len(data)} bytes saved byte for byte, {took * 1000:.0f} ms from Ctrl+S to the result; the dialog proposed {suggested!r}"
 
     def test_viewer_save_to_full_disk(t):
-        """A save onto a full file system (a 64 KiB tmpfs): the error words, no file, no temporary one."""
+        """A save (from the header bar's button) onto a full file system (a 64 KiB tmpfs): the error
+        words, no file, no temporary one."""
         key = t.key()
         viewer = t.viewer(key, "--size", str(1 << 20))
         data = binary_data()
@@ -119,13 +125,19 @@ def make_tests(h):
         h.check(r.returncode == 0, f"cannot mount a tmpfs here (root needed): {r.stderr.strip()}")
         try:
             target = os.path.join(disk, "big.bin")
-            save_as(viewer, target)
+            save_as(viewer, target, via_button=True)
             words = h.wait_text("the Save result", save_result(viewer), lambda s: s.startswith("Unable"), SAVE_DEADLINE)
             h.check("the disk is full" in words and "ENOSPC" in words and target in words,
                     f"the Save result does not say the disk is full: {words!r}")
             h.check("No file was written" in words, f"the Save result does not say nothing was written: {words!r}")
             h.check(os.listdir(disk) == [], f"the full disk holds {os.listdir(disk)}")
-            return f"said: {words!r}"
+            time.sleep(0.3)   # let the info bar finish drawing (not an assertion)
+            x, y, w, hgt = h.extents(viewer.frame)
+            out = os.environ.get("SHAREDMEMORY_SAVE_SCREENSHOT", os.path.join(h.ROOT, "out", "viewer-save-error.png"))
+            os.makedirs(os.path.dirname(out), exist_ok=True)
+            subprocess.run(["import", "-window", "root", "-crop", f"{w}x{hgt}+{x}+{y}", "+repage", out],
+                           capture_output=True, timeout=30)
+            return f"said: {words!r}; screenshot: {out}"
         finally:
             subprocess.run(["umount", disk], capture_output=True)
 
