@@ -1,6 +1,6 @@
 import GtkSupport
 import Localization
-import SharedFile
+import Messages
 
 /// The viewer's find bar (Ctrl+F; F3 / Shift+F3 next / previous), over `SourceSearch`: the words.
 @MainActor
@@ -24,16 +24,8 @@ final class ViewerSearch {
         application.addAction("find-previous", accelerators: ["<Shift>F3", "<Primary><Shift>g"]) { search.previous() }
     }
 
-    /// "3 of 12", "12 matches" (none selected yet), "No matches", "Counting…".
+    /// The count's words (`Messages.searchCount`); nothing while the entry is empty.
     static func describe(_ count: SearchCount) -> String {
-        guard !count.isEmpty else { return "" }
-        guard let total = count.total else { return tr("Counting…") }
-        guard total > 0 else { return tr("No matches") }
-        guard let position = count.position else {
-            return trn("{count} match", "{count} matches", total).filling(["count": total.localizedDigits])
-        }
-        // TRANSLATORS: the selected match's place among all of them, e.g. "3 of 12".
-        return trn("{position} of {count}", "{position} of {count}", total)
-            .filling(["position": position.localizedDigits, "count": total.localizedDigits])
+        count.isEmpty ? "" : Messages.searchCount(total: count.total, position: count.position)
     }
 }
