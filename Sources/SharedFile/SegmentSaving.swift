@@ -76,6 +76,13 @@ extension SaveOutcome {
 }
 
 /// The one queue files are saved on: saves run in the order they were asked for.
-enum SegmentSaving {
+public enum SegmentSaving {
     static let queue = DispatchQueue(label: "org.sharedmemorygtk.Viewer.save")
+
+    /// Waits, at most `limit`, for the saves asked for so far to end, so that quitting during a
+    /// save does not leave its temporary file behind. False when one was still running.
+    @discardableResult
+    public static func finish(within limit: Duration = .seconds(2)) -> Bool {
+        queue.run(waitingAtMost: limit) {}
+    }
 }

@@ -49,6 +49,10 @@ final class ViewerSaving {
         }
     }
 
+    /// Lets a running save end (boundedly) after the reader closed: quitting mid-save would leave
+    /// its temporary file in the folder.
+    func finish() { SegmentSaving.finish() }
+
     private func show(_ outcome: SaveOutcome) {
         let message = Messages.saved(outcome)
         if case .saved = outcome {

@@ -88,6 +88,7 @@ final class ViewerWindow: AppWindow {
         // Stops and joins the waiter thread, then detaches; a running open or poll is waited for
         // a few seconds at most.
         reader.close()
+        saving.finish()
     }
 
     /// Opens on the reader's thread: creating or attaching may wait for the lock. Results come back

@@ -57,5 +57,20 @@ import TestSupport
         reader.save(to: folder.path("missing").appending("x.bin"), failed.callAsFunction)
         guard case .failed(let problem) = failed.wait() else { Issue.record("saved into a missing folder"); return }
         #expect(problem.kind == .folderGone)
+
+        // Quitting during a save: the reader closes, then the saves are waited for. A save not
+        // copied yet says so; one copied is finished. Never a temporary file left behind.
+        let last = Waiter()
+        reader.save(to: folder.path("last.bin"), last.callAsFunction)
+        #expect(reader.close(within: .seconds(5)))
+        #expect(SegmentSaving.finish(within: .seconds(5)))
+        let names = folder.names()
+        switch last.wait() {
+        case .saved(_, let count):
+            #expect(count == bytes.count && names == ["copy.bin", "last.bin"])
+            #expect(try folder.bytes("last.bin") == bytes)
+        case .notOpen: #expect(names == ["copy.bin"])
+        case let other: Issue.record("quitting during a save gave \(String(describing: other))")
+        }
     }
 }
