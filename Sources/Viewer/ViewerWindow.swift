@@ -246,11 +246,13 @@ final class ViewerWindow: AppWindow {
             return describeContent(language: nil)
         }
         let on = bytes <= options.highlightLimit
+        let setStart = MainLoop.monotonicMicroseconds
         content.setLanguage(language, highlight: on)
+        let setMicroseconds = MainLoop.monotonicMicroseconds - setStart
         shownLanguage = " · " + (on ? language.name : tr("{language}, highlighting off: over {limit}")
             .filling(["language": language.name, "limit": ByteCount.format(options.highlightLimit)]))
         describeContent(language: language)
-        trace?.language(id: language.id, highlighted: on)
+        trace?.language(id: language.id, highlighted: on, microseconds: setMicroseconds)
     }
 
     private var describedLanguage: SyntaxLanguage?
