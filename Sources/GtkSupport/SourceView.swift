@@ -64,6 +64,12 @@ public final class SourceView: TextView {
 
     private var requestedLanguage: String?
 
+    /// Line numbers in the gutter (on by default).
+    public var showsLineNumbers: Bool {
+        get { gtk_source_view_get_show_line_numbers(sourceView) != 0 }
+        set { gtk_source_view_set_show_line_numbers(sourceView, newValue.gboolean) }
+    }
+
     /// Calls `action` with each scheme chosen from now on, and once now.
     public func onSchemeChange(_ action: @escaping @MainActor (SchemeChoice) -> Void) {
         schemeChanged = action

@@ -68,7 +68,8 @@ final class ViewerTrace {
     }
 
     /// The language guessed for a new text (GtkSourceView's id), whether it is highlighted and how
-    /// long setting it on the buffer took (the first use of a language loads its definition).
+    /// long asking for it took on the main loop (a definition not parsed yet is parsed on its own
+    /// thread, `LanguageDefinitions`, and applied when ready).
     func language(id: String, highlighted: Bool, microseconds: Int64) {
         Self.print("event=language id=\(id) highlight=\(highlighted ? 1 : 0) set_us=\(microseconds)")  // notr: trace lines are for tools
     }

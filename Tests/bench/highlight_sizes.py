@@ -148,8 +148,8 @@ def summary(values):
 
 
 def main():
-    print("| text | size | render gap, on | render gap, off | Ctrl+End gap, on | Ctrl+End gap, off |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print("| text | size | render gap, on | render gap, off | Ctrl+End gap, on | Ctrl+End gap, off |", flush=True)
+    print("|---|---:|---:|---:|---:|---:|", flush=True)
     with tempfile.TemporaryDirectory(prefix="highlight-sizes-") as tmp:
         wanted = os.environ.get("HL_KINDS")   # e.g. "swift,markdown": only these (first word of the label)
         for label, extension, make in KINDS:

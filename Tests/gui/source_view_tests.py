@@ -175,7 +175,13 @@ def make_tests(h):
         log = viewer.log_text()
         h.check("event=language id=json highlight=0" in log and "event=language id=json highlight=1" in log,
                 f"no language trace lines: {log[-600:]!r}")
-        return info
+        # Under the limit, but a line over 1,000 characters was folded: off too.
+        key = t.key()
+        viewer = t.viewer(key)
+        load(key, write(t, "one-line.json", "[" + ",".join(f'{{"id": {i}}}' for i in range(120)) + "]\n"))
+        folded = h.wait_text("highlighting off for folded lines", viewer.info,
+                             lambda s: "folded for display" in s and s.endswith(" · JSON, highlighting off: lines folded"), 3.0)
+        return f"{info}; {folded}"
 
     def scheme_case(dark, prefer_dark_setting=False):
         def body(t):
