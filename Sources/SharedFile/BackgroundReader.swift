@@ -44,7 +44,7 @@ public final class BackgroundReader<Display: Sendable>: Sendable {
         public var isWokenByWriters: Bool
     }
 
-    private struct State {
+    struct State {
         var pollQueued = false
         var isOpen = false
         var lastWasFailure = false
@@ -53,9 +53,9 @@ public final class BackgroundReader<Display: Sendable>: Sendable {
         var pending: Update?
     }
 
-    private let reader: Confined<SegmentReader>
-    private let queue = DispatchQueue(label: "org.sharedmemorygtk.Viewer.segment")
-    private let state = Mutex(State())
+    let reader: Confined<SegmentReader>
+    let queue = DispatchQueue(label: "org.sharedmemorygtk.Viewer.segment")
+    let state = Mutex(State())
     private let prepare: @Sendable (Snapshot, _ segmentSize: Int) -> Display
     private let updated = Mutex<(@Sendable () -> Void)?>(nil)
 

@@ -21,7 +21,7 @@ public final class SegmentReader {
     public let key: String
     private let requestedSize: Int
     private let lockTimeout: Duration
-    private let memory: SharedMemory
+    let memory: SharedMemory
     private var detector = ChangeDetector()
     private let copyLimit: Int
     private let reachabilityInterval: Duration

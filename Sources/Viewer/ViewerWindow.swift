@@ -24,6 +24,9 @@ final class ViewerWindow: AppWindow {
     private var shownLanguage = ""
     /// The scroll back to where the same file was, until it ran.
     private var restoring: (line: Int32, source: MainLoop.Source)?
+    /// Save As… (Ctrl+S) and the find bar (Ctrl+F): ViewerSaving.swift, ViewerSearch.swift.
+    private var saving: ViewerSaving!
+    private var search: ViewerSearch!
     /// The segment, read on a thread of its own: nothing here waits for its lock.
     private let reader: BackgroundReader<PreparedDisplay>
     private var isWokenByWriters = false
@@ -53,10 +56,14 @@ final class ViewerWindow: AppWindow {
         info.setSelectable(true)
         info.setWrap(true)
         content.setAccessibleName(tr("File content"))
+        saving = ViewerSaving(application: application, window: window, reader: reader, header: header)
+        search = ViewerSearch(application: application, view: content, header: header)
 
         let column = Box(vertical: true, spacing: 8)
         column.setMargins(12)
         column.add(info)
+        column.add(saving.infoBar)
+        column.add(search.bar)
         column.add(ScrolledWindow(content), expand: true)
         window.setChild(column)
         content.onSchemeChange { [weak self] scheme in self?.schemeChanged(scheme) }
@@ -81,6 +88,7 @@ final class ViewerWindow: AppWindow {
         // Stops and joins the waiter thread, then detaches; a running open or poll is waited for
         // a few seconds at most.
         reader.close()
+        saving.finish()
     }
 
     /// Opens on the reader's thread: creating or attaching may wait for the lock. Results come back
@@ -183,6 +191,7 @@ final class ViewerWindow: AppWindow {
     private func render(_ prepared: PreparedDisplay, generation: UInt64?, storedLength: Int, started: Int64) {
         let display = prepared.display
         header.title = display.fileName
+        saving.suggestedName = display.fileName
         let file = ShownFile(name: display.fileName, digest: prepared.digest)
         let sameName = display.fileName != nil && display.fileName == shownFile?.name
         let sameText = sameName && file == shownFile

@@ -1166,10 +1166,12 @@ def main():
     only = [n for n in os.environ.get("GUI_TESTS", "").split(",") if n]
     import hard_text_tests  # issue 9's tests, next to this file
     import source_view_tests  # issue 12's reading view
+    import viewer_save_tests, viewer_search_tests  # issue 12: the viewer's Save As, clipboard and search
     names = [(fn.__name__[len("test_"):], fn)
              for fn in TESTS + PENDING + hard_text_tests.make_tests(sys.modules[__name__])
              + __import__("loader_keyboard_tests").make_tests(sys.modules[__name__])   # issue 12's loader
-             + source_view_tests.make_tests(sys.modules[__name__])]
+             + source_view_tests.make_tests(sys.modules[__name__])
+             + viewer_save_tests.make_tests(sys.modules[__name__]) + viewer_search_tests.make_tests(sys.modules[__name__])]
     return run_cases([(name, name, fn) for name, fn in names
                       if name in only or (not only and fn not in PENDING)])
 
