@@ -16,8 +16,9 @@ import Synchronization
 public final class BackgroundReader<Display: Sendable>: Sendable {
     /// What an open gave.
     public enum Opened: Sendable {
-        /// The segment is there, with this size (a live segment keeps its own).
-        case opened(segmentSize: Int)
+        /// The segment is there, with this size (a live segment keeps its own); `otherViewer`: the
+        /// pid of another viewer that already showed it (``SegmentReader/otherViewer``).
+        case opened(segmentSize: Int, otherViewer: pid_t?)
         /// Creating and attaching both failed; the text says why.
         case failed(String)
     }
@@ -82,7 +83,7 @@ public final class BackgroundReader<Display: Sendable>: Sendable {
                 return done(.failed("\(error)"))
             }
             state.withLock { $0.isOpen = true }
-            done(.opened(segmentSize: reader.segmentSize))
+            done(.opened(segmentSize: reader.segmentSize, otherViewer: reader.otherViewer))
             reader.startWaiter { [weak self] in self?.requestPoll() }
             poll()
         }

@@ -30,6 +30,9 @@ public final class SegmentReader {
     private var waiter: SegmentWaiter?
     /// True when `open()` created the segment, false when it attached to a live one.
     public private(set) var created = false
+    /// When `open()` attached to a live segment: another process of this program (another viewer)
+    /// that already uses it, the lowest pid; nil when this reader created the segment or found none.
+    public private(set) var otherViewer: pid_t?
     /// Why the segment was last made again by `poll()`, nil while that never happened.
     public private(set) var lastRecovery: String?
     /// How many times `poll()` made the segment again.
@@ -103,6 +106,7 @@ public final class SegmentReader {
                 created = false
             }
         }
+        otherViewer = created ? nil : memory.otherInstancesOfThisProgram().first
         detector.reset()
     }
 

@@ -24,6 +24,8 @@ final class ViewerWindow: AppWindow {
     private var timerPeriod: UInt32 = 0
     private var closed = false
     private var shownInfo = ""
+    /// Said after the Segment line's facts when another viewer already showed this key at start-up.
+    private var sharingNote: String?
     private var failure: String?
     private let trace: ViewerTrace?
     /// Non-zero when the segment could not be opened.
@@ -91,9 +93,15 @@ final class ViewerWindow: AppWindow {
             info.text = tr("Key {key} · not attached").filling(["key": options.key])
             content.setText(message)
             exitStatus = 1
-        case .opened(let size):
-            shownInfo = trn("Key {key} · segment {size} byte", "Key {key} · segment {size} bytes", size)
-                .filling(["key": options.key, "size": size.localizedDigits])
+        case .opened(let size, let otherViewer):
+            if let otherViewer {
+                let note = tr("another viewer (pid {pid}) already shows this key; both show the same segment")
+                    .filling(["pid": "\(otherViewer)"])
+                Console.error("sharedmemory: \(note)")  // notr: the program name before a translated message
+                sharingNote = note
+            }
+            shownInfo = withSharingNote(trn("Key {key} · segment {size} byte", "Key {key} · segment {size} bytes", size)
+                .filling(["key": options.key, "size": size.localizedDigits]))
             info.text = shownInfo   // before the first poll's render: handed over in that order
             schedulePolling()
         }
@@ -145,6 +153,11 @@ final class ViewerWindow: AppWindow {
         info.text = shownInfo
     }
 
+    /// The Segment line's facts, then the note about another viewer of this key, if any.
+    private func withSharingNote(_ facts: String) -> String {
+        sharingNote.map { facts + " · " + $0 } ?? facts
+    }
+
     private func clearFailure() {
         guard failure != nil else { return }
         failure = nil
@@ -163,8 +176,8 @@ final class ViewerWindow: AppWindow {
     /// Shows a display value made on the reader's thread. The closures keep only small values.
     private func render(_ prepared: PreparedDisplay, generation: UInt64?, storedLength: Int, started: Int64) {
         let display = prepared.display
-        shownInfo = display.info
-        info.text = display.info
+        shownInfo = withSharingNote(display.info)
+        info.text = shownInfo
         guard let trace else { return content.setText(display.text) }
 
         let generation = generation.map(String.init) ?? "seed"
