@@ -44,6 +44,7 @@ final class ViewerWindow: AppWindow {
         info.setAccessibleName(tr("Segment"))
         info.setSelectable(true)
         info.setWrap(true)
+        info.limitLines(3)   // a long name or key keeps the window's size; the tooltip has it all
         content.setAccessibleName(tr("File content"))
 
         let column = Box(vertical: true, spacing: 8)

@@ -1203,11 +1203,13 @@ def main():
     import hard_text_tests  # issue 9's tests, next to this file
     import german_tests  # issue 13: literal German, in the German run only
     import two_viewers_tests  # issue 14
+    import viewer_size_tests  # issue 14
     here = sys.modules[__name__]
+    both = two_viewers_tests.make_tests(here) + viewer_size_tests.make_tests(here)  # run in every language
     if l10n.LANGUAGE:
-        candidates = TRANSLATED + german_tests.make_tests(here) + two_viewers_tests.make_tests(here)
+        candidates = TRANSLATED + german_tests.make_tests(here) + both
     else:
-        candidates = TESTS + PENDING + hard_text_tests.make_tests(here) + two_viewers_tests.make_tests(here)
+        candidates = TESTS + PENDING + hard_text_tests.make_tests(here) + both
     names = [(fn.__name__[len("test_"):], fn) for fn in candidates]
     cases = [(name, name, fn) for name, fn in names if name in only or (not only and fn not in PENDING)]
     if not cases and only and l10n.LANGUAGE:
