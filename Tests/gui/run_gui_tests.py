@@ -1204,8 +1204,10 @@ def main():
     import german_tests  # issue 13: literal German, in the German run only
     import two_viewers_tests  # issue 14
     import viewer_size_tests  # issue 14
+    import raw_name_tests  # issue 14
     here = sys.modules[__name__]
-    both = two_viewers_tests.make_tests(here) + viewer_size_tests.make_tests(here)  # run in every language
+    both = (two_viewers_tests.make_tests(here) + viewer_size_tests.make_tests(here)  # run in every language
+            + raw_name_tests.make_tests(here))
     if l10n.LANGUAGE:
         candidates = TRANSLATED + german_tests.make_tests(here) + both
     else:
