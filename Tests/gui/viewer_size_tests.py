@@ -3,6 +3,7 @@ lines (ellipsized) and the whole text stays readable (accessible text, tooltip =
 description)."""
 
 import os
+import subprocess
 import time
 
 
@@ -54,4 +55,29 @@ def make_tests(h):
         check_line(viewer, long_key)
         return f"viewer {usual[0]}x{usual[1]} px"
 
-    return [test_long_name_keeps_the_viewer_size, test_long_key_keeps_the_viewer_size]
+    def test_five_thousand_character_key_is_refused(t):
+        """A 5,000-character --key: both windows and sharedmemory-ctl refuse it at start-up, exit 2,
+        with one short line naming the limit (the viewer used to open 720 x 17,148 px with the
+        reason at the end of a 10 KB message); nothing is made."""
+        key = "k" * 5000
+        runs = {"viewer": [h.VIEWER, "--key", key], "loader": [h.LOADER, "--key", key, "--assets", h.ASSETS],
+                "ctl create": [h.CTL, "create", "--key", key, "--size", "4096"],
+                "ctl load": [h.CTL, "load", "--key", key, os.path.join(h.ASSETS, sorted(os.listdir(h.ASSETS))[0])]}
+        longest = 0
+        for what, argv in runs.items():
+            started = time.monotonic()
+            r = subprocess.run(argv, capture_output=True, text=True, timeout=20,
+                               env=dict(os.environ, NO_AT_BRIDGE="1", **h.l10n.app_env()))
+            took = time.monotonic() - started
+            reason = r.stderr.splitlines()[0] if r.stderr else ""
+            longest = max(longest, len(reason))
+            h.check(r.returncode == 2, f"{what}: exit {r.returncode}, stderr {h.short(r.stderr)}")
+            h.check("NAME_MAX" in reason and len(reason) < 500, f"{what}: the reason is not one short line: {h.short(reason)}")
+            h.check(len(r.stderr.splitlines()) <= 3, f"{what}: {len(r.stderr.splitlines())} lines on stderr")
+            h.check(took < 5, f"{what} took {took:.1f} s to refuse the key")
+        leftovers = [n for n in os.listdir(h.temp_dir()) if n.startswith("qipc_") and "kkkkkkkkkk" in n]
+        h.check(not leftovers, f"key files were made: {leftovers[:3]}")
+        return f"longest reason {longest} characters"
+
+    return [test_long_name_keeps_the_viewer_size, test_long_key_keeps_the_viewer_size,
+            test_five_thousand_character_key_is_refused]
