@@ -31,7 +31,8 @@ public final class SegmentReader {
     /// True when `open()` created the segment, false when it attached to a live one.
     public private(set) var created = false
     /// When `open()` attached to a live segment: another process of this program (another viewer)
-    /// that already uses it, the lowest pid; nil when this reader created the segment or found none.
+    /// that already uses it, the lowest pid; nil when this reader created the segment or found none,
+    /// and again once `poll()` saw that process end (checked with the reachability check).
     public private(set) var otherViewer: pid_t?
     /// Why the segment was last made again by `poll()`, nil while that never happened.
     public private(set) var lastRecovery: String?
@@ -133,6 +134,7 @@ public final class SegmentReader {
         let now = ContinuousClock.now
         if lastReachabilityCheck.map({ now - $0 >= reachabilityInterval }) ?? true {
             lastReachabilityCheck = now
+            if let pid = otherViewer, !SharedMemory.isRunning(pid) { otherViewer = nil }
             if let reason = memory.unreachableReason() {
                 return recover(reason)
             }

@@ -21,6 +21,12 @@ extension SharedMemory {
     }
 }
 
+extension SharedMemory {
+    /// Whether process `pid` still runs (a zombie does not): for a peer found by
+    /// ``otherInstancesOfThisProgram()``, one `kill(pid, 0)` and a read of /proc/PID/stat.
+    public static func isRunning(_ pid: pid_t) -> Bool { ProcessState.isAlive(pid) }
+}
+
 extension ProcessState {
     /// The kernel's name of process `pid` (`/proc/PID/comm`: the program's file name, at most 15
     /// bytes), nil when it cannot be read.

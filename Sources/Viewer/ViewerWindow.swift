@@ -143,6 +143,12 @@ final class ViewerWindow: AppWindow {
             clearFailure()
         }
         if let recovery = update.recovery { reportRecovery(recovery) }
+        if update.otherViewerLeft, let note = sharingNote {
+            // The first viewer ended: this one no longer shares the key.
+            sharingNote = nil
+            shownInfo = shownInfo.replacing(" · " + note, with: "")
+            if failure == nil { info.text = shownInfo }
+        }
     }
 
     /// Says so when a poll had to make the segment again (ipcrm, a deleted key file): what was

@@ -1,7 +1,9 @@
 """Issue 14: a second viewer of the same key says which viewer already shows it, instead of
-attaching without a word (System V: the segment's creator; POSIX: the processes mapping it)."""
+attaching without a word (System V: the segment's creator; POSIX: the processes mapping it), until
+that viewer ends."""
 
 import os
+import signal
 
 import gi
 
@@ -36,6 +38,10 @@ def make_tests(h):
             h.wait_text(f"the {app.name} to show the load", app.text, lambda s: s == data.decode(), h.UPDATE_DEADLINE)
         h.wait_text("the note kept after a render", second.info,
                     lambda s: note(first.pid) in s and "both.txt" in s, h.UPDATE_DEADLINE)
+        first.proc.send_signal(signal.SIGTERM)
+        h.check(first.exit_code() == 0, f"the first viewer's exit status {first.proc.returncode}")
+        h.wait_text("the note to go with the first viewer", second.info,
+                    lambda s: note(first.pid) not in s and "both.txt" in s, 2.0)
         return info
 
     def test_second_viewer_names_the_first(t):
