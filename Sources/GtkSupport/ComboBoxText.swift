@@ -13,7 +13,7 @@ public final class ComboBoxText: Widget {
     /// The list set last, for updating it in place (`ComboBoxText+Update.swift`).
     private var shown: Shown?
     /// Rows added per main-loop turn while a list is built: a few ms of work.
-    static let rowsPerSlice = 5000
+    static let rowsPerSlice = 2000
 
     /// Creates an empty combo box with nothing selected.
     public init() {
