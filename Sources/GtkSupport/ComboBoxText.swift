@@ -53,10 +53,24 @@ public final class ComboBoxText: Widget {
     public func setItems(_ items: [String], selecting selected: String? = nil,
                          shown display: @escaping @MainActor (String) -> String = { $0 }, groupSize: Int? = nil,
                          groupTitle: @escaping @MainActor (String, String) -> String = { _, _ in "" }) {
+        setItems(items, index: nil, selecting: selected, shown: display, groupSize: groupSize, groupTitle: groupTitle)
+    }
+
+    /// ``setItems(_:selecting:shown:groupSize:groupTitle:)`` for a list indexed off the main loop:
+    /// a change from the list shown costs only the changed entries here.
+    public func setItems(_ index: ListIndex, selecting selected: String? = nil,
+                         shown display: @escaping @MainActor (String) -> String = { $0 }, groupSize: Int? = nil,
+                         groupTitle: @escaping @MainActor (String, String) -> String = { _, _ in "" }) {
+        setItems(index.items, index: index, selecting: selected, shown: display, groupSize: groupSize, groupTitle: groupTitle)
+    }
+
+    private func setItems(_ items: [String], index: ListIndex?, selecting selected: String?,
+                          shown display: @escaping @MainActor (String) -> String, groupSize: Int?,
+                          groupTitle: @escaping @MainActor (String, String) -> String) {
         cancelPending()
         if var current = shown {
             isReplacing = true
-            let updated = update(&current, to: items, flat: groupSize == nil, display: display, groupTitle: groupTitle)
+            let updated = update(&current, to: items, index: index, flat: groupSize == nil, display: display, groupTitle: groupTitle)
             isReplacing = false
             if updated {
                 shown = current
@@ -89,7 +103,7 @@ public final class ComboBoxText: Widget {
             }
             guard next >= items.count else { return true }
             self.pending = nil   // the source ends by returning false
-            self.shown = Shown(store: store, flat: groupSize == nil, groups: groups.map { Array(items[$0]) })
+            self.shown = Shown(store: store, flat: groupSize == nil, groups: groups.map { Array(items[$0]) }, listID: index?.id)
             let index = selected.flatMap { items.firstIndex(of: $0) }
             self.show(store, selecting: index.map { index in
                 groupSize.map { (index / $0, index % $0) } ?? (nil, index)
