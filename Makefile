@@ -151,11 +151,15 @@ test: test-deps build
 unit-test:
 	SHAREDMEMORY_QT_MAJORS="5 6" SHAREDMEMORY_PYQT6=1 $(SWIFT) test $(SWIFT_BUILD_FLAGS)
 
-gui-test:
+# Once per language of GUI_LANGUAGES: the whole suite in English, then the translated subset in
+# German (Tests/gui/l10n.py), each with its screenshot (out/screenshot.png, out/screenshot-de.png).
+GUI_LANGUAGES ?= en de
+
+gui-test: catalogs
 	SHAREDMEMORY_BIN_DIR="$$($(SWIFT) build $(SWIFT_BUILD_FLAGS) --show-bin-path)" \
 	SHAREDMEMORY_ASSETS="$(CURDIR)/assets/files" \
-	SHAREDMEMORY_SCREENSHOTS="$(CURDIR)/out/screenshot.png" \
-	$(XVFB_RUN) -s "-screen 0 $(XVFB_SCREEN)" dbus-run-session -- $(PYTHON) Tests/gui/run_gui_tests.py
+	GUI_LANGUAGES="$(GUI_LANGUAGES)" \
+	$(XVFB_RUN) -s "-screen 0 $(XVFB_SCREEN)" Tests/gui/run_languages.sh $(PYTHON)
 
 # The bounded reliability suite (faults, load, bad input, security, fuzzing; under 5 minutes);
 # `make reliability` runs the long variant with more trials (docs/RELIABILITY.md).
@@ -183,10 +187,11 @@ man-check:
 l10n-check:
 	$(PYTHON) Tests/l10n/check_strings.py
 
-# The README's pictures: refreshed on purpose, so that `make test` leaves the tree clean. The
-# viewer alone, light and dark, comes from the source_view_scheme_* GUI tests.
+# The README's pictures (English and German; the viewer alone, light and dark, from the
+# source_view_scheme_* GUI tests): refreshed on purpose, so that `make test` leaves the tree clean.
 screenshot: gui-test
 	cp out/screenshot.png docs/screenshot.png
+	cp out/screenshot-de.png docs/screenshot-de.png
 	cp out/viewer-light.png docs/viewer-light.png
 	cp out/viewer-dark.png docs/viewer-dark.png
 

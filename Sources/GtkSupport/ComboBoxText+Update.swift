@@ -9,6 +9,8 @@ extension ComboBoxText {
         let store: UnsafeMutablePointer<GtkTreeStore>   // owned by the combo
         let flat: Bool
         var groups: [[String]]
+        /// The ``ListIndex`` it shows, nil when it was given without one.
+        var listID: Int?
     }
 
     /// At most this many added and removed entries are applied row by row; more rebuild the list.
@@ -16,18 +18,32 @@ extension ComboBoxText {
 
     /// Turns the shown list into `items` in place; false (nothing changed) when it cannot: too
     /// many changes, the list would change between flat and grouped, or a flat list's order changed.
-    func update(_ shown: inout Shown, to items: [String], flat: Bool, display: (String) -> String,
+    /// With `index` (made off the main loop) whose change starts from the shown list, only the
+    /// changed entries are looked at here.
+    func update(_ shown: inout Shown, to items: [String], index: ListIndex?, flat: Bool, display: (String) -> String,
                 groupTitle: (String, String) -> String) -> Bool {
         guard flat == shown.flat else { return false }
-        let wanted = Set(items), had = Set(shown.groups.joined())
-        let removed = had.subtracting(wanted), added = wanted.subtracting(had)
+        let removed: Set<String>, added: [String], position: [String: Int]
+        if let index, let change = index.change, change.from == shown.listID {
+            (removed, added, position) = (change.removed, change.added, index.position)
+        } else {
+            let wanted = Set(items), had = Set(shown.groups.joined())
+            position = Dictionary(items.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+            removed = had.subtracting(wanted)
+            added = wanted.subtracting(had).sorted { position[$0]! < position[$1]! }
+        }
+        shown.listID = index?.id
         guard removed.count + added.count <= Self.maximumRowChanges else { return false }
-        // A flat list whose kept entries changed order (a recent-files list) is built again.
-        if flat, items.filter(had.contains) != shown.groups.joined().filter(wanted.contains) { return false }
+        // A flat list whose kept entries changed order (a recent-files list) is built again; flat
+        // lists are short (ListGrouping groups long ones), so this check stays cheap.
+        if flat {
+            let wanted = Set(items), shownItems = Array(shown.groups.joined()), had = Set(shownItems)
+            if items.filter(had.contains) != shownItems.filter(wanted.contains) { return false }
+        }
         guard !removed.isEmpty || !added.isEmpty else { return true }
         let store = shown.store
         var touched = Set<Int>()
-        for g in shown.groups.indices.reversed() {
+        for g in shown.groups.indices.reversed() where !removed.isEmpty {
             for r in shown.groups[g].indices.reversed() where removed.contains(shown.groups[g][r]) {
                 if var iter = iter(store, flat ? "\(r)" : "\(g):\(r)") { gtk_tree_store_remove(store, &iter) }
                 shown.groups[g].remove(at: r)
@@ -39,8 +55,7 @@ extension ComboBoxText {
                 touched = Set(touched.compactMap { $0 == g ? nil : $0 > g ? $0 - 1 : $0 })
             }
         }
-        let position = Dictionary(items.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
-        for name in added.sorted(by: { position[$0]! < position[$1]! }) {
+        for name in added {
             let p = position[name]!
             if shown.groups.isEmpty {
                 var row = GtkTreeIter()

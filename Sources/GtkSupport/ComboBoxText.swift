@@ -13,7 +13,7 @@ public final class ComboBoxText: Widget {
     /// The list set last, for updating it in place (`ComboBoxText+Update.swift`).
     private var shown: Shown?
     /// Rows added per main-loop turn while a list is built: a few ms of work.
-    static let rowsPerSlice = 5000
+    static let rowsPerSlice = 2000
 
     /// Creates an empty combo box with nothing selected.
     public init() {
@@ -34,6 +34,13 @@ public final class ComboBoxText: Widget {
             }
             g_list_free(cells)
         }
+        // The box showing the picked entry (a GtkCellView) "fits the model": each time the combo's
+        // size is asked (after any change of the list) it measures every row, children included,
+        // with Pango: 10,000 names stall the main loop 1.5-4 s. Its width comes from the cells'
+        // width-chars instead.
+        if let child = gtk_bin_get_child(cast(GtkBin.self)) {
+            gtk_cell_view_set_fit_model(UnsafeMutableRawPointer(child).assumingMemoryBound(to: GtkCellView.self), 0)
+        }
     }
 
     private var box: UnsafeMutablePointer<GtkComboBox> { cast() }
@@ -46,10 +53,24 @@ public final class ComboBoxText: Widget {
     public func setItems(_ items: [String], selecting selected: String? = nil,
                          shown display: @escaping @MainActor (String) -> String = { $0 }, groupSize: Int? = nil,
                          groupTitle: @escaping @MainActor (String, String) -> String = { _, _ in "" }) {
+        setItems(items, index: nil, selecting: selected, shown: display, groupSize: groupSize, groupTitle: groupTitle)
+    }
+
+    /// ``setItems(_:selecting:shown:groupSize:groupTitle:)`` for a list indexed off the main loop:
+    /// a change from the list shown costs only the changed entries here.
+    public func setItems(_ index: ListIndex, selecting selected: String? = nil,
+                         shown display: @escaping @MainActor (String) -> String = { $0 }, groupSize: Int? = nil,
+                         groupTitle: @escaping @MainActor (String, String) -> String = { _, _ in "" }) {
+        setItems(index.items, index: index, selecting: selected, shown: display, groupSize: groupSize, groupTitle: groupTitle)
+    }
+
+    private func setItems(_ items: [String], index: ListIndex?, selecting selected: String?,
+                          shown display: @escaping @MainActor (String) -> String, groupSize: Int?,
+                          groupTitle: @escaping @MainActor (String, String) -> String) {
         cancelPending()
         if var current = shown {
             isReplacing = true
-            let updated = update(&current, to: items, flat: groupSize == nil, display: display, groupTitle: groupTitle)
+            let updated = update(&current, to: items, index: index, flat: groupSize == nil, display: display, groupTitle: groupTitle)
             isReplacing = false
             if updated {
                 shown = current
@@ -82,7 +103,7 @@ public final class ComboBoxText: Widget {
             }
             guard next >= items.count else { return true }
             self.pending = nil   // the source ends by returning false
-            self.shown = Shown(store: store, flat: groupSize == nil, groups: groups.map { Array(items[$0]) })
+            self.shown = Shown(store: store, flat: groupSize == nil, groups: groups.map { Array(items[$0]) }, listID: index?.id)
             let index = selected.flatMap { items.firstIndex(of: $0) }
             self.show(store, selecting: index.map { index in
                 groupSize.map { (index / $0, index % $0) } ?? (nil, index)

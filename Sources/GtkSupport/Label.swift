@@ -11,10 +11,26 @@ public final class Label: Widget {
 
     private var label: UnsafeMutablePointer<GtkLabel> { cast() }
 
-    /// The shown text (plain, no markup).
+    /// The shown text (plain, no markup); also the tooltip after ``limitLines(_:)``.
     public var text: String {
         get { String(cString: gtk_label_get_text(label)) }
-        set { gtk_label_set_text(label, newValue) }
+        set {
+            gtk_label_set_text(label, newValue)
+            if tooltipShowsText { setTooltip(newValue) }
+        }
+    }
+
+    private var tooltipShowsText = false
+
+    /// Shows at most `lines` wrapped lines, the last one ending in "…" when the text needs more, so
+    /// that a long text (a 254-character file name) never makes the window taller: a wrapped label
+    /// asks for the height of its text wrapped at its narrowest. The whole text stays in the
+    /// accessible text, and in the tooltip (which is also the accessible description).
+    public func limitLines(_ lines: Int) {
+        gtk_label_set_ellipsize(label, PANGO_ELLIPSIZE_END)
+        gtk_label_set_lines(label, Int32(lines))
+        tooltipShowsText = true
+        setTooltip(text)
     }
 
     /// Where the text sits when the label has more room than it needs (0 = left / top).

@@ -37,6 +37,8 @@ final class LoaderWindow: AppWindow {
     /// with it, so `retryTimer` lists again until it is back.
     private var folderLost = false
     private var retryTimer: MainLoop.Source?
+    /// The folder's listings, indexed on the listing thread one after another.
+    private let listings = ListIndex.History()
     static let retryMilliseconds: UInt32 = 500
     /// Until the first listing arrives the list is empty, hence insensitive, and GTK gives the
     /// focus to the next control: the first non-empty listing takes it back.
@@ -212,13 +214,16 @@ final class LoaderWindow: AppWindow {
 
     /// Lists the folder off the main loop (a stat and a realpath per file), then shows the list.
     private func refreshList() {
+        let listings = listings
         loader?.listFiles { [weak self] listing in
-            MainLoop.wakeFromAnyThread { self?.showList(listing) }
+            // Indexed here, off the main loop: showing a change then costs only the change.
+            let index = listings.next((try? listing.get()) ?? [])
+            MainLoop.wakeFromAnyThread { self?.showList(listing, index) }
         }
     }
 
     /// Rebuilds the list after the folder changed, keeping the picked entry (without loading it again).
-    private func showList(_ listing: Result<[String], FileProblem>) {
+    private func showList(_ listing: Result<[String], FileProblem>, _ index: ListIndex) {
         let picked = files.activeText
         let names: [String]
         switch listing {
@@ -250,7 +255,8 @@ final class LoaderWindow: AppWindow {
                 status.selectNone()
             }
         }
-        files.setItems(names, selecting: picked, shown: DisplayName.shown, groupSize: ListGrouping(count: names.count).size, groupTitle: { Messages.fileGroup(first: $0, last: $1) })
+        files.setItems(index, selecting: picked, shown: DisplayName.shown, groupSize: ListGrouping(count: names.count).size,
+                       groupTitle: { Messages.fileGroup(first: $0, last: $1) })
     }
 
     /// What Reload loads again.

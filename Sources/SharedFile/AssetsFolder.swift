@@ -15,34 +15,40 @@ public struct AssetsFolder: Sendable {
 
     /// The names of the regular files (or symlinks to regular files inside the folder) in the folder,
     /// sorted; hidden files and links leading outside left out (the loader never offers what it would refuse).
+    /// Read by their bytes (readdir): a name that is not valid UTF-8 is listed too, as a
+    /// ``RawFileName`` (shown repaired, opened by its real bytes).
     public func fileNames() throws(FileProblem) -> [String] {
-        // Opened first for the errno: Foundation's listing error does not carry it on Linux.
-        do {
-            try FileDescriptor.open(FilePath(url.path), .readOnly, options: [.directory, .closeOnExec]).close()
-        } catch {
-            throw .folderUnusable(path: url.path, error as? Errno ?? .ioError)
+        guard let directory = opendir(url.path) else {
+            throw .folderUnusable(path: url.path, Errno(rawValue: errno))
         }
-        let names: [String]
-        do {
-            names = try FileManager.default.contentsOfDirectory(atPath: url.path)
-        } catch {
-            throw .folderUnusable(path: url.path, Self.posixError(of: error))
-        }
-        let base = url.path, folder = Self.realPath(base)
+        defer { closedir(directory) }
+        let base = Array(url.path.utf8), folder = Self.realPath(base)
+        var kept: [String] = []
         // One lstat per name; only symlinks cost a stat and a realpath more.
-        let kept = names.filter { name in
-            guard !name.hasPrefix(".") else { return false }
-            let path = base + "/" + name
-            var info = stat()
-            guard lstat(path, &info) == 0 else { return false }
-            switch info.st_mode & S_IFMT {
-            case S_IFREG: return true
-            case S_IFLNK:
-                guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return false }
-                guard let folder, let target = Self.realPath(path) else { return false }
-                return target.hasPrefix(folder + "/")
-            default: return false
+        while true {
+            errno = 0
+            guard let entry = readdir(directory) else {
+                if errno != 0 { throw .folderUnusable(path: url.path, Errno(rawValue: errno)) }
+                break
             }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
+            guard name.first != 0x2E else { continue }   // hidden, "." and ".."
+            let path = base + [0x2F] + name + [0]
+            var info = stat()
+            let keep = path.withUnsafeBufferPointer { buffer -> Bool in
+                buffer.withMemoryRebound(to: CChar.self) { path in
+                    guard lstat(path.baseAddress!, &info) == 0 else { return false }
+                    switch info.st_mode & S_IFMT {
+                    case S_IFREG: return true
+                    case S_IFLNK:
+                        guard stat(path.baseAddress!, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return false }
+                        guard let folder, let target = Self.realPath(Array(buffer.dropLast())) else { return false }
+                        return target.starts(with: folder + [0x2F])
+                    default: return false
+                    }
+                }
+            }
+            if keep { kept.append(RawFileName.string(name)) }
         }
         return Self.sortedForDisplay(kept)
     }
@@ -58,22 +64,23 @@ public struct AssetsFolder: Sendable {
         }.map { names[$0] }
     }
 
-    /// Opens `name` inside the folder and checks it.
+    /// Opens `name` (a listed name: its real bytes, see ``RawFileName``) inside the folder and checks it.
     public func open(_ name: String) throws(FileProblem) -> OpenedFile {
-        guard !name.isEmpty, name != ".", name != "..", !name.contains("/"), !name.contains("\0") else {
+        let raw = RawFileName.bytes(name)
+        guard !raw.isEmpty, raw != [0x2E], raw != [0x2E, 0x2E], !raw.contains(0x2F), !raw.contains(0) else {
             throw .notAName
         }
-        guard let folder = Self.realPath(url.path) else {
+        guard let folder = Self.realPath(Array(url.path.utf8)) else {
             throw .folderUnusable(path: url.path, Errno(rawValue: errno))
         }
-        let candidate = folder + "/" + name
-        guard let target = Self.realPath(candidate) else { throw .system(Errno(rawValue: errno)) }
-        guard target.hasPrefix(folder + "/") else { throw .outsideFolder(resolved: target) }
-        let file = try Self.openRegularFile(target, followLinks: false)
+        let inside = folder + [0x2F]
+        guard let target = Self.realPath(inside + raw) else { throw .system(Errno(rawValue: errno)) }
+        guard target.starts(with: inside) else { throw .outsideFolder(resolved: RawFileName.string(target)) }
+        let file = try Self.openRegularFile(Self.filePath(target), followLinks: false)
         // A folder on the way swapped for a link between realpath and open would escape the check
         // above: ask the kernel what was really opened.
-        if let opened = Self.linkTarget("/proc/self/fd/\(file.descriptor.rawValue)"), !opened.hasPrefix(folder + "/") {
-            throw .outsideFolder(resolved: opened)
+        if let opened = Self.linkTarget("/proc/self/fd/\(file.descriptor.rawValue)"), !opened.starts(with: inside) {
+            throw .outsideFolder(resolved: RawFileName.string(opened))
         }
         return file
     }
@@ -81,15 +88,15 @@ public struct AssetsFolder: Sendable {
     /// Opens a file the user picked explicitly (a file dialog, `sharedmemory-ctl load PATH`),
     /// wherever it is: not confined to the folder, but checked and opened the same way.
     public static func openPicked(_ path: String) throws(FileProblem) -> OpenedFile {
-        try openRegularFile(path, followLinks: true)
+        try openRegularFile(FilePath(path), followLinks: true)
     }
 
     /// Opens `path` for reading and checks that it is a regular file. O_NONBLOCK: opening a FIFO
     /// must not wait for a writer. Without `followLinks`, O_NOFOLLOW: the path was resolved already.
-    private static func openRegularFile(_ path: String, followLinks: Bool) throws(FileProblem) -> OpenedFile {
+    private static func openRegularFile(_ path: FilePath, followLinks: Bool) throws(FileProblem) -> OpenedFile {
         let descriptor: FileDescriptor
         do {
-            descriptor = try FileDescriptor.open(FilePath(path), .readOnly,
+            descriptor = try FileDescriptor.open(path, .readOnly,
                                                  options: followLinks ? [.nonBlocking, .closeOnExec]
                                                      : [.nonBlocking, .closeOnExec, .noFollow])
         } catch let error as Errno {
@@ -142,26 +149,29 @@ public struct AssetsFolder: Sendable {
         return resident.allSatisfy { $0 & 1 != 0 }
     }
 
-    private static func linkTarget(_ path: String) -> String? {
+    /// The bytes a link leads to (readlink), nil when it is not one.
+    private static func linkTarget(_ path: String) -> [UInt8]? {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         let count = readlink(path, &buffer, buffer.count - 1)
         guard count > 0 else { return nil }
-        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return buffer[0..<count].map { UInt8(bitPattern: $0) }
     }
 
-    private static func realPath(_ path: String) -> String? {
-        guard let resolved = realpath(path, nil) else { return nil }
-        defer { free(resolved) }
-        return String(cString: resolved)
-    }
-
-    /// The errno under a Foundation error (FileManager wraps it), EIO when there is none.
-    private static func posixError(of error: Error) -> Errno {
-        if let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError,
-           underlying.domain == NSPOSIXErrorDomain {
-            return Errno(rawValue: Int32(underlying.code))
+    /// realpath(3) of a path given by its bytes (names need not be UTF-8), nil when it fails (errno).
+    private static func realPath(_ path: [UInt8]) -> [UInt8]? {
+        let resolved = (path + [0]).withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { realpath($0.baseAddress!, nil) }
         }
-        return .ioError
+        guard let resolved else { return nil }
+        defer { free(resolved) }
+        return Array(UnsafeRawBufferPointer(start: resolved, count: strlen(resolved)))
+    }
+
+    /// A FilePath of these exact bytes.
+    private static func filePath(_ bytes: [UInt8]) -> FilePath {
+        (bytes + [0]).withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { FilePath(platformString: $0.baseAddress!) }
+        }
     }
 }
 

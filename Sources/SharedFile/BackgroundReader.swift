@@ -16,8 +16,9 @@ import Synchronization
 public final class BackgroundReader<Display: Sendable>: Sendable {
     /// What an open gave.
     public enum Opened: Sendable {
-        /// The segment is there, with this size (a live segment keeps its own).
-        case opened(segmentSize: Int)
+        /// The segment is there, with this size (a live segment keeps its own); `otherViewer`: the
+        /// pid of another viewer that already showed it (``SegmentReader/otherViewer``).
+        case opened(segmentSize: Int, otherViewer: pid_t?)
         /// Creating and attaching both failed; the text says why.
         case failed(String)
     }
@@ -42,6 +43,8 @@ public final class BackgroundReader<Display: Sendable>: Sendable {
         public var recovery: String?
         /// `SegmentReader.isWokenByWriters` after the last poll.
         public var isWokenByWriters: Bool
+        /// Set when the other viewer of ``Opened/opened(segmentSize:otherViewer:)`` has ended.
+        public var otherViewerLeft = false
     }
 
     struct State {
@@ -49,6 +52,7 @@ public final class BackgroundReader<Display: Sendable>: Sendable {
         var isOpen = false
         var lastWasFailure = false
         var lastWoken = false
+        var hadOtherViewer = false
         /// Merged results the caller has not taken yet.
         var pending: Update?
     }
@@ -81,8 +85,11 @@ public final class BackgroundReader<Display: Sendable>: Sendable {
             } catch {
                 return done(.failed("\(error)"))
             }
-            state.withLock { $0.isOpen = true }
-            done(.opened(segmentSize: reader.segmentSize))
+            state.withLock { state in
+                state.isOpen = true
+                state.hadOtherViewer = reader.otherViewer != nil
+            }
+            done(.opened(segmentSize: reader.segmentSize, otherViewer: reader.otherViewer))
             reader.startWaiter { [weak self] in self?.requestPoll() }
             poll()
         }
@@ -133,12 +140,15 @@ public final class BackgroundReader<Display: Sendable>: Sendable {
         }
         let recovery = reader.recoveryCount != recoveries ? reader.lastRecovery : nil
         let woken = reader.isWokenByWriters
+        let hasOtherViewer = reader.otherViewer != nil
         let signal = state.withLock { state -> Bool in
+            let otherViewerLeft = state.hadOtherViewer && !hasOtherViewer
             defer {
                 state.lastWoken = woken
                 state.lastWasFailure = failure != nil
+                state.hadOtherViewer = hasOtherViewer
             }
-            let worthSaying = content != nil || failure != nil || recovery != nil
+            let worthSaying = content != nil || failure != nil || recovery != nil || otherViewerLeft
                 || state.lastWasFailure || state.lastWoken != woken
             guard worthSaying else { return false }
             let first = state.pending == nil
@@ -147,6 +157,7 @@ public final class BackgroundReader<Display: Sendable>: Sendable {
             merged.failure = failure
             merged.recovery = recovery ?? merged.recovery
             merged.isWokenByWriters = woken
+            merged.otherViewerLeft = merged.otherViewerLeft || otherViewerLeft
             state.pending = merged
             return first
         }

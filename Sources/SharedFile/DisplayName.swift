@@ -1,9 +1,11 @@
 /// A file name as it can be shown inside a sentence: control characters (a newline, an escape) and
 /// bidi formatting characters (U+202E turns the rest of the line around) made visible, and a name
 /// holding right-to-left text isolated (FSI … PDI) so that it cannot reorder the words around it.
+/// A name that is not valid UTF-8 (``RawFileName``) is shown repaired first, as GLib shows it.
 /// For display only: files are opened by their real names.
 public enum DisplayName {
     public static func shown(_ name: String) -> String {
+        let name = RawFileName.displayName(name)
         var text = ""
         var rightToLeft = false
         for scalar in name.unicodeScalars {

@@ -143,7 +143,8 @@ public final class FileLoader {
         do {
             var readError: Errno?
             var report = try memory.withLock(timeout: max(deadline - clock.now, .zero)) { segment in
-                SegmentContent.write(name: name, into: segment) { room in
+                // The header holds the name as it is shown: valid UTF-8, whatever the real bytes.
+                SegmentContent.write(name: RawFileName.displayName(name), into: segment) { room in
                     guard direct else {
                         let count = min(read.count, room.count)
                         room.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer.bytes(count)[0..<count]))

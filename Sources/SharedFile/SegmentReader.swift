@@ -30,6 +30,10 @@ public final class SegmentReader {
     private var waiter: SegmentWaiter?
     /// True when `open()` created the segment, false when it attached to a live one.
     public private(set) var created = false
+    /// When `open()` attached to a live segment: another process of this program (another viewer)
+    /// that already uses it, the lowest pid; nil when this reader created the segment or found none,
+    /// and again once `poll()` saw that process end (checked with the reachability check).
+    public private(set) var otherViewer: pid_t?
     /// Why the segment was last made again by `poll()`, nil while that never happened.
     public private(set) var lastRecovery: String?
     /// How many times `poll()` made the segment again.
@@ -103,6 +107,7 @@ public final class SegmentReader {
                 created = false
             }
         }
+        otherViewer = created ? nil : memory.otherInstancesOfThisProgram().first
         detector.reset()
     }
 
@@ -129,6 +134,7 @@ public final class SegmentReader {
         let now = ContinuousClock.now
         if lastReachabilityCheck.map({ now - $0 >= reachabilityInterval }) ?? true {
             lastReachabilityCheck = now
+            if let pid = otherViewer, !SharedMemory.isRunning(pid) { otherViewer = nil }
             if let reason = memory.unreachableReason() {
                 return recover(reason)
             }

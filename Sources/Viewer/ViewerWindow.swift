@@ -35,6 +35,8 @@ final class ViewerWindow: AppWindow {
     private var timerPeriod: UInt32 = 0
     private var closed = false
     private var shownInfo = ""
+    /// Said after the Segment line's facts when another viewer already showed this key at start-up.
+    private var sharingNote: String?
     private var failure: String?
     private let trace: ViewerTrace?
     /// Non-zero when the segment could not be opened.
@@ -55,6 +57,7 @@ final class ViewerWindow: AppWindow {
         info.setAccessibleName(tr("Segment"))
         info.setSelectable(true)
         info.setWrap(true)
+        info.limitLines(3)   // a long name or key keeps the window's size; the tooltip has it all
         content.setAccessibleName(tr("File content"))
         saving = ViewerSaving(application: application, window: window, reader: reader, header: header)
         search = ViewerSearch(application: application, view: content, header: header)
@@ -112,9 +115,15 @@ final class ViewerWindow: AppWindow {
             info.text = tr("Key {key} · not attached").filling(["key": options.key])
             content.setText(message)
             exitStatus = 1
-        case .opened(let size):
-            shownInfo = trn("Key {key} · segment {size} byte", "Key {key} · segment {size} bytes", size)
-                .filling(["key": options.key, "size": size.localizedDigits])
+        case .opened(let size, let otherViewer):
+            if let otherViewer {
+                let note = tr("another viewer (pid {pid}) already shows this key; both show the same segment")
+                    .filling(["pid": "\(otherViewer)"])
+                Console.error("sharedmemory: \(note)")  // notr: the program name before a translated message
+                sharingNote = note
+            }
+            shownInfo = withSharingNote(trn("Key {key} · segment {size} byte", "Key {key} · segment {size} bytes", size)
+                .filling(["key": options.key, "size": size.localizedDigits]))
             info.text = shownInfo   // before the first poll's render: handed over in that order
             schedulePolling()
         }
@@ -155,6 +164,12 @@ final class ViewerWindow: AppWindow {
             clearFailure()
         }
         if let recovery = update.recovery { reportRecovery(recovery) }
+        if update.otherViewerLeft, let note = sharingNote {
+            // The first viewer ended: this one no longer shares the key.
+            sharingNote = nil
+            shownInfo = shownInfo.replacing(" · " + note, with: "")
+            if failure == nil { info.text = shownInfo }
+        }
     }
 
     /// Says so when a poll had to make the segment again (ipcrm, a deleted key file): what was
@@ -164,6 +179,11 @@ final class ViewerWindow: AppWindow {
         Console.error("sharedmemory: \(note)")  // notr: the program name before a translated message
         shownInfo += " · " + note
         info.text = shownInfo
+    }
+
+    /// The Segment line's facts, then the note about another viewer of this key, if any.
+    private func withSharingNote(_ facts: String) -> String {
+        sharingNote.map { facts + " · " + $0 } ?? facts
     }
 
     private func clearFailure() {
@@ -198,7 +218,7 @@ final class ViewerWindow: AppWindow {
         shownFile = file
         let generation = generation.map(String.init) ?? "seed"
         defer {
-            shownInfo = display.info + shownLanguage
+            shownInfo = withSharingNote(display.info + shownLanguage)
             info.text = shownInfo
         }
         if sameText {

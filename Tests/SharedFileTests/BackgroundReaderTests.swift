@@ -24,8 +24,9 @@ import TestSupport
             signals.opened.signal()
         }, updated: { signals.updated.signal() })
         #expect(signals.opened.wait(timeout: .now() + 5) == .success)
-        guard case .opened(let size) = signals.openResult.withLock({ $0 }) else { Issue.record("not opened"); return }
+        guard case .opened(let size, let otherViewer) = signals.openResult.withLock({ $0 }) else { Issue.record("not opened"); return }
         #expect(size == 4096)
+        #expect(otherViewer == nil)   // it created the segment
         #expect(signals.updated.wait(timeout: .now() + 5) == .success)
         #expect(reader.takeUpdate()?.content?.display.isEmpty == true)
 

@@ -1,0 +1,83 @@
+"""Issue 14: a long file name or key keeps the viewer's size; the Segment line shows at most a few
+lines (ellipsized) and the whole text stays readable (accessible text, tooltip = accessible
+description)."""
+
+import os
+import subprocess
+import time
+
+
+def make_tests(h):
+    """The tests, given the runner module h (its helpers and Test)."""
+
+    def size(app):
+        return h.extents(app.frame)[2:]
+
+    def check_line(app, wanted):
+        info = h.text_of(app.info)
+        h.check(wanted in info, f"the Segment line's text lacks {wanted[:40]!r}…: {info!r}")
+        description = app.info.get_description()
+        h.check(description == info, f"the Segment line's description (tooltip) is not its whole text: {description!r}")
+
+    def test_long_name_keeps_the_viewer_size(t):
+        """A 254-character name loaded: the viewer keeps its size (it grew from 520 to 1,032 px tall)."""
+        assets = os.path.join(t.tmp, "assets")
+        os.makedirs(assets)
+        name = ("a-very-long-file-name-" * 12)[:250] + ".txt"
+        with open(os.path.join(assets, name), "w") as f:
+            f.write("long\n")
+        key = t.key()
+        viewer = t.viewer(key)
+        h.wait_text("the empty viewer", viewer.text, lambda s: s == h.EMPTY_MESSAGE, 2.0)
+        before = size(viewer)
+        loader = t.loader(key, assets)
+        started = time.monotonic()
+        t.pick(loader, name)
+        h.expect_loaded(loader, viewer, name, b"long\n", started)
+        h.wait_text("the name in the Segment line", viewer.info, lambda s: name in s, h.UPDATE_DEADLINE)
+        time.sleep(0.3)   # a resize follows the new text's layout
+        after = size(viewer)
+        h.check(after == before, f"the viewer was {before[0]}x{before[1]} px, after the long name {after[0]}x{after[1]}")
+        check_line(viewer, name)
+        return f"viewer {before[0]}x{before[1]} px before and after"
+
+    def test_long_key_keeps_the_viewer_size(t):
+        """A 200-character key: the viewer starts at its usual size, the key readable in full."""
+        key = t.key()
+        reference = t.viewer(key)
+        usual = size(reference)
+        long_key = (key + "_" + "k" * 200)[:200]
+        t.keys.append(long_key)
+        viewer = t.viewer(long_key)
+        h.wait_text("the key in the Segment line", viewer.info, lambda s: long_key in s and "·" in s, 2.0)
+        time.sleep(0.3)
+        h.check(size(viewer) == usual, f"the viewer is {size(viewer)} px with a 200-character key, {usual} otherwise")
+        check_line(viewer, long_key)
+        return f"viewer {usual[0]}x{usual[1]} px"
+
+    def test_five_thousand_character_key_is_refused(t):
+        """A 5,000-character --key: both windows and sharedmemory-ctl refuse it at start-up, exit 2,
+        with one short line naming the limit (the viewer used to open 720 x 17,148 px with the
+        reason at the end of a 10 KB message); nothing is made."""
+        key = "k" * 5000
+        runs = {"viewer": [h.VIEWER, "--key", key], "loader": [h.LOADER, "--key", key, "--assets", h.ASSETS],
+                "ctl create": [h.CTL, "create", "--key", key, "--size", "4096"],
+                "ctl load": [h.CTL, "load", "--key", key, os.path.join(h.ASSETS, sorted(os.listdir(h.ASSETS))[0])]}
+        longest = 0
+        for what, argv in runs.items():
+            started = time.monotonic()
+            r = subprocess.run(argv, capture_output=True, text=True, timeout=20,
+                               env=dict(os.environ, NO_AT_BRIDGE="1", **h.l10n.app_env()))
+            took = time.monotonic() - started
+            reason = r.stderr.splitlines()[0] if r.stderr else ""
+            longest = max(longest, len(reason))
+            h.check(r.returncode == 2, f"{what}: exit {r.returncode}, stderr {h.short(r.stderr)}")
+            h.check("NAME_MAX" in reason and len(reason) < 500, f"{what}: the reason is not one short line: {h.short(reason)}")
+            h.check(len(r.stderr.splitlines()) <= 3, f"{what}: {len(r.stderr.splitlines())} lines on stderr")
+            h.check(took < 5, f"{what} took {took:.1f} s to refuse the key")
+        leftovers = [n for n in os.listdir(h.temp_dir()) if n.startswith("qipc_") and "kkkkkkkkkk" in n]
+        h.check(not leftovers, f"key files were made: {leftovers[:3]}")
+        return f"longest reason {longest} characters"
+
+    return [test_long_name_keeps_the_viewer_size, test_long_key_keeps_the_viewer_size,
+            test_five_thousand_character_key_is_refused]
