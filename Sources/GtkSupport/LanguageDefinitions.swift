@@ -38,6 +38,16 @@ public final class LanguageDefinitions {
         }
     }
 
+    /// Waits (at most `timeout`) until no parse is running: a parse still running while the process
+    /// exits crashed in libxml2 as exit() tore down what it was using (a viewer closed right after a
+    /// new file arrived).
+    public func finish(timeout: Duration = .seconds(2)) {
+        let done = DispatchSemaphore(value: 0)
+        queue.async { done.signal() }
+        let (seconds, attoseconds) = timeout.components
+        _ = done.wait(timeout: .now() + .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)))
+    }
+
     /// Whether `id` is parsed already (then `withLanguage` calls back at once).
     public func isReady(_ id: String) -> Bool { ready[id] != nil }
 

@@ -50,6 +50,9 @@ public final class SourceSearch {
     private var context: UnsafeMutablePointer<GtkSourceSearchContext>?
     private var countHandler: gulong = 0
     private var cancellable: UnsafeMutablePointer<GCancellable>?
+    /// Set when the view or the bar is destroyed: GtkTextView's own destroy then drops its buffer
+    /// (`notify::buffer`), which must not make a new context over widgets that are gone.
+    private var destroyed = false
     private let describe: (SearchCount) -> String
 
     /// - Parameter describe: the words for a count ("3 of 12", "No matches").
@@ -139,12 +142,14 @@ public final class SourceSearch {
         }
         // A huge text gets a fresh buffer (`TextView.swapOutHugeBuffer`): the search follows it.
         connectVoidSignalIgnoringArguments(view.widget, "notify::buffer") { [weak self] in self?.attach() }
-        view.onSignal("destroy") { [weak self] in self?.detach() }
+        view.onSignal("destroy") { [weak self] in self?.destroyed = true; self?.detach() }
+        bar.onSignal("destroy") { [weak self] in self?.destroyed = true; self?.detach() }
     }
 
     /// A search context on the view's current buffer, sharing the settings.
     private func attach() {
         detach()
+        guard !destroyed else { return }
         let made = gtk_source_search_context_new(view.sourceBuffer, settings)!
         context = made
         gtk_source_search_context_set_highlight(made, isOpen.gboolean)

@@ -92,6 +92,7 @@ final class ViewerWindow: AppWindow {
         // a few seconds at most.
         reader.close()
         saving.finish()
+        LanguageDefinitions.shared.finish()
     }
 
     /// Opens on the reader's thread: creating or attaching may wait for the lock. Results come back
