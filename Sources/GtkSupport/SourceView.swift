@@ -56,7 +56,9 @@ public final class SourceView: TextView {
         guard highlight, let language else { requestedLanguage = nil; return }
         requestedLanguage = language.id
         LanguageDefinitions.shared.withLanguage(language.id) { [weak self] gtkLanguage in
-            guard let self, self.requestedLanguage == language.id, let gtkLanguage else { return }
+            // A view destroyed meanwhile (the window closed during the parse) has no buffer left.
+            guard let self, self.requestedLanguage == language.id, let gtkLanguage,
+                  gtk_text_view_get_buffer(self.view) != nil else { return }
             gtk_source_buffer_set_language(self.sourceBuffer, gtkLanguage)
             gtk_source_buffer_set_highlight_syntax(self.sourceBuffer, 1)
         }

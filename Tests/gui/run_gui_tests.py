@@ -500,7 +500,7 @@ class Test:
         out = []
         for app in self.apps:
             out.append(f"--- {app.name} ({' '.join(app.argv)}), exit {app.proc.poll()}:")
-            out.append(app.log_text().rstrip()[-3000:] or "(no output)")
+            out.append(app.log_text().rstrip()[-8000:] or "(no output)")
             if app.frame is not None:
                 out.extend(dump_tree(app.frame)[:60])
         return "\n".join(out)
