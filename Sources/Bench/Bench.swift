@@ -30,6 +30,10 @@ struct Bench: ParsableCommand {
           help: "Only the hard-text family: long lines, base64, JSON, newlines, combining marks, RTL, emoji, tabs, CJK.")
     var hardText = false
 
+    @Option(name: .customLong("corpus"), parsing: .upToNextOption,
+            help: "With --hard-text: only these corpora (e.g. line_300k emoji_300k); the friendly baseline is always measured.")
+    var corpora: [String] = []
+
     @Option(help: "The sharedmemory viewer binary (default: next to this binary).")
     var viewer: String?
 
@@ -57,6 +61,11 @@ struct Bench: ParsableCommand {
             try Self.ensureDisplay()
         }
 
+        let unknown = corpora.filter { label in !HardCorpus.all.contains { $0.label == label } }
+        guard unknown.isEmpty else {
+            throw ValidationError("unknown corpus \(unknown.joined(separator: ", ")); known: "
+                                  + HardCorpus.all.map(\.label).joined(separator: " "))
+        }
         let effort = Effort(quick: quick)
         let workspace = try Workspace()
         var figures: [Figure] = []
@@ -74,7 +83,7 @@ struct Bench: ParsableCommand {
         }
 
         if hardText {
-            group("hard text") { try HardText(effort: effort, workspace: workspace, viewer: viewerPath).run() }
+            group("hard text") { try HardText(effort: effort, workspace: workspace, viewer: viewerPath, only: corpora).run() }
         } else {
             group("lock, semop, memcpy and load") { try Micro(effort: effort, workspace: workspace).run() }
             group("sharedmemory-ctl load against cp") {

@@ -13,6 +13,8 @@ public final class TextView: Widget {
     public var chunkSize = 16 * 1024
 
     private var pending: PendingInsert?
+    /// Lays the lines out in bounded slices and handles Ctrl+End/Ctrl+Home (issue 9).
+    private lazy var validator = TextLayoutValidator(view)
 
     /// Creates a read-only, word-wrapping text view without a cursor.
     public init(monospace: Bool = true) {
@@ -29,7 +31,15 @@ public final class TextView: Widget {
         gtk_text_view_set_bottom_margin(view, 6)
         // A window closed during an insertion destroys the view before the next chunk's idle call:
         // GTK's view then has no buffer to insert into.
-        onSignal("destroy") { [weak self] in self?.cancelInsertion() }
+        onSignal("destroy") { [weak self] in
+            self?.cancelInsertion()
+            self?.validator.cancel()
+        }
+        onSignal("realize") { [weak self] in self?.validator.schedule() }
+        connectMoveCursor(widget) { [weak self] step, count, _ in
+            guard let self, step == GTK_MOVEMENT_BUFFER_ENDS, gtk_text_view_get_cursor_visible(self.view) == 0 else { return false }
+            return self.validator.scroll(to: count < 0 ? .start : .end)
+        }
     }
 
     private func cancelInsertion() {
@@ -48,6 +58,7 @@ public final class TextView: Widget {
     public func setText(_ text: String, firstChunk: (@MainActor () -> Void)? = nil,
                         completion: (@MainActor () -> Void)? = nil) {
         cancelInsertion()
+        validator.cancel()   // a jump asked for the old text; the new text's invalidation restarts it
         // The String itself is kept until the last chunk is in: no copy of its bytes (the whole
         // text can be a few MiB). Only a String without contiguous UTF-8 is copied, once.
         let source = UTF8Source(text)
