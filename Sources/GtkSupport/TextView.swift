@@ -68,6 +68,7 @@ public final class TextView: Widget {
             Self.withChars(bytes, offset: 0, count: end) { gtk_text_buffer_set_text(buffer, $0, $1) }
             return end
         }
+        validator.layOutFirstScreens()
         scrollToStart()
         firstChunk?()
         guard first < source.count else { completion?(); return }
