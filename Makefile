@@ -30,7 +30,7 @@ BINARIES   := sharedmemory sharedmemory_loader sharedmemory-ctl
 # committed): window icons come from them, so no process loads librsvg (~9 MiB) for its icon.
 ICON_SIZES := 48 128
 
-BUILD_DEPS := libgtk-3-dev libglib2.0-dev pkg-config gettext
+BUILD_DEPS := libgtk-3-dev libgtksourceview-4-dev libglib2.0-dev pkg-config gettext
 # The fonts only make the screenshot show every script of assets/files/multilingual.txt.
 # qtbase5-dev, qt6-base-dev + g++ let the interop tests build a real QSharedMemory peer against
 # each Qt (they skip without them; `make test` requires both, see unit-test).

@@ -24,6 +24,9 @@ let package = Package(
                        providers: [.apt(["libglib2.0-dev"])]),
         .systemLibrary(name: "CGtk", pkgConfig: "gtk+-3.0",
                        providers: [.apt(["libgtk-3-dev"])]),
+        // GtkSourceView 4 (GTK 3): the viewer's text view (highlighting, line numbers, schemes).
+        .systemLibrary(name: "CGtkSource", pkgConfig: "gtksourceview-4",
+                       providers: [.apt(["libgtksourceview-4-dev"])]),
         // gettext: glibc's libintl, which the Glibc module does not export.
         .systemLibrary(name: "CIntl"),
         .target(name: "Localization", dependencies: ["CIntl"]),
@@ -37,7 +40,7 @@ let package = Package(
             "SharedFile", "SharedMemory", "Localization", .product(name: "SystemPackage", package: "swift-system"),
         ]),
         .target(name: "GtkSupport", dependencies: [
-            "CGtk", "Localization", .product(name: "SystemPackage", package: "swift-system"),
+            "CGtk", "CGtkSource", "Localization", .product(name: "SystemPackage", package: "swift-system"),
         ]),
         .executableTarget(name: "Viewer", dependencies: ["SharedFile", "Messages", "GtkSupport"]),
         .executableTarget(name: "Loader", dependencies: ["SharedFile", "Messages", "GtkSupport", "Localization"]),

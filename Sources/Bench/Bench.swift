@@ -34,6 +34,14 @@ struct Bench: ParsableCommand {
             help: "With --hard-text: only these corpora (e.g. line_300k emoji_300k); the friendly baseline is always measured.")
     var corpora: [String] = []
 
+    @Option(name: .customLong("hard-text-as"),
+            help: "With --hard-text: name every corpus file with this extension (e.g. json, c, md), so the viewer highlights it as that language (default txt: plain text).")
+    var hardTextAs = "txt"
+
+    @Option(name: .customLong("viewer-highlight-limit"),
+            help: "Pass --highlight-limit BYTES to the viewer (with --hard-text-as, to highlight texts over the viewer's default limit).")
+    var viewerHighlightLimit: Int?
+
     @Option(help: "The sharedmemory viewer binary (default: next to this binary).")
     var viewer: String?
 
@@ -83,7 +91,11 @@ struct Bench: ParsableCommand {
         }
 
         if hardText {
-            group("hard text") { try HardText(effort: effort, workspace: workspace, viewer: viewerPath, only: corpora).run() }
+            let viewerArguments = viewerHighlightLimit.map { ["--highlight-limit", String($0)] } ?? []
+            group("hard text") {
+                try HardText(effort: effort, workspace: workspace, viewer: viewerPath, fileExtension: hardTextAs,
+                             viewerArguments: viewerArguments, only: corpora).run()
+            }
         } else {
             group("lock, semop, memcpy and load") { try Micro(effort: effort, workspace: workspace).run() }
             group("sharedmemory-ctl load against cp") {

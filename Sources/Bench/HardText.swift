@@ -9,6 +9,10 @@ struct HardText {
     let effort: Effort
     let workspace: Workspace
     let viewer: String
+    /// The corpus files' extension: the viewer guesses the language to highlight from it (issue 12).
+    var fileExtension = "txt"
+    /// Extra viewer options (`--highlight-limit`).
+    var viewerArguments: [String] = []
     /// Labels of the corpora to measure (all when empty); the friendly baseline always runs.
     var only: [String] = []
 
@@ -22,7 +26,7 @@ struct HardText {
         for corpus in HardCorpus.all where only.isEmpty || corpus.label == "friendly_1m" || only.contains(corpus.label) {
             Bench.progress("  hard text: \(corpus.label)")
             let bytes = corpus.make()
-            let name = "hard-\(corpus.label).txt"
+            let name = "hard-\(corpus.label).\(fileExtension)"
             let path = workspace.directory.appendingPathComponent(name).path
             guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
                 throw Child.Failure(description: "cannot write \(path)")
@@ -49,7 +53,8 @@ struct HardText {
 
     /// One load into a fresh viewer: render, then Ctrl+End.
     private func measure(_ name: String, size: Int, into result: inout Samples) throws {
-        let session = try ViewerSession(viewer: viewer, workspace: workspace, purpose: "hard", size: size + 320)
+        let session = try ViewerSession(viewer: viewer, workspace: workspace, purpose: "hard", size: size + 320,
+                                        extraArguments: viewerArguments)
         defer { if session.child.terminate() { result.killed += 1 } }
         session.collectEvents(for: 0.3)
         session.events.removeAll()
@@ -84,7 +89,8 @@ struct HardText {
 
     /// SIGTERM 100 ms after the load, while the text is being inserted: time until the viewer exited.
     private func measureClose(_ name: String, size: Int, into result: inout Samples) throws {
-        let session = try ViewerSession(viewer: viewer, workspace: workspace, purpose: "hardclose", size: size + 320)
+        let session = try ViewerSession(viewer: viewer, workspace: workspace, purpose: "hardclose", size: size + 320,
+                                        extraArguments: viewerArguments)
         _ = try session.load(name)
         sleepMilliseconds(100)
         let sent = monotonicNanoseconds()

@@ -43,10 +43,11 @@ final class ViewerSession {
 
     struct Failure: Error, CustomStringConvertible { let description: String }
 
-    init(viewer: String, workspace: Workspace, purpose: String, size: Int? = nil) throws {
+    init(viewer: String, workspace: Workspace, purpose: String, size: Int? = nil, extraArguments: [String] = []) throws {
         key = workspace.newKey(purpose)
         var arguments = ["--key", key, "--trace"]
         if let size { arguments += ["--size", String(size)] }
+        arguments += extraArguments
         spawnedAt = monotonicNanoseconds()
         child = try Child(viewer, arguments)
         loader = FileLoader(key: key, assetsDirectory: workspace.directory)

@@ -1,9 +1,10 @@
 import CGtk
 import Glibc
 
-/// A read-only GtkTextView for showing (possibly large) texts.
+/// A read-only GtkTextView for showing (possibly large) texts. `SourceView` is the same with a
+/// GtkSourceView (a GtkTextView subclass), so both share this insertion machinery.
 @MainActor
-public final class TextView: Widget {
+public class TextView: Widget {
     /// Texts up to this many UTF-8 bytes are set in one call; larger ones are inserted in
     /// chunks of this size from idle callbacks (see `insertPriority`) so the main loop keeps
     /// drawing and handling input in between. One set_text of 4 MiB blocks the loop for the
@@ -17,8 +18,13 @@ public final class TextView: Widget {
     private lazy var validator = TextLayoutValidator(view)
 
     /// Creates a read-only, word-wrapping text view without a cursor.
-    public init(monospace: Bool = true) {
-        super.init(gtk_text_view_new())
+    public convenience init(monospace: Bool = true) {
+        self.init(textView: gtk_text_view_new(), monospace: monospace)
+    }
+
+    /// Sets up `textView`, a new GtkTextView or subclass, as a read-only, word-wrapping view.
+    init(textView: UnsafeMutablePointer<GtkWidget>, monospace: Bool) {
+        super.init(textView)
         gtk_text_view_set_editable(view, 0)
         gtk_text_view_set_cursor_visible(view, 0)
         gtk_text_view_set_monospace(view, monospace.gboolean)
@@ -47,8 +53,11 @@ public final class TextView: Widget {
         pending = nil
     }
 
-    private var view: UnsafeMutablePointer<GtkTextView> { cast() }
-    private var buffer: UnsafeMutablePointer<GtkTextBuffer> { gtk_text_view_get_buffer(view) }
+    var view: UnsafeMutablePointer<GtkTextView> { cast() }
+    var buffer: UnsafeMutablePointer<GtkTextBuffer> { gtk_text_view_get_buffer(view) }
+
+    /// A new, empty buffer for `swapOutHugeBuffer` (+1 reference); a subclass makes its own kind.
+    func makeFreshBuffer() -> UnsafeMutablePointer<GtkTextBuffer> { gtk_text_buffer_new(nil) }
 
     /// Replaces the content with `text`, which must be valid UTF-8 (GTK drops invalid text).
     /// Small texts are set at once; large ones are inserted chunk by chunk from idle callbacks at
@@ -90,7 +99,7 @@ public final class TextView: Widget {
         let old = buffer
         guard gtk_text_buffer_get_line_count(old) > Self.swapLineCount else { return }
         g_object_ref(old)
-        let fresh = gtk_text_buffer_new(nil)
+        let fresh = makeFreshBuffer()
         gtk_text_view_set_buffer(view, fresh)
         g_object_unref(fresh)
         _ = MainLoop.addIdle(priority: .defaultIdle) {

@@ -20,6 +20,11 @@ open class Widget {
         atk_object_set_name(gtk_widget_get_accessible(widget), name)
     }
 
+    /// What assistive technologies read after the name (AT-SPI's description).
+    public func setAccessibleDescription(_ description: String) {
+        atk_object_set_description(gtk_widget_get_accessible(widget), description)
+    }
+
     /// Sets all four margins (start, end, top, bottom) in pixels.
     public func setMargins(_ margin: Int32) { setMargins(top: margin, bottom: margin, start: margin, end: margin) }
 

@@ -17,6 +17,11 @@ public struct DisplayText: Sendable, Equatable {
     /// Lines of the shown text over the fold limit: `text` has them cut into display paragraphs
     /// joined by U+2029 (`LineFolding`), and `info` says so.
     public var foldedLines = 0
+    /// The loaded file's name (framed segments; the seed format has none): the viewer's title and
+    /// what its syntax highlighting is guessed from.
+    public var fileName: String?
+    /// `text` is a message about the segment (nothing loaded, a damaged header), not its content.
+    public var isMessage = false
 
     /// Payloads beyond this many bytes are shown up to it, so that the window never freezes.
     public static let defaultLimit = 4 << 20
@@ -34,12 +39,14 @@ public struct DisplayText: Sendable, Equatable {
             text = tr("The segment holds a damaged header, so its content cannot be shown.\n\n{problem}.").filling(["problem": problem])
             info = tr("{head} · damaged header: {problem}").filling(["head": head, "problem": problem])
             isCapped = false
+            isMessage = true
             return
         }
         if snapshot.isEmpty {
             text = Self.emptyMessage
             info = tr("{head} · nothing loaded yet").filling(["head": head])
             isCapped = false
+            isMessage = true
             return
         }
         // The payload may be only the start of what the segment holds (the reader's copy limit).
@@ -53,6 +60,7 @@ public struct DisplayText: Sendable, Equatable {
         var parts = [head]
         switch snapshot.format {
         case .framed:
+            fileName = snapshot.fileName
             // The file name last: filling goes in order, so a name holding "{size}" stays as it is.
             let values: KeyValuePairs = ["size": ByteCount.formatExact(stored), "time": snapshot.loadTime.map(Self.clock) ?? "",
                                          "name": snapshot.fileName ?? tr("unnamed file")]

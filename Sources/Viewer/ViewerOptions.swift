@@ -11,6 +11,9 @@ struct ViewerOptions: AppOptions {
     var ipcKey = NativeIpcKey.legacy(SegmentKey.default)
     var size = 1 << 20
     var trace = false
+    /// Texts over this many bytes are shown without syntax highlighting (docs/PERFORMANCE.md, issue 12).
+    var highlightLimit = ViewerOptions.defaultHighlightLimit
+    static let defaultHighlightLimit = 1 << 20
 
     // Lazily made statics: runApp has set up gettext before it reads them.
     static let summary = tr("Creates a System V shared memory segment (compatible with Qt's QSharedMemory) and shows what sharedmemory_loader writes into it.")
@@ -18,6 +21,10 @@ struct ViewerOptions: AppOptions {
     static let definitions = CommandLineOption.keyOptions(defaultKey: SegmentKey.default) + [
         CommandLineOption("size", short: "s", kind: .int64,
                           description: tr("Segment size in bytes when creating it (default {size})").filling(["size": (1 << 20).localizedDigits]),
+                          argument: "BYTES"),
+        CommandLineOption("highlight-limit", kind: .int64,
+                          description: tr("Show texts over this many bytes without syntax highlighting (default {size}; 0: never highlight)")
+                              .filling(["size": defaultHighlightLimit.localizedDigits]),
                           argument: "BYTES"),
         CommandLineOption("trace", kind: .flag,
                           description: tr("Print timing lines to stderr: each render, its first chunk on screen, main-loop gaps (see docs/PERFORMANCE.md)")),
@@ -42,5 +49,9 @@ struct ViewerOptions: AppOptions {
             self.size = Int(size)
         }
         trace = values.flag("trace")
+        if let limit = values.int64("highlight-limit") {
+            guard limit >= 0 else { throw InvalidOption(tr("--highlight-limit must be 0 or more")) }
+            highlightLimit = Int(clamping: limit)
+        }
     }
 }

@@ -60,6 +60,23 @@ final class ViewerTrace {
                    + "first_insert_us=\(insert)")
     }
 
+    /// The same file with the same text was loaded again: nothing was inserted (the Segment line
+    /// changed). Printed as a render line with `same_text=1`, so a reader waiting for the
+    /// generation sees it.
+    func renderUnchanged(generation: String, bytes: Int, started: Int64) {
+        Self.print("generation=\(generation) bytes=\(bytes) render_us=\(MainLoop.monotonicMicroseconds - started) same_text=1")  // notr: trace lines are for tools
+    }
+
+    /// The language guessed for a new text (GtkSourceView's id) and whether it is highlighted.
+    func language(id: String, highlighted: Bool) {
+        Self.print("event=language id=\(id) highlight=\(highlighted ? 1 : 0)")  // notr: trace lines are for tools
+    }
+
+    /// The style scheme chosen (at start-up, and again when the theme changes).
+    func scheme(id: String, dark: Bool) {
+        Self.print("event=scheme id=\(id) dark=\(dark ? 1 : 0)")  // notr: trace lines are for tools
+    }
+
     /// The whole text is in the buffer.
     func renderDone(generation: String, bytes: Int, shown: Int, started: Int64) {
         let now = MainLoop.monotonicMicroseconds

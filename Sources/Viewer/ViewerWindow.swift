@@ -15,7 +15,15 @@ final class ViewerWindow: AppWindow {
 
     private let window: Window
     private let info = Label()
-    private let content = TextView(monospace: true)
+    private let content = SourceView()
+    private let header = HeaderBar(windowTitle: tr("Shared Memory"))
+    /// The file shown last (its name and a digest of its shown text): the same file loaded again
+    /// keeps the scroll position, the same bytes are not inserted again.
+    private var shownFile: ShownFile?
+    /// The guessed language of the shown text, and whether it is highlighted, for the Segment line.
+    private var shownLanguage = ""
+    /// The scroll back to where the same file was, until it ran.
+    private var restoring: (line: Int32, source: MainLoop.Source)?
     /// The segment, read on a thread of its own: nothing here waits for its lock.
     private let reader: BackgroundReader<PreparedDisplay>
     private var isWokenByWriters = false
@@ -39,6 +47,8 @@ final class ViewerWindow: AppWindow {
         window = Window(application: application, title: tr("Shared Memory"), width: 720, height: 520,
                         iconName: "org.sharedmemorygtk.Viewer", iconFile: SourceTree.iconFile)
 
+        header.subtitle = tr("Key {key}").filling(["key": options.key])
+        window.setTitlebar(header)
         info.setAccessibleName(tr("Segment"))
         info.setSelectable(true)
         info.setWrap(true)
@@ -49,6 +59,7 @@ final class ViewerWindow: AppWindow {
         column.add(info)
         column.add(ScrolledWindow(content), expand: true)
         window.setChild(column)
+        content.onSchemeChange { [weak self] scheme in self?.schemeChanged(scheme) }
         if let trace {
             window.onFirstMapEvent { trace.mapped() }
             content.onVerticalScroll { trace.scrolled(atEnd: $0, moved: $1) }
@@ -65,6 +76,8 @@ final class ViewerWindow: AppWindow {
         closed = true
         timer?.remove()
         timer = nil
+        restoring?.source.remove()
+        restoring = nil
         // Stops and joins the waiter thread, then detaches; a running open or poll is waited for
         // a few seconds at most.
         reader.close()
@@ -157,17 +170,47 @@ final class ViewerWindow: AppWindow {
     nonisolated static func display(_ snapshot: Snapshot, key: String, segmentSize: Int) -> PreparedDisplay {
         let start = MainLoop.monotonicMicroseconds
         let display = DisplayText(snapshot: snapshot, key: key, segmentSize: segmentSize)
-        return PreparedDisplay(display: display, startedAt: start, microseconds: MainLoop.monotonicMicroseconds - start)
+        var digest = Hasher()
+        display.text.utf8.withContiguousStorageIfAvailable { digest.combine(bytes: UnsafeRawBufferPointer($0)) }
+            ?? digest.combine(display.text)
+        return PreparedDisplay(display: display, digest: digest.finalize(), startedAt: start,
+                               microseconds: MainLoop.monotonicMicroseconds - start)
     }
 
     /// Shows a display value made on the reader's thread. The closures keep only small values.
+    /// The same file (by name) loaded again keeps its scroll position; the same bytes too are not
+    /// inserted again (selection and search stay); another file starts at the top.
     private func render(_ prepared: PreparedDisplay, generation: UInt64?, storedLength: Int, started: Int64) {
         let display = prepared.display
-        shownInfo = display.info
-        info.text = display.info
+        header.title = display.fileName
+        let file = ShownFile(name: display.fileName, digest: prepared.digest)
+        let sameName = display.fileName != nil && display.fileName == shownFile?.name
+        let sameText = sameName && file == shownFile
+        shownFile = file
+        if !sameText { highlight(display) }
+        shownInfo = display.info + shownLanguage
+        info.text = shownInfo
+        let generation = generation.map(String.init) ?? "seed"
+        if sameText {
+            trace?.renderUnchanged(generation: generation, bytes: storedLength, started: started)
+            return
+        }
+        // Another file starts at the top (setText), the same one where it was: from an idle call at
+        // the default idle priority, which runs only once the chunked insertion (`afterRedraw`),
+        // GTK's line validation and GtkSourceView's highlighting idles are done (`TextView.scroll`).
+        // A restore still pending has the line to keep (the view is at the top meanwhile).
+        let line = restoring?.line ?? content.topLine
+        restoring?.source.remove()
+        restoring = nil
+        if sameName, line > 0 {
+            restoring = (line, MainLoop.addIdle(priority: .defaultIdle) { [weak self] in
+                self?.restoring = nil
+                self?.content.scroll(toLine: line)
+                return false
+            })
+        }
         guard let trace else { return content.setText(display.text) }
 
-        let generation = generation.map(String.init) ?? "seed"
         let bytes = storedLength
         let shown = display.text.utf8.count
         trace.renderStarted(generation: generation, at: started)
@@ -183,12 +226,55 @@ final class ViewerWindow: AppWindow {
             trace.renderDone(generation: generation, bytes: bytes, shown: shown, started: started)
         })
     }
+
+    /// Guesses the language from the file's name and first bytes and highlights with it, unless the
+    /// text is over the limit (GtkSourceView's analysis of it would stall the window: docs/PERFORMANCE.md).
+    private func highlight(_ display: DisplayText) {
+        let bytes = display.text.utf8.count
+        guard !display.isMessage, let language = SyntaxLanguage.guess(fileName: display.fileName, text: display.text) else {
+            content.setLanguage(nil, highlight: false)
+            shownLanguage = display.isMessage ? "" : " · " + tr("plain text")
+            return describeContent(language: nil)
+        }
+        let on = bytes <= options.highlightLimit
+        content.setLanguage(language, highlight: on)
+        shownLanguage = " · " + (on ? language.name : tr("{language}, highlighting off: over {limit}")
+            .filling(["language": language.name, "limit": ByteCount.format(options.highlightLimit)]))
+        describeContent(language: language)
+        trace?.language(id: language.id, highlighted: on)
+    }
+
+    private var describedLanguage: SyntaxLanguage?
+
+    /// The view's accessible description: the language and the style scheme, for screen readers
+    /// and the GUI tests.
+    private func describeContent(language: SyntaxLanguage?) {
+        describedLanguage = language
+        guard let scheme = content.scheme else { return }
+        content.setAccessibleDescription(tr("{language}; colors: {scheme} ({variant})").filling([
+            "language": language?.name ?? tr("plain text"), "scheme": scheme.name,
+            "variant": scheme.isDark ? tr("dark") : tr("light"),
+        ]))
+    }
+
+    private func schemeChanged(_ scheme: SchemeChoice) {
+        describeContent(language: describedLanguage)
+        trace?.scheme(id: scheme.id, dark: scheme.isDark)
+    }
 }
 
 /// A display value and what making it cost, on the reader's thread (for `--trace`).
 struct PreparedDisplay: Sendable {
     let display: DisplayText
+    /// A digest of the shown text: the same bytes loaded again need no new insertion.
+    let digest: Int
     /// When it was started and how long it took, in `g_get_monotonic_time` microseconds.
     let startedAt: Int64
     let microseconds: Int64
+}
+
+/// What the viewer shows: the file's name (nil for the seed format) and a digest of its text.
+private struct ShownFile: Equatable {
+    let name: String?
+    let digest: Int
 }

@@ -1165,8 +1165,10 @@ def main():
     x11()  # waits until the X server accepts connections
     only = [n for n in os.environ.get("GUI_TESTS", "").split(",") if n]
     import hard_text_tests  # issue 9's tests, next to this file
+    import source_view_tests  # issue 12's reading view
     names = [(fn.__name__[len("test_"):], fn)
-             for fn in TESTS + PENDING + hard_text_tests.make_tests(sys.modules[__name__])]
+             for fn in TESTS + PENDING + hard_text_tests.make_tests(sys.modules[__name__])
+             + source_view_tests.make_tests(sys.modules[__name__])]
     return run_cases([(name, name, fn) for name, fn in names
                       if name in only or (not only and fn not in PENDING)])
 
