@@ -27,8 +27,11 @@ final class TextLayoutValidator {
     private var watchedLayout: OpaquePointer?
     private var jump: Jump?
     /// Pixels asked of one `gtk_text_layout_validate` call: adapted so that a call takes about 1 ms
-    /// (one paragraph of 1,000 letters costs 3-7 ms, 2,000 px of empty lines well under 1 ms).
+    /// (a paragraph of 500 letters costs 1-2 ms, 256 px of empty lines well under 1 ms), from one
+    /// line for each new text, and at most `maxPixelsPerCall`, so that a call that meets costly
+    /// lines after cheap ones stays short (15 rows of CJK: ~600 ideographs, ~25 ms).
     private var pixelsPerCall: Int32 = 1
+    static let maxPixelsPerCall: Int32 = 256
 
     /// How long one idle call may validate lines before the loop draws and handles input again.
     static let sliceMicroseconds: Int64 = 8_000
@@ -63,6 +66,7 @@ final class TextLayoutValidator {
         source?.remove()
         source = nil
         jump = nil
+        pixelsPerCall = 1
     }
 
     /// Scrolls to `edge` once the lines there are laid out: at once when they are, else from the
@@ -102,7 +106,11 @@ final class TextLayoutValidator {
             let start = MainLoop.monotonicMicroseconds
             gtk_text_layout_validate(layout, pixelsPerCall)
             let took = MainLoop.monotonicMicroseconds - start
-            if took < 500 { pixelsPerCall = min(pixelsPerCall * 2, 2_000) } else if took > 2_000 { pixelsPerCall = max(pixelsPerCall / 2, 1) }
+            if took < 500 {
+                pixelsPerCall = min(pixelsPerCall * 2, Self.maxPixelsPerCall)
+            } else if took > 2_000 {
+                pixelsPerCall = max(pixelsPerCall / 2, 1)
+            }
             valid = gtk_text_layout_is_valid(layout) != 0
         } while !valid && MainLoop.monotonicMicroseconds < until
         anchor.restore(view, layout, adjustment)

@@ -12,6 +12,11 @@ public class TextView: Widget {
     /// 16 KiB rather than 64 KiB: in the release viewer (Xvfb, 1 MiB texts) the longest main-loop
     /// gap went from 35-50 ms to 21-43 ms, and 8 MiB (4 MiB shown) rendered in 93 ms, not 113-125.
     public var chunkSize = 16 * 1024
+    /// The first chunk, shown alone in the first frame, is smaller: about one screen of CJK (1,365
+    /// ideographs) or folded letters. That frame lays out and draws all of it, and a screen of glyphs
+    /// never drawn before costs ~65 µs each to rasterize (docs/PERFORMANCE.md, "Hard text"); a
+    /// screen of 64-byte lines is 2 KiB.
+    public var firstChunkSize = 4 * 1024
 
     private var pending: PendingInsert?
     /// Lays the lines out in bounded slices and handles Ctrl+End/Ctrl+Home (issue 9).
@@ -73,7 +78,7 @@ public class TextView: Widget {
         let source = UTF8Source(text)
         swapOutHugeBuffer()
         let first = source.withBytes { bytes in
-            let end = Self.chunkEnd(bytes, from: 0, maxLength: chunkSize)
+            let end = Self.chunkEnd(bytes, from: 0, maxLength: firstChunkSize)
             Self.withChars(bytes, offset: 0, count: end) { gtk_text_buffer_set_text(buffer, $0, $1) }
             return end
         }
