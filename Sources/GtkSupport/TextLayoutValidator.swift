@@ -51,14 +51,19 @@ final class TextLayoutValidator {
         source = MainLoop.addIdle(priority: Self.priority) { [weak self] in self?.slice() ?? false }
     }
 
-    /// Gives the lines of the first two screens their height now, before the next draw: GTK's own
-    /// first validation covers the view only, and its pixel cache draws half a screen more, so the
-    /// first draw of a new text laid out every line of the first chunk (a 16 KiB chunk of folded
-    /// letters: 77 ms, where two screens take ~20).
-    func layOutFirstScreens() {
-        guard let layout = layout() else { return }
+    /// Gives lines their height now, from the first one without, until the known height reaches
+    /// two and a half screens below the top of the view. Called before a draw can see new lines:
+    /// GTK's own first validation covers the view only, its pixel cache draws half a screen more,
+    /// and a draw reaching past the known height lays out every line to the end of the buffer
+    /// (`gtk_text_layout_get_lines`): the first draw of a new text laid out the whole first chunk
+    /// (77 ms for 16 KiB of folded letters), and a draw after the chunks that follow a first chunk
+    /// shorter than the view laid out all of them (300 KB of CJK: 301 ms).
+    func coverView() {
+        guard let layout = layout(), let adjustment else { return }
         let widget = UnsafeMutableRawPointer(view).assumingMemoryBound(to: GtkWidget.self)
-        gtk_text_layout_validate(layout, 2 * max(gtk_widget_get_allocated_height(widget), 1))
+        let page = max(gtk_adjustment_get_page_size(adjustment), Double(gtk_widget_get_allocated_height(widget)))
+        let needed = Int32(gtk_adjustment_get_value(adjustment) + 2.5 * page) - Self.height(of: layout)
+        if needed > 0 { gtk_text_layout_validate(layout, needed) }
     }
 
     /// Stops (the view is being destroyed, or its text replaced).

@@ -13,9 +13,10 @@ public class TextView: Widget {
     /// gap went from 35-50 ms to 21-43 ms, and 8 MiB (4 MiB shown) rendered in 93 ms, not 113-125.
     public var chunkSize = 16 * 1024
     /// The first chunk, shown alone in the first frame, is smaller: about one screen of CJK (1,365
-    /// ideographs) or folded letters. That frame lays out and draws all of it, and a screen of glyphs
-    /// never drawn before costs ~65 µs each to rasterize (docs/PERFORMANCE.md, "Hard text"); a
-    /// screen of 64-byte lines is 2 KiB.
+    /// ideographs) or folded letters. That frame lays out and draws all of it, and a glyph never
+    /// drawn before costs tens of µs to rasterize (docs/PERFORMANCE.md, "Hard text"); a screen of
+    /// 64-byte lines is 2 KiB. The lines below the view are laid out with the next chunks
+    /// (`TextLayoutValidator.coverView`).
     public var firstChunkSize = 4 * 1024
 
     private var pending: PendingInsert?
@@ -82,7 +83,7 @@ public class TextView: Widget {
             Self.withChars(bytes, offset: 0, count: end) { gtk_text_buffer_set_text(buffer, $0, $1) }
             return end
         }
-        validator.layOutFirstScreens()
+        validator.coverView()
         scrollToStart()
         firstChunk?()
         guard first < source.count else { completion?(); return }
@@ -148,6 +149,7 @@ public class TextView: Widget {
             repeat {
                 offset = source.withBytes { self.append($0, from: offset) }
             } while offset < source.count && MainLoop.monotonicMicroseconds < until
+            self.validator.coverView()   // before the next draw sees the new lines
             guard offset >= source.count else { return true }
             self.pending = nil
             completion?()
