@@ -51,19 +51,22 @@ final class TextLayoutValidator {
         source = MainLoop.addIdle(priority: Self.priority) { [weak self] in self?.slice() ?? false }
     }
 
-    /// Gives lines their height now, from the first one without, until the known height reaches
-    /// two and a half screens below the top of the view. Called before a draw can see new lines:
-    /// GTK's own first validation covers the view only, its pixel cache draws half a screen more,
-    /// and a draw reaching past the known height lays out every line to the end of the buffer
-    /// (`gtk_text_layout_get_lines`): the first draw of a new text laid out the whole first chunk
-    /// (77 ms for 16 KiB of folded letters), and a draw after the chunks that follow a first chunk
-    /// shorter than the view laid out all of them (300 KB of CJK: 301 ms).
+    /// Gives the lines around the view their height now: a screen above its top line and two and
+    /// a half below, the view kept where it is. Called before a draw can see lines without height:
+    /// GTK's own first validation covers the view only, its pixel cache draws half a screen more on
+    /// each side, and a draw reaching lines of height 0 lays out every line from there to the end
+    /// of the buffer (`gtk_text_layout_get_lines`): the first draw of a new text laid out the whole
+    /// first chunk (77 ms for 16 KiB of folded letters), a draw after the chunks that follow a first
+    /// chunk shorter than the view laid out all of them (300 KB of CJK: 301 ms), and a window made
+    /// wider at the end of a text jumped to laid out what lies between (250-550 ms).
     func coverView() {
         guard let layout = layout(), let adjustment else { return }
         let widget = UnsafeMutableRawPointer(view).assumingMemoryBound(to: GtkWidget.self)
         let page = max(gtk_adjustment_get_page_size(adjustment), Double(gtk_widget_get_allocated_height(widget)))
-        let needed = Int32(gtk_adjustment_get_value(adjustment) + 2.5 * page) - Self.height(of: layout)
-        if needed > 0 { gtk_text_layout_validate(layout, needed) }
+        let anchor = Anchor(view, layout, adjustment)
+        var top = anchor.iter
+        gtk_text_layout_validate_yrange(layout, &top, -Int32(page), Int32(2.5 * page))
+        anchor.restore(view, layout, adjustment)
     }
 
     /// Stops (the view is being destroyed, or its text replaced).
@@ -105,6 +108,7 @@ final class TextLayoutValidator {
         }
         guard gtk_text_layout_is_valid(layout) == 0 else { source = nil; return false }
 
+        coverView()
         let anchor = Anchor(view, layout, adjustment)
         var valid = false
         repeat {

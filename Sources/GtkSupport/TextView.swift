@@ -48,6 +48,8 @@ public class TextView: Widget {
             self?.validator.cancel()
         }
         onSignal("realize") { [weak self] in self?.validator.schedule() }
+        // A new width gives every line a new height: the lines around the view first.
+        connectVoidSignalIgnoringArguments(widget, "size-allocate") { [weak self] in self?.validator.coverView() }
         connectMoveCursor(widget) { [weak self] step, count, _ in
             guard let self, step == GTK_MOVEMENT_BUFFER_ENDS, gtk_text_view_get_cursor_visible(self.view) == 0 else { return false }
             return self.validator.scroll(to: count < 0 ? .start : .end)
