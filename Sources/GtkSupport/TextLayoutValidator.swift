@@ -51,22 +51,26 @@ final class TextLayoutValidator {
         source = MainLoop.addIdle(priority: Self.priority) { [weak self] in self?.slice() ?? false }
     }
 
-    /// Gives the lines around the view their height now: a screen above its top line and two and
-    /// a half below, the view kept where it is. Called before a draw can see lines without height:
-    /// GTK's own first validation covers the view only, its pixel cache draws half a screen more on
-    /// each side, and a draw reaching lines of height 0 lays out every line from there to the end
-    /// of the buffer (`gtk_text_layout_get_lines`): the first draw of a new text laid out the whole
-    /// first chunk (77 ms for 16 KiB of folded letters), a draw after the chunks that follow a first
-    /// chunk shorter than the view laid out all of them (300 KB of CJK: 301 ms), and a window made
-    /// wider at the end of a text jumped to laid out what lies between (250-550 ms).
-    func coverView() {
-        guard let layout = layout(), let adjustment else { return }
+    /// Whether the lines laid out from the top reach 1.6 screens below the top of the view: the
+    /// view and the half screen GTK's pixel cache draws below it, with room. Lines appended later
+    /// have height 0, and a draw reaching past the known height lays out every line from there to
+    /// the end of the buffer (`gtk_text_layout_get_lines`): a first chunk shorter than the view let
+    /// the next draw lay out 300 KB of CJK (301 ms).
+    func coversView() -> Bool {
+        guard let layout = layout(), let adjustment else { return true }
         let widget = UnsafeMutableRawPointer(view).assumingMemoryBound(to: GtkWidget.self)
         let page = max(gtk_adjustment_get_page_size(adjustment), Double(gtk_widget_get_allocated_height(widget)))
-        let anchor = Anchor(view, layout, adjustment)
-        var top = anchor.iter
-        gtk_text_layout_validate_yrange(layout, &top, -Int32(page), Int32(2.5 * page))
-        anchor.restore(view, layout, adjustment)
+        return Double(Self.height(of: layout)) >= gtk_adjustment_get_value(adjustment) + 1.6 * page + 32
+    }
+
+    /// Whether every line of the buffer has its height (or the layout cannot be reached).
+    var isLaidOut: Bool { layout().map { gtk_text_layout_is_valid($0) != 0 } ?? true }
+
+    /// One slice of validation now (from a caller's idle call that waits for `coversView`).
+    func validateSlice() {
+        source?.remove()
+        source = nil
+        if slice() { schedule() }
     }
 
     /// Stops (the view is being destroyed, or its text replaced).
@@ -108,7 +112,6 @@ final class TextLayoutValidator {
         }
         guard gtk_text_layout_is_valid(layout) == 0 else { source = nil; return false }
 
-        coverView()
         let anchor = Anchor(view, layout, adjustment)
         var valid = false
         repeat {
@@ -156,8 +159,9 @@ final class TextLayoutValidator {
         return height
     }
 
-    /// Lines validated one by one from an edge of the buffer inwards, until they fill two screens:
-    /// the screen shown there and the half screen GTK's pixel cache draws beyond it, with room.
+    /// Lines validated one by one from an edge of the buffer inwards, until they fill three screens:
+    /// the screen shown there and the half screen GTK's pixel cache draws beyond it, with room for
+    /// a wider window (lines get shorter: 500 to 900 px wide left a screen and a half).
     private struct Jump {
         let edge: Edge
         var line: Int32
@@ -168,7 +172,7 @@ final class TextLayoutValidator {
                               page: Int32, until: Int64) -> Bool {
             let buffer = gtk_text_view_get_buffer(view)
             let lines = gtk_text_buffer_get_line_count(buffer)
-            while covered < 2 * page, line >= 0, line < lines {
+            while covered < 3 * page, line >= 0, line < lines {
                 if MainLoop.monotonicMicroseconds >= until { return false }
                 var iter = GtkTextIter()
                 gtk_text_buffer_get_iter_at_line(buffer, &iter, line)

@@ -15,8 +15,8 @@ public class TextView: Widget {
     /// The first chunk, shown alone in the first frame, is smaller: about one screen of CJK (1,365
     /// ideographs) or folded letters. That frame lays out and draws all of it, and a glyph never
     /// drawn before costs tens of µs to rasterize (docs/PERFORMANCE.md, "Hard text"); a screen of
-    /// 64-byte lines is 2 KiB. The lines below the view are laid out with the next chunks
-    /// (`TextLayoutValidator.coverView`).
+    /// 64-byte lines is 2 KiB. The next chunks wait until the lines below the view are laid out
+    /// (`TextLayoutValidator.coversView`).
     public var firstChunkSize = 4 * 1024
 
     private var pending: PendingInsert?
@@ -48,8 +48,6 @@ public class TextView: Widget {
             self?.validator.cancel()
         }
         onSignal("realize") { [weak self] in self?.validator.schedule() }
-        // A new width gives every line a new height: the lines around the view first.
-        connectVoidSignalIgnoringArguments(widget, "size-allocate") { [weak self] in self?.validator.coverView() }
         connectMoveCursor(widget) { [weak self] step, count, _ in
             guard let self, step == GTK_MOVEMENT_BUFFER_ENDS, gtk_text_view_get_cursor_visible(self.view) == 0 else { return false }
             return self.validator.scroll(to: count < 0 ? .start : .end)
@@ -85,7 +83,6 @@ public class TextView: Widget {
             Self.withChars(bytes, offset: 0, count: end) { gtk_text_buffer_set_text(buffer, $0, $1) }
             return end
         }
-        validator.coverView()
         scrollToStart()
         firstChunk?()
         guard first < source.count else { completion?(); return }
@@ -147,11 +144,20 @@ public class TextView: Widget {
             guard let self else { return false }
             // Several chunks per call, for up to `sliceMicroseconds`: fewer frames drawn in between
             // (each redraw between two calls costs a layout of the visible lines), same responsiveness.
-            let until = MainLoop.monotonicMicroseconds + self.sliceMicroseconds
-            repeat {
-                offset = source.withBytes { self.append($0, from: offset) }
-            } while offset < source.count && MainLoop.monotonicMicroseconds < until
-            self.validator.coverView()   // before the next draw sees the new lines
+            if self.validator.coversView() {
+                let until = MainLoop.monotonicMicroseconds + self.sliceMicroseconds
+                repeat {
+                    offset = source.withBytes { self.append($0, from: offset, maxLength: self.chunkSize) }
+                } while offset < source.count && MainLoop.monotonicMicroseconds < until
+            } else {
+                // Until the lines fill the view and what GTK draws below it, new lines come in small
+                // pieces, each laid out in the same call, before a draw can meet them with height 0
+                // (`TextLayoutValidator.coversView`).
+                if self.validator.isLaidOut {
+                    offset = source.withBytes { self.append($0, from: offset, maxLength: Self.coverPieceSize) }
+                }
+                self.validator.validateSlice()
+            }
             guard offset >= source.count else { return true }
             self.pending = nil
             completion?()
@@ -168,9 +174,14 @@ public class TextView: Widget {
     /// How long one idle call may keep inserting chunks before it lets the loop run again.
     public var sliceMicroseconds: Int64 = 8_000
 
-    /// Appends the next chunk of `bytes` at the end of the buffer; returns the new offset.
-    private func append(_ bytes: UnsafeBufferPointer<UInt8>, from offset: Int) -> Int {
-        let end = Self.chunkEnd(bytes, from: offset, maxLength: chunkSize)
+    /// Appended at a time while the lines do not fill the view yet: 1 KiB of CJK or emoji lays out
+    /// in 10-30 ms.
+    static let coverPieceSize = 1024
+
+    /// Appends the next chunk of `bytes`, at most `maxLength` bytes, at the end of the buffer;
+    /// returns the new offset.
+    private func append(_ bytes: UnsafeBufferPointer<UInt8>, from offset: Int, maxLength: Int) -> Int {
+        let end = Self.chunkEnd(bytes, from: offset, maxLength: maxLength)
         var iter = GtkTextIter()
         gtk_text_buffer_get_end_iter(buffer, &iter)
         Self.withChars(bytes, offset: offset, count: end - offset) { gtk_text_buffer_insert(buffer, &iter, $0, $1) }
