@@ -183,9 +183,12 @@ man-check:
 l10n-check:
 	$(PYTHON) Tests/l10n/check_strings.py
 
-# The README's picture: refreshed on purpose, so that `make test` leaves the tree clean.
+# The README's pictures: refreshed on purpose, so that `make test` leaves the tree clean. The
+# viewer alone, light and dark, comes from the source_view_scheme_* GUI tests.
 screenshot: gui-test
 	cp out/screenshot.png docs/screenshot.png
+	cp out/viewer-light.png docs/viewer-light.png
+	cp out/viewer-dark.png docs/viewer-dark.png
 
 validate: catalogs
 	desktop-file-validate data/$(APP_VIEWER).desktop data/$(APP_LOADER).desktop

@@ -46,14 +46,28 @@ public final class SourceView: TextView {
         return UnsafeMutableRawPointer(fresh).assumingMemoryBound(to: GtkTextBuffer.self)
     }
 
-    /// Highlights the text as `language` (nil: plain text); `highlight` false keeps the language
-    /// but draws no highlighting (a text too big to highlight without stalls).
+    /// Highlights the text as `language` (nil: plain text); `highlight` false shows it plain too,
+    /// without loading the language's definition. The definition is parsed off the main loop the
+    /// first time (`LanguageDefinitions`): until then, and if another language was asked for
+    /// meanwhile, the text stays plain.
     public func setLanguage(_ language: SyntaxLanguage?, highlight: Bool) {
-        let manager = gtk_source_language_manager_get_default()
-        let gtkLanguage = language.flatMap { gtk_source_language_manager_get_language(manager, $0.id) }
-        // Off before the language changes, so no analysis of the old text starts for it.
-        gtk_source_buffer_set_highlight_syntax(sourceBuffer, (highlight && gtkLanguage != nil).gboolean)
-        gtk_source_buffer_set_language(sourceBuffer, gtkLanguage)
+        gtk_source_buffer_set_highlight_syntax(sourceBuffer, 0)   // no analysis of this text for the old language
+        gtk_source_buffer_set_language(sourceBuffer, nil)
+        guard highlight, let language else { requestedLanguage = nil; return }
+        requestedLanguage = language.id
+        LanguageDefinitions.shared.withLanguage(language.id) { [weak self] gtkLanguage in
+            guard let self, self.requestedLanguage == language.id, let gtkLanguage else { return }
+            gtk_source_buffer_set_language(self.sourceBuffer, gtkLanguage)
+            gtk_source_buffer_set_highlight_syntax(self.sourceBuffer, 1)
+        }
+    }
+
+    private var requestedLanguage: String?
+
+    /// Line numbers in the gutter (on by default).
+    public var showsLineNumbers: Bool {
+        get { gtk_source_view_get_show_line_numbers(sourceView) != 0 }
+        set { gtk_source_view_set_show_line_numbers(sourceView, newValue.gboolean) }
     }
 
     /// Calls `action` with each scheme chosen from now on, and once now.

@@ -67,9 +67,11 @@ final class ViewerTrace {
         Self.print("generation=\(generation) bytes=\(bytes) render_us=\(MainLoop.monotonicMicroseconds - started) same_text=1")  // notr: trace lines are for tools
     }
 
-    /// The language guessed for a new text (GtkSourceView's id) and whether it is highlighted.
-    func language(id: String, highlighted: Bool) {
-        Self.print("event=language id=\(id) highlight=\(highlighted ? 1 : 0)")  // notr: trace lines are for tools
+    /// The language guessed for a new text (GtkSourceView's id), whether it is highlighted and how
+    /// long asking for it took on the main loop (a definition not parsed yet is parsed on its own
+    /// thread, `LanguageDefinitions`, and applied when ready).
+    func language(id: String, highlighted: Bool, microseconds: Int64) {
+        Self.print("event=language id=\(id) highlight=\(highlighted ? 1 : 0) set_us=\(microseconds)")  // notr: trace lines are for tools
     }
 
     /// The style scheme chosen (at start-up, and again when the theme changes).

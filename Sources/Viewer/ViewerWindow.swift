@@ -187,14 +187,22 @@ final class ViewerWindow: AppWindow {
         let sameName = display.fileName != nil && display.fileName == shownFile?.name
         let sameText = sameName && file == shownFile
         shownFile = file
-        if !sameText { highlight(display) }
-        shownInfo = display.info + shownLanguage
-        info.text = shownInfo
         let generation = generation.map(String.init) ?? "seed"
+        defer {
+            shownInfo = display.info + shownLanguage
+            info.text = shownInfo
+        }
         if sameText {
             trace?.renderUnchanged(generation: generation, bytes: storedLength, started: started)
             return
         }
+        // After the first chunk is in (below): the language goes to the buffer that holds the new
+        // text, not to the old one (a huge old text is swapped out and emptied in slices).
+        defer { highlight(display) }
+        // No line numbers with folds (GtkTextBuffer would number each fold) nor over the highlight
+        // limit: the gutter made the render gaps of 4 MiB texts 130-210 ms instead of 45-70
+        // (docs/PERFORMANCE.md, "Issue 12"). Set before the insertion, which it slows.
+        content.showsLineNumbers = display.foldedLines == 0 && display.text.utf8.count <= options.highlightLimit
         // Another file starts at the top (setText), the same one where it was: from an idle call at
         // the default idle priority, which runs only once the chunked insertion (`afterRedraw`),
         // GTK's line validation and GtkSourceView's highlighting idles are done (`TextView.scroll`).
@@ -236,12 +244,19 @@ final class ViewerWindow: AppWindow {
             shownLanguage = display.isMessage ? "" : " · " + tr("plain text")
             return describeContent(language: nil)
         }
-        let on = bytes <= options.highlightLimit
+        // Folded lines are hard text (minified JSON, base64): the folds cut strings and comments,
+        // and GtkSourceView's analysis of them stalled scrolling (docs/PERFORMANCE.md, "Issue 12").
+        let tooBig = bytes > options.highlightLimit
+        let on = !tooBig && display.foldedLines == 0
+        let setStart = MainLoop.monotonicMicroseconds
         content.setLanguage(language, highlight: on)
-        shownLanguage = " · " + (on ? language.name : tr("{language}, highlighting off: over {limit}")
-            .filling(["language": language.name, "limit": ByteCount.format(options.highlightLimit)]))
+        let setMicroseconds = MainLoop.monotonicMicroseconds - setStart
+        let values: KeyValuePairs = ["language": language.name, "limit": ByteCount.format(options.highlightLimit)]
+        shownLanguage = " · " + (on ? language.name
+            : tooBig ? tr("{language}, highlighting off: over {limit}").filling(values)
+            : tr("{language}, highlighting off: lines folded").filling(values))
         describeContent(language: language)
-        trace?.language(id: language.id, highlighted: on)
+        trace?.language(id: language.id, highlighted: on, microseconds: setMicroseconds)
     }
 
     private var describedLanguage: SyntaxLanguage?

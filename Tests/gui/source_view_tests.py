@@ -175,12 +175,24 @@ def make_tests(h):
         log = viewer.log_text()
         h.check("event=language id=json highlight=0" in log and "event=language id=json highlight=1" in log,
                 f"no language trace lines: {log[-600:]!r}")
-        return info
+        # Under the limit, but a line over 1,000 characters was folded: off too.
+        key = t.key()
+        viewer = t.viewer(key)
+        load(key, write(t, "one-line.json", "[" + ",".join(f'{{"id": {i}}}' for i in range(120)) + "]\n"))
+        folded = h.wait_text("highlighting off for folded lines", viewer.info,
+                             lambda s: "folded for display" in s and s.endswith(" · JSON, highlighting off: lines folded"), 3.0)
+        return f"{info}; {folded}"
 
-    def scheme_case(dark):
+    def scheme_case(dark, prefer_dark_setting=False):
         def body(t):
             key = t.key()
             env = {"GTK_THEME": "Adwaita:dark"} if dark else {"GTK_THEME": "Adwaita"}
+            if prefer_dark_setting:   # the desktop's preference, not the theme's name
+                config = os.path.join(t.tmp, "config")
+                os.makedirs(os.path.join(config, "gtk-3.0"))
+                with open(os.path.join(config, "gtk-3.0", "settings.ini"), "w") as f:
+                    f.write("[Settings]\ngtk-theme-name=Adwaita\ngtk-application-prefer-dark-theme=1\n")
+                env = {"XDG_CONFIG_HOME": config}
             viewer = viewer_with(t, key, "--trace", env=env)
             (scheme_id, scheme_name) = DARK if dark else LIGHT
             variant = "dark" if dark else "light"
@@ -192,7 +204,7 @@ def make_tests(h):
             h.wait_text("Swift in the Segment line", viewer.info, lambda s: s.endswith(" · Swift"), 2.0)
             description = viewer.text.get_description()
             h.check(description == f"Swift; colors: {scheme_name} ({variant})",
-                    f"GTK_THEME={env['GTK_THEME']}: the description is {description!r}")
+                    f"{env}: the description is {description!r}")
             h.check(f"event=scheme id={scheme_id} dark={int(dark)}" in viewer.log_text(),
                     f"no scheme trace line for {scheme_id}")
             # For the README: the viewer alone, light and dark (make screenshot copies them to docs/).
@@ -200,7 +212,7 @@ def make_tests(h):
             x, y, w, hgt = (lambda e: (e.x, e.y, e.width, e.height))(
                 Atspi.Component.get_extents(viewer.frame, Atspi.CoordType.SCREEN))
             out = os.path.join(os.environ.get("SHAREDMEMORY_VIEWER_SCREENSHOTS", os.path.join(h.ROOT, "out")),
-                               f"viewer-{variant}.png")
+                               f"viewer-{variant}{'-preferred' if prefer_dark_setting else ''}.png")
             os.makedirs(os.path.dirname(out), exist_ok=True)
             r = subprocess.run(["import", "-window", "root", "-crop", f"{w}x{hgt}+{x}+{y}", "+repage", out],
                                capture_output=True, text=True, timeout=30)
@@ -222,4 +234,9 @@ def make_tests(h):
         case.__doc__ = (f"Under GTK_THEME=Adwaita{':dark' if dark else ''} the view takes the "
                         f"{'dark' if dark else 'light'} scheme (description, --trace, pixels); screenshot to out/.")
         tests.append(case)
+    case = scheme_case(True, prefer_dark_setting=True)
+    case.__name__ = "test_source_view_scheme_prefer_dark_setting"
+    case.__doc__ = ("gtk-application-prefer-dark-theme=1 in settings.ini (Adwaita by name): the dark scheme; "
+                    "screenshot to out/viewer-dark-preferred.png.")
+    tests.append(case)
     return tests
