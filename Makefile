@@ -194,6 +194,7 @@ screenshot: gui-test
 	cp out/screenshot-de.png docs/screenshot-de.png
 	cp out/viewer-light.png docs/viewer-light.png
 	cp out/viewer-dark.png docs/viewer-dark.png
+	cp out/screenshot-dark.png docs/screenshot-dark.png
 
 validate: catalogs
 	desktop-file-validate data/$(APP_VIEWER).desktop data/$(APP_LOADER).desktop

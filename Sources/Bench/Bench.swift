@@ -30,6 +30,10 @@ struct Bench: ParsableCommand {
           help: "Only the hard-text family: long lines, base64, JSON, newlines, combining marks, RTL, emoji, tabs, CJK.")
     var hardText = false
 
+    @Option(name: .customLong("corpus"), parsing: .upToNextOption,
+            help: "With --hard-text: only these corpora (e.g. line_300k emoji_300k); the friendly baseline is always measured.")
+    var corpora: [String] = []
+
     @Option(name: .customLong("hard-text-as"),
             help: "With --hard-text: name every corpus file with this extension (e.g. json, c, md), so the viewer highlights it as that language (default txt: plain text).")
     var hardTextAs = "txt"
@@ -65,6 +69,11 @@ struct Bench: ParsableCommand {
             try Self.ensureDisplay()
         }
 
+        let unknown = corpora.filter { label in !HardCorpus.all.contains { $0.label == label } }
+        guard unknown.isEmpty else {
+            throw ValidationError("unknown corpus \(unknown.joined(separator: ", ")); known: "
+                                  + HardCorpus.all.map(\.label).joined(separator: " "))
+        }
         let effort = Effort(quick: quick)
         let workspace = try Workspace()
         var figures: [Figure] = []
@@ -85,7 +94,7 @@ struct Bench: ParsableCommand {
             let viewerArguments = viewerHighlightLimit.map { ["--highlight-limit", String($0)] } ?? []
             group("hard text") {
                 try HardText(effort: effort, workspace: workspace, viewer: viewerPath, fileExtension: hardTextAs,
-                             viewerArguments: viewerArguments).run()
+                             viewerArguments: viewerArguments, only: corpora).run()
             }
         } else {
             group("lock, semop, memcpy and load") { try Micro(effort: effort, workspace: workspace).run() }

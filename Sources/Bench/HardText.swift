@@ -13,6 +13,8 @@ struct HardText {
     var fileExtension = "txt"
     /// Extra viewer options (`--highlight-limit`).
     var viewerArguments: [String] = []
+    /// Labels of the corpora to measure (all when empty); the friendly baseline always runs.
+    var only: [String] = []
 
     /// A render not done by then is reported unfinished (the viewer is killed if SIGTERM fails).
     static let renderTimeout = 20.0
@@ -21,7 +23,7 @@ struct HardText {
     func run() throws -> [Figure] {
         var figures: [Figure] = []
         var baseline: [String: Figure] = [:]
-        for corpus in HardCorpus.all {
+        for corpus in HardCorpus.all where only.isEmpty || corpus.label == "friendly_1m" || only.contains(corpus.label) {
             Bench.progress("  hard text: \(corpus.label)")
             let bytes = corpus.make()
             let name = "hard-\(corpus.label).\(fileExtension)"

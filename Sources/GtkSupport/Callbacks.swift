@@ -184,3 +184,21 @@ public enum MainLoop {
     /// Monotonic time in microseconds (g_get_monotonic_time), for traces and measurements; any thread.
     public nonisolated static var monotonicMicroseconds: Int64 { Int64(g_get_monotonic_time()) }
 }
+
+// GtkTextView::move-cursor, `void (GtkTextView *, GtkMovementStep, gint count, gboolean extend, user_data)`:
+// an action returning true has handled the movement, and the emission stops before GTK's own handler.
+typealias MoveCursorAction = @MainActor (_ step: GtkMovementStep, _ count: Int32, _ extend: Bool) -> Bool
+private let moveCursorTrampoline: @convention(c) (gpointer?, GtkMovementStep, Int32, gboolean, gpointer?) -> Void = {
+    instance, step, count, extend, data in
+    let box = CallbackBox<MoveCursorAction>.from(data)
+    let handled = MainActor.assumeIsolated { box.action(step, count, extend != 0) }
+    if handled, let instance { g_signal_stop_emission_by_name(instance, "move-cursor") }
+}
+private let moveCursorNotify: GClosureNotify = { data, _ in CallbackBox<MoveCursorAction>.release(data) }
+
+/// Connects GtkTextView's `move-cursor` to `action`, which returns whether it handled the movement.
+@MainActor @discardableResult
+func connectMoveCursor(_ view: gpointer, _ action: @escaping MoveCursorAction) -> gulong {
+    g_signal_connect_data(view, "move-cursor", unsafeBitCast(moveCursorTrampoline, to: GCallback.self),
+                          CallbackBox(action).retainedPointer(), moveCursorNotify, GConnectFlags(rawValue: 0))
+}

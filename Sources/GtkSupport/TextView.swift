@@ -12,8 +12,16 @@ public class TextView: Widget {
     /// 16 KiB rather than 64 KiB: in the release viewer (Xvfb, 1 MiB texts) the longest main-loop
     /// gap went from 35-50 ms to 21-43 ms, and 8 MiB (4 MiB shown) rendered in 93 ms, not 113-125.
     public var chunkSize = 16 * 1024
+    /// The first chunk, shown alone in the first frame, is smaller: about one screen of CJK (1,365
+    /// ideographs) or folded letters. That frame lays out and draws all of it, and a glyph never
+    /// drawn before costs tens of µs to rasterize (docs/PERFORMANCE.md, "Hard text"); a screen of
+    /// 64-byte lines is 2 KiB. The next chunks wait until the lines below the view are laid out
+    /// (`TextLayoutValidator.coversView`).
+    public var firstChunkSize = 4 * 1024
 
     private var pending: PendingInsert?
+    /// Lays the lines out in bounded slices and handles Ctrl+End/Ctrl+Home (issue 9).
+    private lazy var validator = TextLayoutValidator(view)
 
     /// Creates a read-only, word-wrapping text view without a cursor.
     public convenience init(monospace: Bool = true) {
@@ -35,7 +43,15 @@ public class TextView: Widget {
         gtk_text_view_set_bottom_margin(view, 6)
         // A window closed during an insertion destroys the view before the next chunk's idle call:
         // GTK's view then has no buffer to insert into.
-        onSignal("destroy") { [weak self] in self?.cancelInsertion() }
+        onSignal("destroy") { [weak self] in
+            self?.cancelInsertion()
+            self?.validator.cancel()
+        }
+        onSignal("realize") { [weak self] in self?.validator.schedule() }
+        connectMoveCursor(widget) { [weak self] step, count, _ in
+            guard let self, step == GTK_MOVEMENT_BUFFER_ENDS, gtk_text_view_get_cursor_visible(self.view) == 0 else { return false }
+            return self.validator.scroll(to: count < 0 ? .start : .end)
+        }
     }
 
     private func cancelInsertion() {
@@ -57,12 +73,13 @@ public class TextView: Widget {
     public func setText(_ text: String, firstChunk: (@MainActor () -> Void)? = nil,
                         completion: (@MainActor () -> Void)? = nil) {
         cancelInsertion()
+        validator.cancel()   // a jump asked for the old text; the new text's invalidation restarts it
         // The String itself is kept until the last chunk is in: no copy of its bytes (the whole
         // text can be a few MiB). Only a String without contiguous UTF-8 is copied, once.
         let source = UTF8Source(text)
         swapOutHugeBuffer()
         let first = source.withBytes { bytes in
-            let end = Self.chunkEnd(bytes, from: 0, maxLength: chunkSize)
+            let end = Self.chunkEnd(bytes, from: 0, maxLength: firstChunkSize)
             Self.withChars(bytes, offset: 0, count: end) { gtk_text_buffer_set_text(buffer, $0, $1) }
             return end
         }
@@ -127,10 +144,20 @@ public class TextView: Widget {
             guard let self else { return false }
             // Several chunks per call, for up to `sliceMicroseconds`: fewer frames drawn in between
             // (each redraw between two calls costs a layout of the visible lines), same responsiveness.
-            let until = MainLoop.monotonicMicroseconds + self.sliceMicroseconds
-            repeat {
-                offset = source.withBytes { self.append($0, from: offset) }
-            } while offset < source.count && MainLoop.monotonicMicroseconds < until
+            if self.validator.coversView() {
+                let until = MainLoop.monotonicMicroseconds + self.sliceMicroseconds
+                repeat {
+                    offset = source.withBytes { self.append($0, from: offset, maxLength: self.chunkSize) }
+                } while offset < source.count && MainLoop.monotonicMicroseconds < until
+            } else {
+                // Until the lines fill the view and what GTK draws below it, new lines come in small
+                // pieces, each laid out in the same call, before a draw can meet them with height 0
+                // (`TextLayoutValidator.coversView`).
+                if self.validator.isLaidOut {
+                    offset = source.withBytes { self.append($0, from: offset, maxLength: Self.coverPieceSize) }
+                }
+                self.validator.validateSlice()
+            }
             guard offset >= source.count else { return true }
             self.pending = nil
             completion?()
@@ -147,9 +174,14 @@ public class TextView: Widget {
     /// How long one idle call may keep inserting chunks before it lets the loop run again.
     public var sliceMicroseconds: Int64 = 8_000
 
-    /// Appends the next chunk of `bytes` at the end of the buffer; returns the new offset.
-    private func append(_ bytes: UnsafeBufferPointer<UInt8>, from offset: Int) -> Int {
-        let end = Self.chunkEnd(bytes, from: offset, maxLength: chunkSize)
+    /// Appended at a time while the lines do not fill the view yet: 1 KiB of CJK or emoji lays out
+    /// in 10-30 ms.
+    static let coverPieceSize = 1024
+
+    /// Appends the next chunk of `bytes`, at most `maxLength` bytes, at the end of the buffer;
+    /// returns the new offset.
+    private func append(_ bytes: UnsafeBufferPointer<UInt8>, from offset: Int, maxLength: Int) -> Int {
+        let end = Self.chunkEnd(bytes, from: offset, maxLength: maxLength)
         var iter = GtkTextIter()
         gtk_text_buffer_get_end_iter(buffer, &iter)
         Self.withChars(bytes, offset: offset, count: end - offset) { gtk_text_buffer_insert(buffer, &iter, $0, $1) }

@@ -80,8 +80,8 @@ public struct DisplayText: Sendable, Equatable {
         }
         if folding.foldedLines > 0 {
             // The count is grouped ("12,345"), so trn's own {count} is replaced by the grouped form first.
-            let sentence = trn("{lines} line over {limit} characters folded for display (a tab or emoji counts as {weight}; {breaks} breaks added)",
-                               "{lines} lines over {limit} characters folded for display (a tab or emoji counts as {weight}; {breaks} breaks added)",
+            let sentence = trn("{lines} line over {limit} characters folded for display (a tab, an emoji or a combining mark stacked on another counts as {weight}; {breaks} breaks added)",
+                               "{lines} lines over {limit} characters folded for display (a tab, an emoji or a combining mark stacked on another counts as {weight}; {breaks} breaks added)",
                                folding.foldedLines)
             parts.append(sentence.filling(["lines": Self.grouped(folding.foldedLines), "limit": Self.grouped(foldLimit),
                                            "weight": "\(LineFolding.heavyWeight)", "breaks": Self.grouped(folding.folds)]))

@@ -2,7 +2,7 @@ import CGLib
 import Glibc
 
 /// Kate-style folding for display: every line that weighs more than `limit` (a character weighs 1;
-/// a tab, an emoji or a symbol `heavyWeight`) is cut into display paragraphs of at most that weight,
+/// a tab, an emoji, a symbol or a combining mark on another mark `heavyWeight`) is cut into display paragraphs of at most that weight,
 /// joined by U+2029 PARAGRAPH SEPARATOR.
 ///
 /// Why: GtkTextView lays out a whole paragraph at once, and Pango's wrapping of a paragraph costs
@@ -71,9 +71,11 @@ public struct LineFolding: Sendable, Equatable {
         var lines = 0
         var position = 0   // always the start of a line
         while let line = nextLineToWeigh(bytes, from: &position, limit: limit) {
+            guard overflow(bytes, from: line.lowerBound, to: line.upperBound, limit: limit, wordLimit: nil) != nil else { continue }
+            lines += 1
             var pieceStart = line.lowerBound
-            while let overflow = overflow(bytes, from: pieceStart, to: line.upperBound, limit: limit) {
-                if pieceStart == line.lowerBound { lines += 1 }
+            while let overflow = overflow(bytes, from: pieceStart, to: line.upperBound, limit: limit,
+                                          wordLimit: limit / wordDivisor) {
                 let cut = cutPoint(bytes, pieceStart: pieceStart, limitAt: overflow)
                 guard cut > pieceStart else { break }
                 cuts.append(cut)
@@ -102,32 +104,58 @@ public struct LineFolding: Sendable, Equatable {
         return nil
     }
 
-    /// Layout cost of a tab or an emoji relative to a letter, measured (docs/PERFORMANCE.md): a
-    /// paragraph of 500 tabs or emoji stalled GTK's layout for 100-300 ms, one of 1,000 letters ~35 ms.
+    /// Layout cost of a tab, an emoji or a stacked combining mark relative to a letter, measured
+    /// (docs/PERFORMANCE.md): a paragraph of 500 tabs or emoji stalled GTK's layout for 100-300 ms,
+    /// one of 1,000 letters ~35 ms.
     static let heavyWeight = 10
 
+    /// In a folded line, a run of ASCII letters and digits (a "word" without any break opportunity)
+    /// ends its paragraph after `limit / wordDivisor` characters: Pango lays such a word out in about
+    /// quadratic time (1,000 letters 2.6-7.2 ms, 500 a quarter), and a screen redraws every visible
+    /// paragraph. Base64 and JSON break often enough (`+`, `/`, `,`) to stay linear.
+    static let wordDivisor = 2
+
     /// The start of the first character of bytes[start..<end] that takes the weight over `limit`
-    /// (letters weigh 1; tabs, emoji and symbols `heavyWeight`); nil if the whole range fits.
-    static func overflow(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, limit: Int) -> Int? {
+    /// (letters weigh 1; tabs, emoji, symbols and a combining mark that follows another mark
+    /// `heavyWeight`), or that makes a run of ASCII letters and digits longer than `wordLimit`;
+    /// nil if the whole range fits.
+    static func overflow(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, limit: Int,
+                         wordLimit: Int?) -> Int? {
         var weight = 0
         var index = start
+        var afterMark = false
+        var word = 0
+        let wordLimit = wordLimit ?? Int.max
         while index < end {
             let lead = bytes[index]
             let length: Int
             var heavy = lead == 0x09
+            var mark = false
             switch lead {
-            case ..<0x80: length = 1
-            case ..<0xE0: length = 2
+            case ..<0x80:
+                length = 1
+                word = isalnum(Int32(lead)) != 0 ? word + 1 : 0
+                if word > wordLimit { return index }
+            case ..<0xE0:
+                length = 2
+                mark = g_unichar_ismark(decode(bytes, at: index)) != 0
             case ..<0xF0:
                 length = 3
                 // U+2600-U+27BF (symbols, dingbats), U+200D (ZWJ), U+FE0F (emoji presentation)
                 heavy = lead == 0xE2 && index + 1 < end && (0x98...0x9E).contains(bytes[index + 1])
                     || lead == 0xE2 && index + 2 < end && bytes[index + 1] == 0x80 && bytes[index + 2] == 0x8D
                     || lead == 0xEF && index + 2 < end && bytes[index + 1] == 0xB8 && bytes[index + 2] == 0x8F
+                mark = !heavy && g_unichar_ismark(decode(bytes, at: index)) != 0
             default:
                 length = 4
                 heavy = true   // supplementary planes: emoji, historic scripts, rare CJK
             }
+            if length > 1 { word = 0 }
+            // Stacked marks make one cluster that Pango lays out in about quadratic time (1,000 marks
+            // on one letter: 5-20 ms, and a screen shows dozens of such rows); one mark per letter
+            // costs what a letter does.
+            heavy = heavy || mark && afterMark
+            afterMark = mark
             weight += heavy ? heavyWeight : 1
             if weight > limit { return index }
             index += length

@@ -105,7 +105,9 @@ private final class GapTicker {
     init(generation: String, started: Int64, finished: @escaping @MainActor (GapTicker) -> Void) {
         self.generation = generation
         self.started = started
-        self.last = started   // the first interval counts from the render's start
+        // The first interval counts from now, when the main loop takes the render up: the poll and
+        // DisplayText before it ran on the reader's thread, they never held this loop.
+        self.last = MainLoop.monotonicMicroseconds
         self.finished = finished
         source = MainLoop.addTimeout(milliseconds: ViewerTrace.tickMilliseconds) { [weak self] in
             self?.tick() ?? false

@@ -27,12 +27,30 @@ import Testing
         #expect(LineFolding(text, limit: 99).foldedLines == 2)
     }
 
-    @Test func oneLongWordIsCutAtTheLimitAndComesBackWhole() {
+    @Test func oneLongWordIsCutAtHalfTheLimitAndComesBackWhole() {
         let text = "start\n" + String(repeating: "b", count: 10_001) + "\nend"
         let folding = LineFolding(text, limit: 1000)
         #expect(folding.foldedLines == 1)
-        #expect(folding.folds == 10)
-        #expect(paragraphs(folding.text) == [5] + Array(repeating: 1000, count: 10) + [1, 3])
+        #expect(folding.folds == 20)
+        #expect(paragraphs(folding.text) == [5] + Array(repeating: 500, count: 20) + [1, 3])
+        #expect(unfolded(folding.text) == text)
+    }
+
+    @Test func aLongWordInAShortLineIsLeftAlone() {
+        // The word limit applies inside folded lines only: a line at the limit stays whole.
+        let text = "x " + String(repeating: "w", count: 998) + "\n" + String(repeating: "v", count: 1000)
+        let folding = LineFolding(text, limit: 1000)
+        #expect(folding.folds == 0)
+        #expect(folding.text == text)
+    }
+
+    @Test func wordsOfLettersInAFoldedLineEndAtHalfTheLimit() {
+        let text = String(repeating: "word ", count: 100) + String(repeating: "q", count: 1200)
+        let folding = LineFolding(text, limit: 1000)
+        #expect(paragraphs(folding.text).allSatisfy { $0 <= 1000 })
+        // After the words, no run of q's is longer than 500.
+        let runs = folding.text.split { $0 != "q" }.map(\.count)
+        #expect(runs.allSatisfy { $0 <= 500 })
         #expect(unfolded(folding.text) == text)
     }
 
@@ -52,7 +70,7 @@ import Testing
         let text = String(repeating: "x", count: 150) + "\r\n" + String(repeating: "y", count: 150) + "\r"
             + String(repeating: "z", count: 250)
         let folding = LineFolding(text, limit: 200)
-        #expect(folding.foldedLines == 1 && folding.folds == 1)
+        #expect(folding.foldedLines == 1 && folding.folds == 2)   // 250 letters: words end at half the limit
         #expect(unfolded(folding.text) == text)
     }
 
@@ -91,8 +109,18 @@ import Testing
         let text = "a" + String(repeating: "\u{301}", count: 50_000)
         let folding = LineFolding(text, limit: 2000)
         #expect(paragraphs(folding.text).allSatisfy { $0 <= 2000 })
-        #expect(folding.folds == 25)
+        #expect(folding.folds == 249)   // 200 marks per paragraph: the first weighs 1, the others 10
         #expect(unfolded(folding.text) == text)
+    }
+
+    @Test func stackedMarksWeighTenAndSingleMarksOne() {
+        // One accent per letter weighs like a letter; a run of accents on one letter: 1 + 10 each after the first.
+        let single = String(repeating: "e\u{301}", count: 60)   // 120 scalars, weight 120
+        #expect(LineFolding(single, limit: 120).folds == 0)
+        let stacked = "a" + String(repeating: "\u{301}", count: 300)   // weight 1 + 1 + 299 * 10
+        let folding = LineFolding(stacked, limit: 100)
+        #expect(paragraphs(folding.text).allSatisfy { $0 <= 11 })
+        #expect(unfolded(folding.text) == stacked)
     }
 
     @Test func emojiJoinedByZWJStayTogether() {
@@ -112,8 +140,8 @@ import Testing
                                 loadTime: Date(timeIntervalSince1970: 0), generation: 1)
         let display = DisplayText(snapshot: snapshot, key: "k", segmentSize: 1 << 20)
         #expect(display.foldedLines == 2)
-        #expect(display.info.contains("2 lines over 1,000 characters folded for display (a tab or emoji counts as 10; "
-                                      + "6 breaks added)"))
+        #expect(display.info.contains("2 lines over 1,000 characters folded for display (a tab, an emoji or a combining mark stacked on another counts as 10; "
+                                      + "12 breaks added)"))   // runs of letters end every 500
         #expect(unfolded(display.text) == String(decoding: payload, as: UTF8.self))
     }
 

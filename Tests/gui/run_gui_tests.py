@@ -461,8 +461,8 @@ class Test:
         self.keys.append(k)
         return k
 
-    def viewer(self, key, *extra):
-        app = App(self, "viewer", [VIEWER, "--key", key, *extra], VIEWER_TITLE)
+    def viewer(self, key, *extra, extra_env=None):
+        app = App(self, "viewer", [VIEWER, "--key", key, *extra], VIEWER_TITLE, extra_env)
         self.apps.append(app)
         app.wait_frame()
         app.text = app.widget(tr("File content"), Atspi.Role.TEXT)
@@ -1034,11 +1034,25 @@ def test_window_icons(t):
 
 def test_screenshot(t):
     """Both windows side by side with a multilingual file loaded, written as PNG."""
+    both_windows_screenshot(t, "multilingual.txt", SCREENSHOTS)
+
+
+def test_screenshot_dark(t):
+    """Both windows under a dark theme, the viewer highlighting Markdown (issue 12): the README's
+    dark picture."""
+    path = os.path.join(ROOT, "out", "screenshot-dark.png")
+    both_windows_screenshot(t, "getting-started.md", [path], {"GTK_THEME": "Adwaita:dark"})
+    # The picture is dark: its mean brightness (0 black, 1 white) is well under a light theme's.
+    r = subprocess.run(["identify", "-format", "%[fx:mean]", path], capture_output=True, text=True, timeout=30)
+    check(float(r.stdout) < 0.4, f"dark screenshot {path} is not dark: mean {r.stdout}")
+    return f"{path}, mean brightness {float(r.stdout):.2f}"
+
+
+def both_windows_screenshot(t, wanted, paths, env=None):
     key = t.key()
-    viewer = t.viewer(key)
-    loader = t.loader(key)
-    name = "multilingual.txt" if "multilingual.txt" in combo_items(loader.combo) \
-        else combo_items(loader.combo)[0]
+    viewer = t.viewer(key, extra_env=env)
+    loader = t.loader(key, extra_env=env)
+    name = wanted if wanted in combo_items(loader.combo) else combo_items(loader.combo)[0]
     with open(os.path.join(ASSETS, name), "rb") as f:
         data = f.read()
     started = time.monotonic()
@@ -1056,7 +1070,7 @@ def test_screenshot(t):
     vx, vy, vw, vh = extents(viewer.frame)
     width, height = vx + vw + 10, max(lh, vh) + 20
     time.sleep(0.3)  # let both windows finish drawing after the move (not an assertion)
-    for path in SCREENSHOTS:
+    for path in paths:
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
         r = subprocess.run(["import", "-window", "root", "-crop", f"{width}x{height}+0+0", "+repage",
                             path], capture_output=True, text=True, timeout=30)
@@ -1092,6 +1106,7 @@ TESTS = [
     test_loader_lets_go_after_picks,
     test_window_icons,
     test_screenshot,
+    test_screenshot_dark,
 ]
 
 # The German run (SHAREDMEMORY_GUI_LANGUAGE=de, `make gui-test` runs it after the English one): these

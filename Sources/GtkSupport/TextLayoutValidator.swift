@@ -1,0 +1,216 @@
+import CGtk
+
+/// Lays out the lines of a GtkTextView ahead of GTK in slices of bounded time, and jumps to the
+/// start or the end of the buffer without laying out what lies between (issue 9,
+/// docs/PERFORMANCE.md "Hard text").
+///
+/// Why: GtkTextView learns the height of its lines ("validates" them) in idle calls of 2,000 pixels
+/// each (`incremental_validate_callback` in gtktextview.c) whatever a pixel costs: 2,000 px of CJK
+/// or emoji take 100-300 ms, and a paragraph of combining marks is one row high. A line not
+/// validated yet has height 0, and a draw whose area reaches past the known height lays out every
+/// line to the end (`gtk_text_layout_get_lines`): GTK's own Ctrl+End lands there, and its pixel
+/// cache draws half a screen above the view (stalls of 300-800 ms measured in long folded texts).
+///
+/// Here lines are validated at a priority between the redraws (and the chunk insertions) and GTK's
+/// own validation idle, one or a few per call, for at most `sliceMicroseconds` per idle call; GTK's
+/// idle finds nothing left. Ctrl+End and Ctrl+Home first validate two screens at their target (from
+/// the end backwards), then jump; the lines between keep height 0 until the slices reach them.
+///
+/// GtkTextLayout is GTK 3's exported but unsupported API (`smg_text_view_layout` in CGtk); where it
+/// cannot be reached, nothing here runs and GTK does all of it as before.
+@MainActor
+final class TextLayoutValidator {
+    enum Edge { case start, end }
+
+    private let view: UnsafeMutablePointer<GtkTextView>
+    private var source: MainLoop.Source?
+    private var watchedLayout: OpaquePointer?
+    private var jump: Jump?
+    /// Pixels asked of one `gtk_text_layout_validate` call: adapted so that a call takes about 1 ms
+    /// (a paragraph of 500 letters costs 1-2 ms, 256 px of empty lines well under 1 ms), from one
+    /// line for each new text, and at most `maxPixelsPerCall`, so that a call that meets costly
+    /// lines after cheap ones stays short (15 rows of CJK: ~600 ideographs, ~25 ms).
+    private var pixelsPerCall: Int32 = 1
+    static let maxPixelsPerCall: Int32 = 256
+
+    /// How long one idle call may validate lines before the loop draws and handles input again.
+    static let sliceMicroseconds: Int64 = 8_000
+    /// After redraws (120) and chunk insertions (`Priority.afterRedraw`), before GTK's validation (125).
+    static let priority = Priority(GDK_PRIORITY_REDRAW + 4)
+
+    init(_ view: UnsafeMutablePointer<GtkTextView>) { self.view = view }
+
+    /// Starts validating in idle calls unless that runs already; also watches the layout, once GTK
+    /// has made it, so that every later invalidation (new text, a new width) starts it again.
+    func schedule() {
+        guard source == nil, let layout = layout() else { return }
+        if watchedLayout != layout {
+            watchedLayout = layout
+            connectSignal(UnsafeMutableRawPointer(layout), "invalidated") { [weak self] in self?.schedule() }
+        }
+        source = MainLoop.addIdle(priority: Self.priority) { [weak self] in self?.slice() ?? false }
+    }
+
+    /// Whether the lines laid out from the top reach 1.6 screens below the top of the view: the
+    /// view and the half screen GTK's pixel cache draws below it, with room. Lines appended later
+    /// have height 0, and a draw reaching past the known height lays out every line from there to
+    /// the end of the buffer (`gtk_text_layout_get_lines`): a first chunk shorter than the view let
+    /// the next draw lay out 300 KB of CJK (301 ms).
+    func coversView() -> Bool {
+        guard let layout = layout(), let adjustment else { return true }
+        let widget = UnsafeMutableRawPointer(view).assumingMemoryBound(to: GtkWidget.self)
+        let page = max(gtk_adjustment_get_page_size(adjustment), Double(gtk_widget_get_allocated_height(widget)))
+        return Double(Self.height(of: layout)) >= gtk_adjustment_get_value(adjustment) + 1.6 * page + 32
+    }
+
+    /// Whether every line of the buffer has its height (or the layout cannot be reached).
+    var isLaidOut: Bool { layout().map { gtk_text_layout_is_valid($0) != 0 } ?? true }
+
+    /// One slice of validation now (from a caller's idle call that waits for `coversView`).
+    func validateSlice() {
+        source?.remove()
+        source = nil
+        if slice() { schedule() }
+    }
+
+    /// Stops (the view is being destroyed, or its text replaced).
+    func cancel() {
+        source?.remove()
+        source = nil
+        jump = nil
+        pixelsPerCall = 1
+    }
+
+    /// Scrolls to `edge` once the lines there are laid out: at once when they are, else from the
+    /// next slices. False when the layout cannot be reached (then GTK should do it).
+    func scroll(to edge: Edge) -> Bool {
+        guard layout() != nil else { return false }
+        let lines = gtk_text_buffer_get_line_count(buffer)
+        jump = Jump(edge: edge, line: edge == .end ? lines - 1 : 0)
+        source?.remove()
+        source = nil
+        if slice() { schedule() }
+        return true
+    }
+
+    private var buffer: UnsafeMutablePointer<GtkTextBuffer> { gtk_text_view_get_buffer(view) }
+    private var adjustment: UnsafeMutablePointer<GtkAdjustment>? { gtk_scrollable_get_vadjustment(OpaquePointer(view)) }
+    private func layout() -> OpaquePointer? { smg_text_view_layout(view) }
+
+    /// One idle call: the pending jump first, then lines from the first invalid one on. Returns
+    /// whether work is left.
+    private func slice() -> Bool {
+        guard let layout = layout(), let adjustment else { source = nil; jump = nil; return false }
+        let until = MainLoop.monotonicMicroseconds + Self.sliceMicroseconds
+        if var pending = jump {
+            guard pending.advance(view, layout, page: Int32(gtk_adjustment_get_page_size(adjustment)), until: until) else {
+                jump = pending
+                return true
+            }
+            jump = nil
+            land(at: pending.edge, layout, adjustment)
+        }
+        guard gtk_text_layout_is_valid(layout) == 0 else { source = nil; return false }
+
+        let anchor = Anchor(view, layout, adjustment)
+        var valid = false
+        repeat {
+            let start = MainLoop.monotonicMicroseconds
+            gtk_text_layout_validate(layout, pixelsPerCall)
+            let took = MainLoop.monotonicMicroseconds - start
+            if took < 500 {
+                pixelsPerCall = min(pixelsPerCall * 2, Self.maxPixelsPerCall)
+            } else if took > 2_000 {
+                pixelsPerCall = max(pixelsPerCall / 2, 1)
+            }
+            valid = gtk_text_layout_is_valid(layout) != 0
+        } while !valid && MainLoop.monotonicMicroseconds < until
+        anchor.restore(view, layout, adjustment)
+        if valid { source = nil }
+        return !valid
+    }
+
+    /// Shows the start or the end of the text, whose lines there are laid out (GTK then updates
+    /// its own idea of the height from this value, `gtk_text_view_value_changed`).
+    private func land(at edge: Edge, _ layout: OpaquePointer, _ adjustment: UnsafeMutablePointer<GtkAdjustment>) {
+        switch edge {
+        case .start:
+            gtk_adjustment_set_value(adjustment, gtk_adjustment_get_lower(adjustment))
+        case .end:
+            let page = gtk_adjustment_get_page_size(adjustment)
+            let upper = max(page, Double(Self.height(of: layout) + borders()))
+            gtk_adjustment_set_upper(adjustment, upper)
+            gtk_adjustment_set_value(adjustment, upper - page)
+        }
+    }
+
+    /// The view's margins and CSS padding above and below the text: with the text's height, the
+    /// scrollable height (`gtk_text_view_update_adjustments`).
+    private func borders() -> Int32 {
+        let context = gtk_widget_get_style_context(UnsafeMutableRawPointer(view).assumingMemoryBound(to: GtkWidget.self))
+        var padding = GtkBorder()
+        gtk_style_context_get_padding(context, gtk_style_context_get_state(context), &padding)
+        return gtk_text_view_get_top_margin(view) + gtk_text_view_get_bottom_margin(view) + Int32(padding.top) + Int32(padding.bottom)
+    }
+
+    nonisolated static func height(of layout: OpaquePointer) -> Int32 {
+        var height: Int32 = 0
+        gtk_text_layout_get_size(layout, nil, &height)
+        return height
+    }
+
+    /// Lines validated one by one from an edge of the buffer inwards, until they fill three screens:
+    /// the screen shown there and the half screen GTK's pixel cache draws beyond it, with room for
+    /// a wider window (lines get shorter: 500 to 900 px wide left a screen and a half).
+    private struct Jump {
+        let edge: Edge
+        var line: Int32
+        var covered: Int32 = 0
+
+        /// Validates lines until they cover two pages (true) or `until` (false: call again).
+        mutating func advance(_ view: UnsafeMutablePointer<GtkTextView>, _ layout: OpaquePointer,
+                              page: Int32, until: Int64) -> Bool {
+            let buffer = gtk_text_view_get_buffer(view)
+            let lines = gtk_text_buffer_get_line_count(buffer)
+            while covered < 3 * page, line >= 0, line < lines {
+                if MainLoop.monotonicMicroseconds >= until { return false }
+                var iter = GtkTextIter()
+                gtk_text_buffer_get_iter_at_line(buffer, &iter, line)
+                gtk_text_layout_validate_yrange(layout, &iter, 0, 1)
+                var height: Int32 = 0
+                gtk_text_view_get_line_yrange(view, &iter, nil, &height)
+                covered += max(height, 1)
+                line += edge == .end ? -1 : 1
+            }
+            return true
+        }
+    }
+
+    /// The line at the top of the view, kept where it is on screen while lines above it get their
+    /// height, as GTK's own validation idle does (`gtk_text_view_set_vadjustment_values`); the
+    /// scrollable height grows with the lines validated.
+    private struct Anchor {
+        var iter = GtkTextIter()
+        var top: Int32 = 0
+        let value: Double
+        let height: Int32
+
+        init(_ view: UnsafeMutablePointer<GtkTextView>, _ layout: OpaquePointer, _ adjustment: UnsafeMutablePointer<GtkAdjustment>) {
+            value = gtk_adjustment_get_value(adjustment)
+            height = TextLayoutValidator.height(of: layout)
+            gtk_text_view_get_line_at_y(view, &iter, Int32(value), &top)
+        }
+
+        func restore(_ view: UnsafeMutablePointer<GtkTextView>, _ layout: OpaquePointer, _ adjustment: UnsafeMutablePointer<GtkAdjustment>) {
+            let grown = TextLayoutValidator.height(of: layout) - height
+            var iter = iter
+            var newTop: Int32 = 0
+            gtk_text_view_get_line_yrange(view, &iter, &newTop, nil)
+            let value = value + Double(newTop - top)
+            guard grown != 0 || value != self.value else { return }
+            let page = gtk_adjustment_get_page_size(adjustment)
+            gtk_adjustment_set_upper(adjustment, max(gtk_adjustment_get_upper(adjustment) + Double(grown), value + page, page))
+            if value != self.value { gtk_adjustment_set_value(adjustment, value) }
+        }
+    }
+}
