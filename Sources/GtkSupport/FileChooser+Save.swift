@@ -15,19 +15,6 @@ extension FileChooser {
         gtk_file_chooser_set_do_overwrite_confirmation(chooser, 1)
         gtk_file_chooser_set_current_folder(chooser, folder?.path ?? String(cString: g_get_home_dir()))
         gtk_file_chooser_set_current_name(chooser, suggestedName)
-        let dialog = UnsafeMutableRawPointer(chooser).assumingMemoryBound(to: GtkNativeDialog.self)
-        gtk_native_dialog_set_modal(dialog, 1)
-        // The handler holds the only reference to the dialog and drops it.
-        connectIntSignal(UnsafeMutableRawPointer(chooser), "response") { response in
-            let path = response == Int32(GTK_RESPONSE_ACCEPT.rawValue) ? gtk_file_chooser_get_filename(chooser) : nil
-            gtk_native_dialog_destroy(dialog)
-            if let path {
-                let url = URL(fileURLWithPath: String(cString: path))
-                g_free(path)
-                chosen(url)
-            }
-            g_object_unref(UnsafeMutableRawPointer(chooser))
-        }
-        gtk_native_dialog_show(dialog)
+        present(chooser, chosen)
     }
 }

@@ -15,9 +15,15 @@ public enum FileChooser {
         gtk_file_chooser_set_local_only(chooser, 1)
         // GLib's home folder honours $HOME, as the rest of the desktop does.
         gtk_file_chooser_set_current_folder(chooser, folder?.path ?? String(cString: g_get_home_dir()))
+        present(chooser, chosen)
+    }
+
+    /// Shows `chooser` modally; its response handler holds the only reference to it, calls
+    /// `chosen` with the accepted file (not on cancel) and drops it. Shared by open and save.
+    static func present(_ chooser: UnsafeMutablePointer<GtkFileChooserNative>,
+                        _ chosen: @escaping @MainActor (URL) -> Void) {
         let dialog = UnsafeMutableRawPointer(chooser).assumingMemoryBound(to: GtkNativeDialog.self)
         gtk_native_dialog_set_modal(dialog, 1)
-        // The handler holds the only reference to the dialog and drops it.
         connectIntSignal(UnsafeMutableRawPointer(chooser), "response") { response in
             let path = response == Int32(GTK_RESPONSE_ACCEPT.rawValue) ? gtk_file_chooser_get_filename(chooser) : nil
             gtk_native_dialog_destroy(dialog)

@@ -49,15 +49,7 @@ def make_tests(h):
             f.write(data)
         return path
 
-    def xdotool(*args):
-        subprocess.run(["xdotool", *args], capture_output=True, timeout=10)
-
-    def keys(app, *combos):
-        """Real key presses (XTEST) into the viewer's window, focused first (no window manager here)."""
-        for window in h.x11().toplevels_of(app.pid):
-            xdotool("windowfocus", str(window))
-        for combo in combos:
-            xdotool("key", "--clearmodifiers", combo)
+    xdotool, keys = h.xdotool, h.send_keys
 
     def read_all(acc, piece=1 << 18):
         """The whole text in pieces: one get_text of 4 Mi newlines outlasts AT-SPI's 25 s timeout."""

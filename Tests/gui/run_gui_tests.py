@@ -930,6 +930,19 @@ def test_lock_starvation(t):
     return f"slowest probe {max(held[0], recovering[0]) * 1000:.1f} ms (lock held: {held[1]}; recovery: {recovering[1]})"
 
 
+def xdotool(*args):
+    """Runs xdotool (real X input through XTEST, as a user's keyboard and pointer give)."""
+    subprocess.run(["xdotool", *map(str, args)], capture_output=True, timeout=10)
+
+
+def send_keys(app, *combos):
+    """Real key presses (XTEST) into the app's window, focused first (no window manager here)."""
+    for window in x11().toplevels_of(app.pid):
+        xdotool("windowfocus", str(window))
+    for combo in combos:
+        xdotool("key", "--clearmodifiers", combo)
+
+
 def press(key_name):
     """Types one key (by X keysym name) into the focused window."""
     keysyms = {"End": 0xff57, "Escape": 0xff1b, "space": 0x20, "plus": 0x2b, "Return": 0xff0d, "ISO_Left_Tab": 0xfe20}

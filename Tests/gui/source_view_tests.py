@@ -59,11 +59,7 @@ def make_tests(h):
         e = Atspi.Component.get_extents(viewer.text, Atspi.CoordType.SCREEN)
         return Atspi.Text.get_offset_at_point(viewer.text, e.x + e.width // 2, e.y + 3, Atspi.CoordType.SCREEN)
 
-    def keys(app, *combos):
-        for window in h.x11().toplevels_of(app.pid):
-            subprocess.run(["xdotool", "windowfocus", str(window)], capture_output=True, timeout=10)
-        for combo in combos:
-            subprocess.run(["xdotool", "key", "--clearmodifiers", combo], capture_output=True, timeout=10)
+    keys = h.send_keys
 
     def test_source_view_languages(t):
         """Each kind of sample loaded with sharedmemory-ctl: the Segment line ends with the language

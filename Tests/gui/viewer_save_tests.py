@@ -17,15 +17,7 @@ SAVE_DEADLINE = 5.0   # the dialog appears, the file is written and the info bar
 
 
 def make_tests(h):
-    def xdotool(*args):
-        subprocess.run(["xdotool", *args], capture_output=True, timeout=10)
-
-    def keys(app, *combos):
-        """Real key presses (XTEST) into the app's window, focused first (no window manager here)."""
-        for window in h.x11().toplevels_of(app.pid):
-            xdotool("windowfocus", str(window))
-        for combo in combos:
-            xdotool("key", "--clearmodifiers", combo)
+    xdotool, keys = h.xdotool, h.send_keys
 
     def load(t, viewer, key, name, data):
         path = os.path.join(t.tmp, name)

@@ -16,15 +16,7 @@ PROBE_LIMIT = 0.150   # every probe answered within this (the issue's "no main-l
 
 
 def make_tests(h):
-    def xdotool(*args):
-        subprocess.run(["xdotool", *args], capture_output=True, timeout=10)
-
-    def keys(app, *combos):
-        """Real key presses (XTEST) into the app's window, focused first (no window manager here)."""
-        for window in h.x11().toplevels_of(app.pid):
-            xdotool("windowfocus", str(window))
-        for combo in combos:
-            xdotool("key", "--clearmodifiers", combo)
+    xdotool, keys = h.xdotool, h.send_keys
 
     def type_text(app, text):
         for window in h.x11().toplevels_of(app.pid):
