@@ -20,7 +20,7 @@ public enum FileChooser {
 
     /// Shows `chooser` modally; its response handler holds the only reference to it, calls
     /// `chosen` with the accepted file (not on cancel) and drops it. Shared by open and save.
-    static func present(_ chooser: UnsafeMutablePointer<GtkFileChooserNative>,
+    static func present(_ chooser: OpaquePointer,
                         _ chosen: @escaping @MainActor (URL) -> Void) {
         let dialog = UnsafeMutableRawPointer(chooser).assumingMemoryBound(to: GtkNativeDialog.self)
         gtk_native_dialog_set_modal(dialog, 1)
