@@ -74,6 +74,18 @@ final class Workspace {
         return name
     }
 
+    /// The name of a file of exactly `size` bytes on one line without a break opportunity (letters
+    /// only, no newline): the hard text of issue 9, which the viewer folds for display.
+    func oneLineFile(size: Int) throws -> String {
+        let name = "one-line-\(size).txt"
+        let bytes = (0..<size).map { UInt8(97 + $0 % 26) }
+        guard FileManager.default.createFile(atPath: directory.appendingPathComponent(name).path,
+                                             contents: Data(bytes)) else {
+            throw Child.Failure(description: "cannot write \(name) in \(directory.path)")
+        }
+        return name
+    }
+
     private func createEmpty(_ name: String) -> String {
         let path = directory.appendingPathComponent(name).path
         _ = FileManager.default.createFile(atPath: path, contents: nil)

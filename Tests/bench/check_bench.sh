@@ -28,6 +28,7 @@ library_keys=(
 )
 gui_keys=(
   latency_floor_10k_ms latency_10k_ms render_10k_ms
+  latency_floor_10k_line_ms latency_10k_line_ms render_10k_line_ms
   latency_floor_1m_ms latency_1m_ms render_1m_ms
   idle_floor_cpu_percent idle_cpu_percent idle_renders_per_min
   large_decode_floor_ms large_full_render_ms large_first_screen_ms large_max_gap_ms
