@@ -1,7 +1,7 @@
 /// Whether the viewer highlights a text, from its language, size and folds (docs/PERFORMANCE.md,
 /// "Issue 12"): GTK lays the screen out again once GtkSourceView's tags are on it, which took
-/// 25-70 ms more of the main loop for JSON and Markdown whatever the text's size, and over 100 ms in
-/// the worst runs. So those languages are highlighted by default only when asked for.
+/// 12-61 ms more of the main loop for JSON and Markdown whatever the text's size, and over 100 ms in
+/// the worst runs under load. So those languages are highlighted by default only when asked for.
 public enum HighlightRule: Equatable, Sendable {
     case on
     /// Over the byte limit.
