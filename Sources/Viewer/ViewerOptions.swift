@@ -14,6 +14,8 @@ struct ViewerOptions: AppOptions {
     /// Texts over this many bytes are shown without syntax highlighting (docs/PERFORMANCE.md, issue 12).
     var highlightLimit = ViewerOptions.defaultHighlightLimit
     static let defaultHighlightLimit = 1 << 20
+    /// `--highlight-limit` was given: it then applies to JSON and Markdown too, instead of their 256 KiB (`HighlightRule`).
+    var highlightLimitGiven = false
 
     // Lazily made statics: runApp has set up gettext before it reads them.
     static let summary = tr("Creates a System V shared memory segment (compatible with Qt's QSharedMemory) and shows what sharedmemory_loader writes into it.")
@@ -23,7 +25,7 @@ struct ViewerOptions: AppOptions {
                           description: tr("Segment size in bytes when creating it (default {size})").filling(["size": (1 << 20).localizedDigits]),
                           argument: "BYTES"),
         CommandLineOption("highlight-limit", kind: .int64,
-                          description: tr("Show texts over this many bytes without syntax highlighting (default {size}; 0: never highlight)")
+                          description: tr("Show texts over this many bytes without syntax highlighting (default {size}, 256 KiB for JSON and Markdown unless given; 0: never highlight)")
                               .filling(["size": defaultHighlightLimit.localizedDigits]),
                           argument: "BYTES"),
         CommandLineOption("trace", kind: .flag,
@@ -52,6 +54,7 @@ struct ViewerOptions: AppOptions {
         if let limit = values.int64("highlight-limit") {
             guard limit >= 0 else { throw InvalidOption(tr("--highlight-limit must be 0 or more")) }
             highlightLimit = Int(clamping: limit)
+            highlightLimitGiven = true
         }
     }
 }

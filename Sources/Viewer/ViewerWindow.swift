@@ -275,16 +275,24 @@ final class ViewerWindow: AppWindow {
             return describeContent(language: nil)
         }
         // Folded lines are hard text (minified JSON, base64): the folds cut strings and comments,
-        // and GtkSourceView's analysis of them stalled scrolling (docs/PERFORMANCE.md, "Issue 12").
-        let tooBig = bytes > options.highlightLimit
-        let on = !tooBig && display.foldedLines == 0
+        // and GtkSourceView's analysis of them stalled scrolling; JSON and Markdown stalled the
+        // first screen (docs/PERFORMANCE.md, "Issue 12").
+        let rule = HighlightRule.decide(languageId: language.id, bytes: bytes, foldedLines: display.foldedLines,
+                                        limit: options.highlightLimit, limitGiven: options.highlightLimitGiven)
+        let on = rule == .on
         let setStart = MainLoop.monotonicMicroseconds
         content.setLanguage(language, highlight: on)
         let setMicroseconds = MainLoop.monotonicMicroseconds - setStart
         let values: KeyValuePairs = ["language": language.name, "limit": ByteCount.format(options.highlightLimit)]
-        shownLanguage = " · " + (on ? language.name
-            : tooBig ? tr("{language}, highlighting off: over {limit}").filling(values)
-            : tr("{language}, highlighting off: lines folded").filling(values))
+        shownLanguage = " · " + {
+            switch rule {
+            case .on: language.name
+            case .overLimit: tr("{language}, highlighting off: over {limit}").filling(values)
+            case .folded: tr("{language}, highlighting off: lines folded").filling(values)
+            case .slowToDraw: tr("{language}, highlighting off: over {limit} for this language (--highlight-limit sets it)").filling(
+                ["language": language.name, "limit": ByteCount.format(HighlightRule.slowToDrawLimit)])
+            }
+        }()
         describeContent(language: language)
         trace?.language(id: language.id, highlighted: on, microseconds: setMicroseconds)
     }

@@ -3,7 +3,8 @@
 measurement behind the viewer's --highlight-limit default (docs/PERFORMANCE.md, "Issue 12").
 
 For each kind of text and size, a fresh release viewer (--trace) gets the text through
-`sharedmemory-ctl load`, with highlighting forced on (--highlight-limit 1 GB) and off (0); the viewer's
+`sharedmemory-ctl load`, with highlighting forced on (--highlight-limit 1 GB), the default (no option: JSON and Markdown
+plain with line numbers, others highlighted up to 1 MiB) and off (0: no highlighting, no line numbers); the viewer's
 trace gives the longest main-loop gap from the write to 1 s after the render, then Ctrl+End is pressed
 (xdotool) and the trace gives the longest gap until 1.5 s after the first scroll. Run it under its own
 X server and session bus:
@@ -108,8 +109,9 @@ def measure(tmp, name, data, limit):
     with open(path, "wb") as f:
         f.write(data)
     with open(log, "wb") as out:
+        limit_args = [] if limit is None else ["--highlight-limit", str(limit)]
         viewer = subprocess.Popen([os.path.join(BIN, "sharedmemory"), "--key", key, "--trace", "--size",
-                                   str(len(data) + 4096), "--highlight-limit", str(limit)],
+                                   str(len(data) + 4096)] + limit_args,
                                   stdout=out, stderr=subprocess.STDOUT, env=dict(os.environ, GDK_BACKEND="x11"))
     try:
         if not wait_for(log, lambda e: e.get("generation") == "0" and "render_us" in e, 20):
@@ -148,8 +150,9 @@ def summary(values):
 
 
 def main():
-    print("| text | size | render gap, on | render gap, off | Ctrl+End gap, on | Ctrl+End gap, off |", flush=True)
-    print("|---|---:|---:|---:|---:|---:|", flush=True)
+    print("| text | size | render gap, on | render gap, default | render gap, off | Ctrl+End gap, on | "
+          "Ctrl+End gap, default | Ctrl+End gap, off |", flush=True)
+    print("|---|---:|---:|---:|---:|---:|---:|---:|", flush=True)
     with tempfile.TemporaryDirectory(prefix="highlight-sizes-") as tmp:
         wanted = os.environ.get("HL_KINDS")   # e.g. "swift,markdown": only these (first word of the label)
         for label, extension, make in KINDS:
@@ -159,11 +162,16 @@ def main():
             for size in SIZES:
                 data = sized(text, size)
                 results = {}
-                for limit, mode in ((1 << 30, "on"), (0, "off")):
-                    runs = [measure(tmp, f"sample.{extension}", data, limit) for _ in range(RUNS)]
-                    results[mode] = ([r[0] for r in runs], [r[1] for r in runs])
-                print(f"| {label} | {size >> 10} KiB | {summary(results['on'][0])} | {summary(results['off'][0])} | "
-                      f"{summary(results['on'][1])} | {summary(results['off'][1])} |", flush=True)
+                # Runs of the three modes interleaved, so that the machine's load falls on all alike.
+                for mode in ("on", "default", "off"):
+                    results[mode] = ([], [])
+                for _ in range(RUNS):
+                    for limit, mode in ((1 << 30, "on"), (None, "default"), (0, "off")):
+                        render, scroll = measure(tmp, f"sample.{extension}", data, limit)
+                        results[mode][0].append(render)
+                        results[mode][1].append(scroll)
+                print(f"| {label} | {size >> 10} KiB | " + " | ".join(
+                    summary(results[mode][i]) for i in (0, 1) for mode in ("on", "default", "off")) + " |", flush=True)
 
 
 if __name__ == "__main__":

@@ -27,6 +27,10 @@ SAMPLES = [
     ("readme.txt", "Plain words, nothing to highlight.\n", "plain text"),
 ]
 
+# Highlighted by default up to 256 KiB only (HighlightRule.slowToDrawLimit; docs/PERFORMANCE.md, "Issue 12").
+SLOW_TO_DRAW_LIMIT = 256 << 10
+SLOW_NOTE = ", highlighting off: over 256 KiB for this language (--highlight-limit sets it)"
+
 LIGHT, DARK = ("classic", "Classic"), ("oblivion", "Oblivion")
 
 
@@ -63,10 +67,12 @@ def make_tests(h):
 
     def test_source_view_languages(t):
         """Each kind of sample loaded with sharedmemory-ctl: the Segment line ends with the language
-        GtkSourceView guessed from the name and bytes, the text's accessible description names it."""
+        GtkSourceView guessed from the name and bytes, the text's accessible description names it.
+        JSON over 256 KiB is not highlighted by a default viewer (it says why), and is by one given
+        --highlight-limit."""
+        seen = []
         key = t.key()
         viewer = t.viewer(key)
-        seen = []
         for name, content, language in SAMPLES:
             load(key, write(t, name, content))
             h.wait_text(f"{name} in the viewer", viewer.text, lambda s: s == content, h.UPDATE_DEADLINE + 1)
@@ -75,6 +81,16 @@ def make_tests(h):
             h.check(description.startswith(f"{language}; colors: "),
                     f"{name}: the accessible description is {description!r}, not {language!r} first")
             seen.append(f"{name}: {language}")
+        records = ",\n".join(f'  {{"id": {i}, "name": "item {i}"}}' for i in range(12000))
+        big = "[\n" + records + "\n]\n"
+        h.check(len(big.encode()) > SLOW_TO_DRAW_LIMIT, "the big JSON sample is too small")
+        for extra, suffix in (((), "JSON" + SLOW_NOTE), (("--highlight-limit", "1048576"), "JSON")):
+            key = t.key()
+            viewer = t.viewer(key, *extra)
+            load(key, write(t, "big.json", big))
+            h.wait_text(f"the language of big.json {extra}", viewer.info,
+                        lambda s: "big.json" in s and s.endswith(f" · {suffix}"), h.UPDATE_DEADLINE + 2)
+            seen.append(f"big.json {' '.join(extra) or 'by default'}: {suffix}")
         return ", ".join(seen)
 
     def test_source_view_seed_format_guess(t):
