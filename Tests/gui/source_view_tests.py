@@ -29,7 +29,7 @@ SAMPLES = [
 
 # Highlighted by default up to 256 KiB only (HighlightRule.slowToDrawLimit; docs/PERFORMANCE.md, "Issue 12").
 SLOW_TO_DRAW_LIMIT = 256 << 10
-SLOW_NOTE = ", highlighting off: over 256 KiB for this language (--highlight-limit sets it)"
+SLOW_NOTE = ", highlighting off: over 256.0\u00a0KiB for this language (--highlight-limit sets it)"
 
 LIGHT, DARK = ("classic", "Classic"), ("oblivion", "Oblivion")
 
