@@ -24,7 +24,6 @@ public struct AssetsFolder: Sendable {
         defer { closedir(directory) }
         let base = Array(url.path.utf8), folder = Self.realPath(base)
         var kept: [String] = []
-        // One lstat per name; only symlinks cost a stat and a realpath more.
         while true {
             errno = 0
             guard let entry = readdir(directory) else {
@@ -33,24 +32,30 @@ public struct AssetsFolder: Sendable {
             }
             let name = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
             guard name.first != 0x2E else { continue }   // hidden, "." and ".."
-            let path = base + [0x2F] + name + [0]
-            var info = stat()
-            let keep = path.withUnsafeBufferPointer { buffer -> Bool in
-                buffer.withMemoryRebound(to: CChar.self) { path in
-                    guard lstat(path.baseAddress!, &info) == 0 else { return false }
-                    switch info.st_mode & S_IFMT {
-                    case S_IFREG: return true
-                    case S_IFLNK:
-                        guard stat(path.baseAddress!, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return false }
-                        guard let folder, let target = Self.realPath(Array(buffer.dropLast())) else { return false }
-                        return target.starts(with: folder + [0x2F])
-                    default: return false
-                    }
-                }
-            }
+            let keep = Self.keeps(base + [0x2F] + name, folder: folder)
             if keep { kept.append(RawFileName.string(name)) }
         }
         return Self.sortedForDisplay(kept)
+    }
+
+    /// Whether the file at `path` (bytes) is listed: a regular file, or a symlink to one inside
+    /// `folder` (the folder's real path). One lstat; only symlinks cost a stat and a realpath more.
+    static func keeps(_ path: [UInt8], folder: [UInt8]?) -> Bool {
+        var info = stat()
+        let path = path + [0]
+        return path.withUnsafeBufferPointer { buffer -> Bool in
+            buffer.withMemoryRebound(to: CChar.self) { path in
+                guard lstat(path.baseAddress!, &info) == 0 else { return false }
+                switch info.st_mode & S_IFMT {
+                case S_IFREG: return true
+                case S_IFLNK:
+                    guard stat(path.baseAddress!, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return false }
+                    guard let folder, let target = Self.realPath(Array(buffer.dropLast())) else { return false }
+                    return target.starts(with: folder + [0x2F])
+                default: return false
+                }
+            }
+        }
     }
 
     /// `names` in the order a file manager shows them (numbers by value, case folded): GLib's
@@ -158,7 +163,7 @@ public struct AssetsFolder: Sendable {
     }
 
     /// realpath(3) of a path given by its bytes (names need not be UTF-8), nil when it fails (errno).
-    private static func realPath(_ path: [UInt8]) -> [UInt8]? {
+    static func realPath(_ path: [UInt8]) -> [UInt8]? {
         let resolved = (path + [0]).withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { realpath($0.baseAddress!, nil) }
         }

@@ -60,6 +60,13 @@ public final class BackgroundLoader: Sendable {
         listing.async { done(Result { () throws(FileProblem) in try assets.fileNames() }) }
     }
 
+    /// Runs `work` with the assets folder on the listing thread, after the listings asked before
+    /// (a folder change applied to the last listing, see ``AssetsFolder/applying(changed:to:)``).
+    public func onListingThread(_ work: @escaping @Sendable (AssetsFolder) -> Void) {
+        let assets = assets
+        listing.async { work(assets) }
+    }
+
     /// Loads `name` of the assets folder (see `FileLoader.loadFile(_:)`).
     public func load(_ name: String) { submit(.assets(name)) }
 
