@@ -49,7 +49,8 @@ public final class FolderMonitor {
     private func note(_ file: OpaquePointer?, _ other: OpaquePointer?, _ event: GFileMonitorEvent) {
         guard names != nil else { return }
         guard event != G_FILE_MONITOR_EVENT_UNMOUNTED, event != G_FILE_MONITOR_EVENT_PRE_UNMOUNT else { names = nil; return }
-        for entry in [file, other] {
+        // Only a rename's other file is in the folder; a move in or out's other file is elsewhere.
+        for entry in event == G_FILE_MONITOR_EVENT_RENAMED ? [file, other] : [file] {
             guard let entry else { continue }
             // Anything but a direct child (the folder itself) cannot be applied name by name.
             guard g_file_has_parent(entry, folder) != 0, let base = g_file_get_basename(entry) else { names = nil; return }
