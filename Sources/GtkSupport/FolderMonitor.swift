@@ -2,8 +2,9 @@ import CGtk
 import Foundation
 
 /// Watches a folder (GFileMonitor, inotify underneath) and calls back, coalesced, when its
-/// entries change: files added, removed, renamed or rewritten. A burst of events gives a call
-/// `settleMilliseconds` after its first event, then one more for the events after that call.
+/// entries change: files added, removed, renamed or rewritten, with the names the events gave
+/// (``Change``). A burst of events gives a call `settleMilliseconds` after its first event, then one
+/// more for the events after that call.
 @MainActor
 public final class FolderMonitor {
     /// What changed in a burst: the names (bytes) of the entries the events named, or nil when the
