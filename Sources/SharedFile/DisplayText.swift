@@ -17,6 +17,8 @@ public struct DisplayText: Sendable, Equatable {
     /// Lines of the shown text over the fold limit: `text` has them cut into display paragraphs
     /// joined by U+2029 (`LineFolding`), and `info` says so.
     public var foldedLines = 0
+    /// U+200B break opportunities `text` has that the file has not (`LineFolding.breaks`), and `info` says so.
+    public var addedBreaks = 0
     /// The loaded file's name (framed segments; the seed format has none): the viewer's title and
     /// what its syntax highlighting is guessed from.
     public var fileName: String?
@@ -56,6 +58,7 @@ public struct DisplayText: Sendable, Equatable {
         let folding = LineFolding(Self.repaired(snapshot.payload[0..<shown]), limit: foldLimit)
         text = folding.text
         foldedLines = folding.foldedLines
+        addedBreaks = folding.breaks
         isCapped = shown < stored
         var parts = [head]
         switch snapshot.format {
@@ -85,6 +88,12 @@ public struct DisplayText: Sendable, Equatable {
                                folding.foldedLines)
             parts.append(sentence.filling(["lines": Self.grouped(folding.foldedLines), "limit": Self.grouped(foldLimit),
                                            "weight": "\(LineFolding.heavyWeight)", "breaks": Self.grouped(folding.folds)]))
+        }
+        if folding.breaks > 0 {
+            let sentence = trn("{breaks} invisible break opportunity (zero width space) added inside runs of over {run} letters or digits, so that wrapping draws no hyphen",
+                               "{breaks} invisible break opportunities (zero width spaces) added inside runs of over {run} letters or digits, so that wrapping draws no hyphen",
+                               folding.breaks)
+            parts.append(sentence.filling(["breaks": Self.grouped(folding.breaks), "run": "\(LineFolding.breakRun)"]))
         }
         info = parts.joined(separator: " · ")
     }

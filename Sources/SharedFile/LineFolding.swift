@@ -20,6 +20,9 @@ public struct LineFolding: Sendable, Equatable {
     public var foldedLines: Int
     /// How many U+2029 separators were inserted.
     public var folds: Int
+    /// How many U+200B ZERO WIDTH SPACE break opportunities were inserted into long runs of ASCII
+    /// letters and digits inside folded lines (`breakRun`).
+    public var breaks = 0
 
     /// Heaviest display paragraph. Chosen by measurement (docs/PERFORMANCE.md, "Hard text"): in a
     /// GtkTextView on the 2-core VM, the longest main-loop stall with paragraphs of 1,000 letters
@@ -30,6 +33,19 @@ public struct LineFolding: Sendable, Equatable {
     public static let separator: Character = "\u{2029}"
     static let separatorBytes: [UInt8] = [0xE2, 0x80, 0xA9]
 
+    /// The break opportunity inserted into long words of folded lines, U+200B ZERO WIDTH SPACE.
+    public static let zeroWidthSpace: Character = "\u{200B}"
+    static let zeroWidthSpaceBytes: [UInt8] = [0xE2, 0x80, 0x8B]
+
+    /// Inside a folded line, a run of ASCII letters and digits gets a U+200B after every `breakRun`
+    /// characters (when more follow). Why: Pango 1.44+ draws a hyphen where it wraps inside a word
+    /// of letters, GTK 3 cannot turn that off, and Pango draws none when it wraps at U+200B
+    /// (screenshot, docs/PERFORMANCE.md "Hyphens"). A wrap only has to break inside a word when a
+    /// screen row holds no break opportunity: 16 monospace characters are ~130 px, narrower than
+    /// the narrowest text area of a usable viewer window; the cost is a ragged right edge of up to
+    /// 15 columns and 3 bytes per 16 characters of such runs.
+    public static let breakRun = 16
+
     /// How far back (in characters) a fold looks for a better place than the limit itself: after a
     /// space, tab or comma/semicolon, or at least not inside a combining sequence.
     static let lookBack = 200
@@ -38,19 +54,34 @@ public struct LineFolding: Sendable, Equatable {
     public init(_ text: String, limit: Int = LineFolding.defaultLimit) {
         var text = text
         let limit = max(limit, 2 * Self.heavyWeight)   // every paragraph holds a character
-        let result: (bytes: [UInt8], lines: Int, folds: Int)? = text.withUTF8 { bytes in
+        let result: (bytes: [UInt8], lines: Int, folds: Int, breaks: Int)? = text.withUTF8 { bytes in
             let found = Self.cuts(bytes, limit: limit)
             guard !found.cuts.isEmpty else { return nil }
             var out: [UInt8] = []
-            out.reserveCapacity(bytes.count + found.cuts.count * Self.separatorBytes.count)
+            out.reserveCapacity(bytes.count + found.cuts.count * Self.separatorBytes.count
+                                + found.breaks.count * Self.zeroWidthSpaceBytes.count)
             var copied = 0
+            var nextBreak = 0
+            // Merge the two sorted lists of insertion points (a fold and a break never share an offset).
             for cut in found.cuts {
+                while nextBreak < found.breaks.count, found.breaks[nextBreak] < cut {
+                    let at = found.breaks[nextBreak]
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<at]))
+                    out.append(contentsOf: Self.zeroWidthSpaceBytes)
+                    copied = at
+                    nextBreak += 1
+                }
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<cut]))
                 out.append(contentsOf: Self.separatorBytes)
                 copied = cut
             }
+            for at in found.breaks[nextBreak...] {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<at]))
+                out.append(contentsOf: Self.zeroWidthSpaceBytes)
+                copied = at
+            }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied...]))
-            return (out, found.lines, found.cuts.count)
+            return (out, found.lines, found.cuts.count, found.breaks.count)
         }
         guard let result else {
             self.text = text
@@ -61,19 +92,23 @@ public struct LineFolding: Sendable, Equatable {
         self.text = String(decoding: result.bytes, as: UTF8.self)
         foldedLines = result.lines
         folds = result.folds
+        breaks = result.breaks
     }
 
-    /// Offsets where a fold separator goes, in increasing order, and how many lines they fold.
+    /// Offsets where a fold separator goes, in increasing order, how many lines they fold, and the
+    /// offsets where a U+200B goes (`breakOffsets`, in folded lines only; never at a fold).
     /// Friendly text costs one backward look per `limit / heavyWeight` bytes (short lines are
     /// skipped without weighing them); 4 MiB of newlines a few tens of thousands.
-    static func cuts(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int) -> (cuts: [Int], lines: Int) {
+    static func cuts(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int) -> (cuts: [Int], lines: Int, breaks: [Int]) {
         var cuts: [Int] = []
+        var breaks: [Int] = []
         var lines = 0
         var position = 0   // always the start of a line
         while let line = nextLineToWeigh(bytes, from: &position, limit: limit) {
             guard overflow(bytes, from: line.lowerBound, to: line.upperBound, limit: limit, wordLimit: nil) != nil else { continue }
             lines += 1
             var pieceStart = line.lowerBound
+            let firstCut = cuts.count
             while let overflow = overflow(bytes, from: pieceStart, to: line.upperBound, limit: limit,
                                           wordLimit: limit / wordDivisor) {
                 let cut = cutPoint(bytes, pieceStart: pieceStart, limitAt: overflow)
@@ -81,8 +116,33 @@ public struct LineFolding: Sendable, Equatable {
                 cuts.append(cut)
                 pieceStart = cut
             }
+            breakOffsets(bytes, in: line, cuts: cuts[firstCut...], into: &breaks)
         }
-        return (cuts, lines)
+        return (cuts, lines, breaks)
+    }
+
+    /// Appends the offsets inside `line` where a U+200B goes: before the next ASCII letter or digit
+    /// after every `breakRun` of them in a row. A fold starts a new run (a display paragraph's end
+    /// is a break already).
+    static func breakOffsets(_ bytes: UnsafeBufferPointer<UInt8>, in line: Range<Int>, cuts: ArraySlice<Int>,
+                             into breaks: inout [Int]) {
+        var run = 0
+        var nextCut = cuts.startIndex
+        for index in line {
+            if nextCut < cuts.endIndex, cuts[nextCut] == index {
+                run = 0
+                nextCut += 1
+            }
+            guard bytes[index] < 0x80, isalnum(Int32(bytes[index])) != 0 else {
+                run = 0
+                continue
+            }
+            if run == breakRun {
+                breaks.append(index)
+                run = 0
+            }
+            run += 1
+        }
     }
 
     /// The next line from `position` on that may weigh more than `limit` (it has more than

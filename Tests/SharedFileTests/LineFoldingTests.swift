@@ -3,15 +3,60 @@ import Testing
 @testable import SharedFile
 
 @Suite struct LineFoldingTests {
-    /// Lengths in characters of the display paragraphs (split at newlines and folds).
+    /// Lengths in characters of the display paragraphs (split at newlines and folds), not counting
+    /// the inserted U+200B (none of these texts has its own).
     private func paragraphs(_ text: String) -> [Int] {
-        text.unicodeScalars.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\u{2029}" }.map(\.count)
+        text.unicodeScalars.filter { $0 != "\u{200B}" }
+            .split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\u{2029}" }.map(\.count)
     }
 
-    /// The text without fold separators, scalar by scalar (Foundation's search would skip a
-    /// separator that combining marks follow).
+    /// The text without fold separators and inserted breaks, scalar by scalar (Foundation's search
+    /// would skip a separator that combining marks follow). Only for texts without their own U+200B.
     private func unfolded(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.filter { $0 != "\u{2029}" }))
+        String(String.UnicodeScalarView(text.unicodeScalars.filter { $0 != "\u{2029}" && $0 != "\u{200B}" }))
+    }
+
+    private func zeroWidthSpaces(_ text: String) -> Int {
+        text.unicodeScalars.count { $0 == "\u{200B}" }
+    }
+
+    @Test func longWordsOfFoldedLinesGetABreakEvery16Characters() {
+        let text = "start\n" + String(repeating: "b", count: 10_001) + "\nend"
+        let folding = LineFolding(text, limit: 1000)
+        // 20 paragraphs of 500 b's: a break after every 16 of them (31 each), none at a fold.
+        #expect(folding.breaks == 620)
+        #expect(zeroWidthSpaces(folding.text) == 620)
+        let runs = folding.text.unicodeScalars.split { $0 != "b" }.map(\.count)
+        #expect(runs.max() == 16)
+        #expect(unfolded(folding.text) == text)
+    }
+
+    @Test func aBreakGoesOnlyBetweenTwoLettersOrDigits() {
+        // 32 letters then a space: one break in the middle, none before the space.
+        let text = String(repeating: String(repeating: "a", count: 31) + "9 ", count: 100)
+        let folding = LineFolding(text, limit: 1000)
+        #expect(folding.foldedLines == 1)
+        #expect(folding.breaks == 100)
+        #expect(!folding.text.contains("\u{200B} ") && !folding.text.contains("\u{200B}\u{2029}"))
+        #expect(unfolded(folding.text) == text)
+    }
+
+    @Test func aFilesOwnZeroWidthSpacesStayAndCountApart() {
+        // Runs of 10 letters between the file's own U+200B: nothing to add; the shown text is the file.
+        let own = String(repeating: "abcdefghij\u{200B}", count: 300)
+        let folding = LineFolding(own, limit: 1000)
+        #expect(folding.breaks == 0)
+        #expect(zeroWidthSpaces(folding.text) == 300)
+        // With long runs too: what is shown holds the file's and the added ones, and nothing else.
+        let mixed = own + String(repeating: "z", count: 100)
+        let both = LineFolding(mixed, limit: 1000)
+        #expect(both.breaks == 6)
+        #expect(zeroWidthSpaces(both.text) == 300 + both.breaks)
+    }
+
+    @Test func shortLinesGetNoBreaks() {
+        let text = String(repeating: "q", count: 1000)
+        #expect(LineFolding(text, limit: 1000).text == text)
     }
 
     @Test func shortLinesAreLeftExactlyAsTheyAre() {
@@ -142,6 +187,9 @@ import Testing
         #expect(display.foldedLines == 2)
         #expect(display.info.contains("2 lines over 1,000 characters folded for display (a tab, an emoji or a combining mark stacked on another counts as 10; "
                                       + "12 breaks added)"))   // runs of letters end every 500
+        // 14 paragraphs of 500 letters, a U+200B after every 16 of them.
+        #expect(display.addedBreaks == 434)
+        #expect(display.info.contains("434 invisible break opportunities (zero width spaces) added inside runs of over 16 letters or digits, so that wrapping draws no hyphen"))
         #expect(unfolded(display.text) == String(decoding: payload, as: UTF8.self))
     }
 

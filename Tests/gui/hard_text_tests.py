@@ -10,6 +10,7 @@ import base64
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import time
@@ -21,6 +22,8 @@ FIRST_DEADLINE = 1.0         # the first characters of the new text appear withi
 RENDER_DEADLINE = 60.0       # the whole text in the buffer (the bench measures how fast)
 CLOSE_DEADLINE = 1.0         # Ctrl+W, the close button, SIGTERM and SIGINT take effect within this
 FOLD = "\u2029"              # what the viewer inserts at each fold (LineFolding.separator)
+ZWSP = "\u200b"              # what the viewer inserts into long runs of letters in folded lines (LineFolding.breakRun)
+BREAK_RUN = 16               # LineFolding.breakRun: at most this many letters/digits in a row in folded lines
 FOLD_LIMIT = 1000            # LineFolding.defaultLimit: characters (these corpora have no tab or emoji)
 LINE_LIMIT = 500_000         # DisplayText.defaultLineLimit: the view shows at most this many lines
 
@@ -40,6 +43,24 @@ def corpora():
         # new screen then rasterizes ~1,500 glyphs never drawn before (FreeType, 100-900 ms).
         ("cjk_300k", "".join(chr(0x4E00 + i * 7 % 3000) for i in range(100000)).encode()),
     ]
+
+
+def added_breaks(info):
+    """The number of U+200B the Segment line says were added (0 if it says none)."""
+    m = re.search(r"([\d,]+) invisible break opportunit", info)
+    return int(m.group(1).replace(",", "")) if m else 0
+
+
+def same_as_file(h, label, shown, info, expected):
+    """Checks that `shown` is `expected` once the folds and the added U+200B are removed. Honest for
+    files with their own U+200B: the shown text holds exactly the file's plus the number the Segment
+    line gives, and without any U+200B both are equal."""
+    added = added_breaks(info)
+    h.check(shown.count(ZWSP) == expected.count(ZWSP) + added,
+            f"{label}: {shown.count(ZWSP)} U+200B shown, the file has {expected.count(ZWSP)} and {added} were added")
+    h.check(shown.replace(FOLD, "").replace(ZWSP, "") == expected.replace(ZWSP, ""),
+            f"{label}: the text without fold breaks differs from the file ({len(shown)} vs {len(expected)} characters)")
+    return added
 
 
 def make_tests(h):
@@ -123,7 +144,7 @@ def make_tests(h):
             h.check(r.returncode == 0, f"sharedmemory-ctl load {label} failed: {r.stderr or r.stdout}")
 
             def shows_new_text(p):
-                head = Atspi.Text.get_text(viewer.text, 0, 40).replace(FOLD, "") if p.count else ""
+                head = Atspi.Text.get_text(viewer.text, 0, 40).replace(FOLD, "").replace(ZWSP, "") if p.count else ""
                 return head != "" and expected.startswith(head)
             probe.until(f"the first characters of {label}", shows_new_text, FIRST_DEADLINE)
             first = time.monotonic() - started
@@ -149,19 +170,21 @@ def make_tests(h):
                 probe.during(0.8)
 
             shown = read_all(viewer.text)
-            h.check(shown.replace(FOLD, "") == expected,
-                    f"{label}: the text without fold breaks differs from the file ({len(shown)} vs {len(expected)} characters)")
-            long_lines = sum(1 for line in expected.split("\n") if len(line) > FOLD_LIMIT)
             info = h.text_of(viewer.info)
+            same_as_file(h, label, shown, info, expected)
+            long_lines = sum(1 for line in expected.split("\n") if len(line) > FOLD_LIMIT)
             cap_note = f"showing the first {LINE_LIMIT:,} lines"
             h.check((cap_note in info) == capped, f"{label}: the Segment line {'lacks' if capped else 'has'} {cap_note!r}: {info!r}")
             if long_lines:
                 folds_expected = f"{long_lines:,} line{'s' if long_lines > 1 else ''} over {FOLD_LIMIT:,} characters folded"
                 h.check(folds_expected in info, f"{label}: the Segment line does not say {folds_expected!r}: {info!r}")
-                h.check(all(len(p) <= FOLD_LIMIT for p in shown.replace("\n", FOLD).split(FOLD)),
+                h.check(all(len(p) <= FOLD_LIMIT for p in shown.replace(ZWSP, "").replace("\n", FOLD).split(FOLD)),
                         f"{label}: a display paragraph is longer than {FOLD_LIMIT} characters")
+                longest = max((len(run) for run in re.findall(r"[A-Za-z0-9]+", shown)), default=0)
+                h.check(longest <= BREAK_RUN, f"{label}: a run of {longest} letters/digits without a break is shown")
             else:
-                h.check(FOLD not in shown and "folded" not in info, f"{label}: folded without a long line: {info!r}")
+                h.check(FOLD not in shown and ZWSP not in shown and "folded" not in info,
+                        f"{label}: folded without a long line: {info!r}")
             h.check(probe.slowest <= PROBE_LIMIT,
                     f"{label}: the slowest of {probe.probes} probes took {probe.slowest * 1000:.0f} ms (> 150 ms), "
                     f"during {probe.slowest_phase}")
@@ -202,17 +225,22 @@ def make_tests(h):
         return body
 
     def test_hard_text_screenshot(t):
-        """Folded long lines (base64, then words), written as PNG for a person to look at."""
+        """Folded long lines (base64, a word of 1,200 letters, the same with the file's own U+200B,
+        then words), written as PNG for a person to look at: no hyphen at the right edge (issue 9)."""
         key = t.key()
         viewer = t.viewer(key)
         words = " ".join(f"word{i}" for i in range(500))
-        text = ("a short first line\n" + base64.b64encode(bytes(range(256)) * 6).decode() + "\n" + words
-                + "\nthe end\n")
+        text = ("a short first line\n" + base64.b64encode(bytes(range(256)) * 6).decode() + "\n"
+                + "b" * 1200 + "\n" + ("c" * 40 + ZWSP) * 30 + "\n" + words + "\nthe end\n")
         path = write(t, "folded.txt", text.encode())
         r = subprocess.run([h.CTL, "load", "--key", key, path], capture_output=True, text=True, timeout=30)
         h.check(r.returncode == 0, f"sharedmemory-ctl load failed: {r.stderr or r.stdout}")
-        h.wait_text("the folded text", viewer.text, lambda s: s.replace(FOLD, "") == text, 5.0)
+        h.wait_text("the folded text", viewer.text,
+                    lambda s: s.replace(FOLD, "").replace(ZWSP, "") == text.replace(ZWSP, ""), 5.0)
         time.sleep(0.5)
+        info = h.text_of(viewer.info)
+        added = same_as_file(h, "folded.txt", read_all(viewer.text), info, text)
+        h.check(added > 0, f"no break opportunity added: {info!r}")
         x, y, w, hgt = h.extents(viewer.frame)
         out = os.environ.get("SHAREDMEMORY_HARD_SCREENSHOT", os.path.join(h.ROOT, "out", "hard-text.png"))
         os.makedirs(os.path.dirname(out), exist_ok=True)
