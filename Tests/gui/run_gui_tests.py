@@ -767,11 +767,7 @@ def test_assets_folder_made_again(t):
 def test_long_name_keeps_the_loader_size(t):
     """A 254-character name: the loader keeps its 480 px width at start and after loading it (the
     entry is ellipsized); the whole name stays readable in the list's accessible text and the status."""
-    assets = os.path.join(t.tmp, "assets")
-    os.makedirs(assets)
-    name = ("a-very-long-file-name-" * 12)[:250] + ".txt"
-    with open(os.path.join(assets, name), "w") as f:
-        f.write("long\n")
+    assets, name = long_name_assets(t)
     key = t.key()
     viewer = t.viewer(key)
     loader = t.loader(key, assets)
@@ -928,6 +924,29 @@ def test_lock_starvation(t):
     check(held[0] < 0.1, f"{held[1]} took {held[0] * 1000:.0f} ms to answer while the lock was held")
     check(recovering[0] < 0.1, f"{recovering[1]} took {recovering[0] * 1000:.0f} ms to answer during the recovery")
     return f"slowest probe {max(held[0], recovering[0]) * 1000:.1f} ms (lock held: {held[1]}; recovery: {recovering[1]})"
+
+
+def ctl_load(t, key, name, data, viewer=None):
+    """Writes `data` to `name` in the test's folder and loads it with sharedmemory-ctl; with
+    `viewer`, waits until its Segment line names the file. Returns the path."""
+    path = os.path.join(t.tmp, name)
+    with open(path, "wb") as f:
+        f.write(data)
+    r = subprocess.run([CTL, "load", "--key", key, path], capture_output=True, text=True, timeout=30)
+    check(r.returncode == 0, f"sharedmemory-ctl load failed: {r.stderr or r.stdout}")
+    if viewer is not None:
+        wait_text(f"the Segment line to name {name}", viewer.info, lambda s: name in s, 5.0)
+    return path
+
+
+def long_name_assets(t):
+    """An assets folder holding one file with a 254-character name; returns (folder, name)."""
+    assets = os.path.join(t.tmp, "assets")
+    os.makedirs(assets)
+    name = ("a-very-long-file-name-" * 12)[:250] + ".txt"
+    with open(os.path.join(assets, name), "w") as f:
+        f.write("long\n")
+    return assets, name
 
 
 def xdotool(*args):

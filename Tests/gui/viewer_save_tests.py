@@ -20,13 +20,7 @@ def make_tests(h):
     xdotool, keys = h.xdotool, h.send_keys
 
     def load(t, viewer, key, name, data):
-        path = os.path.join(t.tmp, name)
-        with open(path, "wb") as f:
-            f.write(data)
-        r = subprocess.run([h.CTL, "load", "--key", key, path], capture_output=True, text=True, timeout=30)
-        h.check(r.returncode == 0, f"sharedmemory-ctl load failed: {r.stderr or r.stdout}")
-        h.wait_text(f"the Segment line to name {name}", viewer.info, lambda s: name in s, 5.0)
-        return path
+        return h.ctl_load(t, key, name, data, viewer)
 
     def save_dialog(viewer, via_button=False):
         """Ctrl+S in the viewer, or a click on the header bar's Save As… button; returns the save

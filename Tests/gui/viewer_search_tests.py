@@ -24,12 +24,7 @@ def make_tests(h):
         xdotool("type", "--delay", "20", text)
 
     def load(t, viewer, key, name, data):
-        path = os.path.join(t.tmp, name)
-        with open(path, "wb") as f:
-            f.write(data)
-        r = subprocess.run([h.CTL, "load", "--key", key, path], capture_output=True, text=True, timeout=30)
-        h.check(r.returncode == 0, f"sharedmemory-ctl load failed: {r.stderr or r.stdout}")
-        return path
+        return h.ctl_load(t, key, name, data)
 
     def showing(acc):
         return acc is not None and acc.get_state_set().contains(Atspi.StateType.SHOWING)

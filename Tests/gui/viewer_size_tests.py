@@ -21,11 +21,7 @@ def make_tests(h):
 
     def test_long_name_keeps_the_viewer_size(t):
         """A 254-character name loaded: the viewer keeps its size (it grew from 520 to 1,032 px tall)."""
-        assets = os.path.join(t.tmp, "assets")
-        os.makedirs(assets)
-        name = ("a-very-long-file-name-" * 12)[:250] + ".txt"
-        with open(os.path.join(assets, name), "w") as f:
-            f.write("long\n")
+        assets, name = h.long_name_assets(t)
         key = t.key()
         viewer = t.viewer(key)
         h.wait_text("the empty viewer", viewer.text, lambda s: s == h.EMPTY_MESSAGE, 2.0)
