@@ -49,11 +49,6 @@ struct KeyOption: ParsableArguments {
 
 extension KeyChoice: ExpressibleByArgument {}
 
-/// A lock wait in seconds, as a Duration.
-func lockDuration(_ seconds: Double) -> Duration {
-    .milliseconds(Int((seconds * 1000).rounded()))
-}
-
 struct Create: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: tr("Create the segment, print its native key, stay until SIGINT/SIGTERM, then detach."))
@@ -96,16 +91,18 @@ struct Load: ParsableCommand {
         discussion: tr("Runs the loader's own code: FILE must be a regular file (a FIFO, folder or device is refused), it is read to its end but never beyond what the segment holds, a segment whose viewer died is left alone, and one deadline (--timeout) bounds every wait for the lock. Standard input is read until it ends or the segment is full; a longer input is reported as truncated."))
     @OptionGroup var options: KeyOption
     @Argument(help: ArgumentHelp(tr("The file to load, or - for standard input."))) var file: String
-    @Option(help: ArgumentHelp(tr("Seconds to wait for the lock, in all (attach, write and detach)."))) var timeout: Double = 5
+    // .unconditional: "--timeout -1" is a value to refuse, not a missing one.
+    @Option(parsing: .unconditional, help: ArgumentHelp(tr("Seconds to wait for the lock, in all (attach, write and detach; default: 5)."), valueName: "seconds"),
+            transform: { try Seconds.parse($0) })
+    var timeout = Seconds(value: 5)
 
     func validate() throws {
-        guard timeout >= 0 else { throw ValidationError(tr("--timeout must not be negative")) }
     }
 
     func run() throws {
         // Only picked paths and standard input are loaded: the assets folder is never used here.
         let loader = FileLoader(key: options.key, assetsDirectory: URL(fileURLWithPath: "."),
-                                lockTimeout: lockDuration(timeout), nativeKey: options.ipcKey)
+                                lockTimeout: timeout.duration, nativeKey: options.ipcKey)
         if file == "-" {
             loader.loadStream(.standardInput, name: "stdin")
         } else {
@@ -122,18 +119,19 @@ struct Dump: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: tr("Attach read-only, lock, copy, unlock; write exactly the payload bytes to stdout."))
     @OptionGroup var options: KeyOption
-    @Option(help: ArgumentHelp(tr("Seconds to wait for the lock."))) var timeout: Double = 5
+    @Option(parsing: .unconditional, help: ArgumentHelp(tr("Seconds to wait for the lock (default: 5)."), valueName: "seconds"),
+            transform: { try Seconds.parse($0) })
+    var timeout = Seconds(value: 5)
     @Flag(help: ArgumentHelp(tr("Write the whole segment, header included, instead of the payload."))) var raw = false
 
     func validate() throws {
-        guard timeout >= 0 else { throw ValidationError(tr("--timeout must not be negative")) }
     }
 
     func run() throws {
         let memory = SharedMemory(nativeKey: options.ipcKey)
-        memory.setupLockTimeout = lockDuration(timeout)
+        memory.setupLockTimeout = timeout.duration
         try memory.attach(access: .readOnly)
-        let copy = try memory.withLock(timeout: lockDuration(timeout)) { Array(UnsafeRawBufferPointer($0)) }
+        let copy = try memory.withLock(timeout: timeout.duration) { Array(UnsafeRawBufferPointer($0)) }
         memory.detach()
         if raw { return try writeAll(copy) }
         let snapshot = copy.withUnsafeBytes { SegmentContent.read($0) }
@@ -194,22 +192,21 @@ struct HoldLock: ParsableCommand {
         abstract: tr("Attach, take the lock and keep it for N seconds (or until SIGINT/SIGTERM)."),
         discussion: tr("Prints \"locked by pid PID\" once it holds the lock. For tests, and to reproduce a stuck writer."))
     @OptionGroup var options: KeyOption
-    @Option(help: ArgumentHelp(tr("Seconds to hold the lock."))) var seconds: Double
-    @Option(help: ArgumentHelp(tr("Seconds to wait for the lock (default: forever)."))) var timeout: Double?
-
-    func validate() throws {
-        guard seconds >= 0 else { throw ValidationError(tr("--seconds must not be negative")) }
-        if let timeout, timeout < 0 { throw ValidationError(tr("--timeout must not be negative")) }
-    }
+    @Option(parsing: .unconditional, help: ArgumentHelp(tr("Seconds to hold the lock."), valueName: "seconds"),
+            transform: { try Seconds.parse($0) })
+    var seconds: Seconds
+    @Option(parsing: .unconditional, help: ArgumentHelp(tr("Seconds to wait for the lock (default: forever)."), valueName: "seconds"),
+            transform: { try Seconds.parse($0) })
+    var timeout: Seconds?
 
     func run() throws {
         let signals = TerminationSignals.block()
         let memory = SharedMemory(nativeKey: options.ipcKey)
-        memory.setupLockTimeout = timeout.map(lockDuration) ?? .seconds(5)
+        memory.setupLockTimeout = timeout?.duration ?? .seconds(5)
         try memory.attach(access: .readWrite)
         defer { memory.detach() }
         if let timeout {
-            guard try memory.lock(timeout: lockDuration(timeout)) else {
+            guard try memory.lock(timeout: timeout.duration) else {
                 throw RuntimeFailure(tr("timed out after {seconds} s waiting for the lock of key \"{key}\"").filling(["seconds": "\(timeout)", "key": options.key]))
             }
         } else {
@@ -217,7 +214,7 @@ struct HoldLock: ParsableCommand {
         }
         print("locked by pid \(getpid())")  // notr: tests and scripts wait for this exact line
         fflush(nil)
-        _ = signals.wait(seconds: seconds)
+        _ = signals.wait(seconds: seconds.value)
         try memory.unlock()
     }
 }

@@ -114,11 +114,15 @@ final class PosixSemaphore {
 
     private func taken() -> Bool {
         Self.heldHere.withLock { $0[name, default: 0] += 1 }
+        // A crash of this process from now until post() gives the lock back (csysv_crash_guard.c).
+        if let handle { _ = csysv_posix_lock_taken(handle) }
         return true
     }
 
     func post() throws(SystemPackage.Errno) {
         guard let handle else { throw .badFileDescriptor }
+        // Forgotten first: a crash between the two must not post a second time.
+        csysv_posix_lock_given_back(handle)
         try SystemCall.check { sem_post(handle) }
         // A repair posts without having taken it: never below zero.
         Self.heldHere.withLock { $0[name] = max(0, $0[name, default: 0] - 1) }

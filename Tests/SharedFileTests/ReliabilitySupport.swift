@@ -10,9 +10,12 @@ final class CtlProcess {
     let process = Process()
     private let out = Pipe()
 
-    init(_ arguments: [String]) throws {
+    init(_ arguments: [String], environment: [String: String] = [:]) throws {
         process.executableURL = URL(fileURLWithPath: ctlPath)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.standardOutput = out
         try process.run()
         let fd = out.fileHandleForReading.fileDescriptor
@@ -21,6 +24,13 @@ final class CtlProcess {
     }
 
     var pid: pid_t { process.processIdentifier }
+
+    /// Waits at most `seconds` for the process to end; false when it still runs.
+    func ended(within seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        return !process.isRunning
+    }
 
     func kill9() {
         if process.isRunning { kill(pid, SIGKILL) }

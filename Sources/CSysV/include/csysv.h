@@ -52,3 +52,14 @@ sem_t *csysv_sem_open(const char *name, int oflag, unsigned int mode, unsigned i
 int csysv_sem_clockwait(sem_t *sem, const struct timespec *deadline);
 
 #endif
+
+/// Records that this process took the POSIX semaphore `sem` (one entry per take). The first call
+/// installs handlers for the crash signals (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP,
+/// SIGSYS) that post every recorded semaphore before the previous action runs: a POSIX semaphore
+/// has no SEM_UNDO, so without this a crash of ours would leave the lock taken for good.
+/// Returns 0, or -1 when all slots are in use (the lock is then not guarded).
+int csysv_posix_lock_taken(sem_t *sem);
+/// Forgets one recorded take of `sem` (call before sem_post). No-op when none is recorded.
+void csysv_posix_lock_given_back(sem_t *sem);
+/// How many takes are recorded now (for tests).
+int csysv_posix_locks_recorded(void);
