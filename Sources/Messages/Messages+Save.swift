@@ -13,6 +13,11 @@ extension Messages {
             return tr("Nothing to save: no file is loaded in the segment yet.")
         case .notOpen:
             return tr("Nothing to save: the viewer has no segment open.")
+        case .contentChanged(let now?):
+            return tr("Not saved: while the dialog was open, the segment's content changed to {name}. Nothing was written.\nChoose Save As again to save what is shown now.")
+                .filling(["name": now])
+        case .contentChanged(nil):
+            return tr("Not saved: while the dialog was open, the segment's content changed. Nothing was written.\nChoose Save As again to save what is shown now.")
         case .unreadable(let reason):
             return tr("Unable to save: the segment could not be read: {reason}\nTry again in a moment.")
                 .filling(["reason": reason])

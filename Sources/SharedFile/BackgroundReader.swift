@@ -31,6 +31,8 @@ public final class BackgroundReader<Display: Sendable>: Sendable {
             /// nil for the seed format.
             public let generation: UInt64?
             public let storedLength: Int
+            /// Which content this is: pass it to `save(to:showing:_:)` to save this and nothing newer.
+            public let version: ContentVersion
             /// `g_get_monotonic_time()` when the poll that found it began, for traces.
             public let started: Int64
         }
@@ -135,7 +137,7 @@ public final class BackgroundReader<Display: Sendable>: Sendable {
         case .unchanged: break
         case .changed(let snapshot):
             content = Update.Content(display: prepare(snapshot, reader.segmentSize), generation: snapshot.generation,
-                                     storedLength: snapshot.storedLength, started: started)
+                                     storedLength: snapshot.storedLength, version: snapshot.version(), started: started)
         case .failed(let message): failure = message
         }
         let recovery = reader.recoveryCount != recoveries ? reader.lastRecovery : nil

@@ -10,6 +10,9 @@ public enum SaveOutcome: Sendable, Equatable {
     case nothingLoaded
     /// The viewer has no segment open (opening failed, or it is quitting).
     case notOpen
+    /// The segment holds other content than the version the user chose to save (a load while the
+    /// dialog was open); nothing was written. `now` is the name of the file it holds now (framed).
+    case contentChanged(now: String?)
     /// The segment could not be read: its lock was not granted in time, or its header is damaged. The text says which (`SharedMemoryError.message` or the header's problem).
     case unreadable(String)
     /// Writing the file failed; nothing was left behind.
@@ -21,16 +24,18 @@ extension BackgroundReader {
     public static var saveLockTimeout: Duration { .milliseconds(500) }
 
     /// Saves the whole payload the segment holds to `target` and calls `done` with the outcome, on
-    /// a saving thread.
+    /// a saving thread. With `shown` (the version on screen when the user chose Save As), content
+    /// that changed since is not written: `.contentChanged`.
     ///
     /// The bytes are copied again, under the lock, on the reader's thread, rather than kept from
     /// the last poll: a poll's copy stops at the display limit (`DisplayText.defaultLimit`), its
     /// payload is freed once the text is made (the viewer would hold every file twice otherwise),
     /// and the display text is repaired and folded. The copy is the stored bytes, binary included.
     /// The file is written on another queue (`AtomicFileWriter`), so a slow disk delays no poll.
-    public func save(to target: FilePath, _ done: @escaping @Sendable (SaveOutcome) -> Void) {
+    public func save(to target: FilePath, showing shown: ContentVersion? = nil,
+                     _ done: @escaping @Sendable (SaveOutcome) -> Void) {
         queue.async { [self] in
-            let copied = copyStoredPayload()
+            let copied = copyStoredPayload(showing: shown)
             SegmentSaving.queue.async {
                 switch copied {
                 case .failure(let notCopied): done(notCopied.outcome)
@@ -47,7 +52,7 @@ extension BackgroundReader {
     }
 
     /// The whole stored payload, copied under the lock (on the reader's queue).
-    private func copyStoredPayload() -> Result<[UInt8], SaveOutcome.NotCopied> {
+    private func copyStoredPayload(showing shown: ContentVersion?) -> Result<[UInt8], SaveOutcome.NotCopied> {
         guard state.withLock({ $0.isOpen }) else {
             return .failure(.init(.notOpen))
         }
@@ -63,6 +68,9 @@ extension BackgroundReader {
         }
         if let problem = snapshot.problem { return .failure(.init(.unreadable(problem))) }
         if snapshot.isEmpty { return .failure(.init(.nothingLoaded)) }
+        if let shown, snapshot.version(digesting: shown.digestedLength) != shown {
+            return .failure(.init(.contentChanged(now: snapshot.fileName)))
+        }
         return .success(snapshot.payload)
     }
 }

@@ -57,6 +57,32 @@ public struct Snapshot: Sendable, Equatable {
     }
 }
 
+/// Which content a segment held, small enough to keep: what "Save As…" compares under the lock, so
+/// that it writes what the user saw when choosing it, never content loaded meanwhile (issue 23).
+/// Framed content is told apart by its generation (every write increments it); seed content, which
+/// has none, by its length and a digest of the bytes the viewer copied.
+public struct ContentVersion: Sendable, Equatable {
+    let format: ContentFormat
+    let generation: UInt64?
+    let storedLength: Int
+    let problem: String?
+    /// How many payload bytes `digest` covers (a viewer with a copy limit digests only those).
+    let digestedLength: Int
+    let digest: Int
+}
+
+extension Snapshot {
+    /// The version of this content; a seed payload is digested over its first `digesting` bytes
+    /// (all of them by default). Hasher's seed is per process, so versions compare within one.
+    public func version(digesting limit: Int? = nil) -> ContentVersion {
+        let length = format == .seed ? min(limit ?? payload.count, payload.count) : 0
+        var hasher = Hasher()
+        payload.withUnsafeBytes { hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: $0.prefix(length))) }
+        return ContentVersion(format: format, generation: generation, storedLength: storedLength, problem: problem,
+                              digestedLength: length, digest: hasher.finalize())
+    }
+}
+
 /// What one write into a segment stored.
 public struct WriteReport: Sendable, Equatable {
     public var format: ContentFormat

@@ -14,6 +14,8 @@ final class ViewerSaving {
     let infoBar = InfoBar(accessibleName: tr("Save result"), closeLabel: tr("_Close"))
     /// The name the dialog proposes: the loaded file's, when the segment says it.
     var suggestedName: String?
+    /// Which content is on screen; the dialog saves this version and nothing loaded while it is open.
+    var shownVersion: ContentVersion?
     private let window: Window
     private let reader: BackgroundReader<PreparedDisplay>
     /// The folder of the last save, where the next dialog opens.
@@ -32,19 +34,20 @@ final class ViewerSaving {
 
     /// Asks where to save (the dialog asks before replacing a file), then saves.
     func chooseTarget() {
+        let version = shownVersion
         let name = suggestedName.map { URL(fileURLWithPath: $0).lastPathComponent }.flatMap { $0.isEmpty ? nil : $0 }
         FileChooser.chooseSaveFile(parent: window, title: tr("Save the Segment's Content As"),
                                    acceptLabel: tr("_Save"), cancelLabel: tr("_Cancel"),
                                    suggestedName: name ?? tr("segment.bin"), startingIn: lastFolder) { [weak self] url in
-            self?.save(to: url)
+            self?.save(to: url, showing: version)
         }
     }
 
     /// Saves to `url` on the reader's and the saving threads; the words come back here.
-    func save(to url: URL) {
+    func save(to url: URL, showing version: ContentVersion?) {
         lastFolder = url.deletingLastPathComponent()
         infoBar.show(tr("Saving to {path}…").filling(["path": url.path]), isError: false)
-        reader.save(to: FilePath(url.path)) { [weak self] outcome in
+        reader.save(to: FilePath(url.path), showing: version) { [weak self] outcome in
             MainLoop.wakeFromAnyThread { self?.show(outcome) }
         }
     }

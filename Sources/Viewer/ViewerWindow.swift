@@ -152,6 +152,7 @@ final class ViewerWindow: AppWindow {
         defer { schedulePolling() }
         if let content = update.content {
             failure = nil
+            saving.shownVersion = content.version
             render(content.display, generation: content.generation, storedLength: content.storedLength,
                    started: content.started)
         }

@@ -73,4 +73,67 @@ import TestSupport
         case let other: Issue.record("quitting during a save gave \(String(describing: other))")
         }
     }
+
+    /// Save As writes the version that was on screen when the user chose it (issue 23: a load while
+    /// the dialog was open put welcome.html's bytes under the name about.txt, and said "Saved").
+    @Test func contentLoadedWhileTheDialogIsOpenIsNotSavedUnderTheShownName() throws {
+        let key = uniqueKey("save-changed")
+        defer { removeLeftovers(key) }
+        let assets = try TempAssets()
+        let folder = try TempFolder()
+        try assets.add("about.txt", Array("about this program\n".utf8))
+        try assets.add("welcome.html", Array("<p>welcome</p>\n".utf8))
+        let versions = Mutex<[ContentVersion]>([])
+        let polled = DispatchSemaphore(value: 0)
+        let reader = BackgroundReader<Int>(key: key, size: 4096) { snapshot, _ in snapshot.payload.count }
+        reader.open({ _ in polled.signal() }, updated: {
+            if let content = reader.takeUpdate()?.content { versions.withLock { $0.append(content.version) } }
+            polled.signal()
+        })
+        #expect(polled.wait(timeout: .now() + 5) == .success)
+        defer { reader.close() }
+        let loader = FileLoader(key: key, assetsDirectory: assets.url)
+        defer { loader.releaseSegment() }
+
+        func shownVersion(after name: String) -> ContentVersion? {
+            let before = versions.withLock { $0.count }
+            loader.loadFile(name)
+            for _ in 0..<100 where versions.withLock({ $0.count }) == before {
+                reader.requestPoll()
+                _ = polled.wait(timeout: .now() + 0.05)
+            }
+            return versions.withLock { $0.count > before ? $0.last : nil }
+        }
+        guard let about = shownVersion(after: "about.txt") else { Issue.record("about.txt never shown"); return }
+        // The dialog opens on about.txt; welcome.html is loaded before the user presses Save.
+        guard let welcome = shownVersion(after: "welcome.html") else { Issue.record("welcome.html never shown"); return }
+        #expect(about != welcome)
+
+        let stale = Waiter()
+        reader.save(to: folder.path("about.txt"), showing: about, stale.callAsFunction)
+        #expect(stale.wait() == .contentChanged(now: "welcome.html"))
+        #expect(folder.names() == [], "a file was written: \(folder.names())")
+
+        let current = Waiter()
+        reader.save(to: folder.path("welcome.html"), showing: welcome, current.callAsFunction)
+        #expect(current.wait() == .saved(folder.path("welcome.html"), bytes: 15))
+        #expect(try folder.bytes("welcome.html") == Array("<p>welcome</p>\n".utf8))
+    }
+
+    /// The seed format has no generation: its version is its length and bytes, so the same length
+    /// with other bytes is another version, and the same bytes written again are the same one.
+    @Test func seedVersionsAreTheirBytes() {
+        let a = Snapshot(format: .seed, payload: Array("hello".utf8), originalSize: 5)
+        let b = Snapshot(format: .seed, payload: Array("jello".utf8), originalSize: 5)
+        #expect(a.version() == Snapshot(format: .seed, payload: Array("hello".utf8), originalSize: 5).version())
+        #expect(a.version() != b.version())
+        // A viewer that copied only the first 3 bytes compares those (and the length).
+        let partial = Snapshot(format: .seed, payload: Array("hel".utf8), storedLength: 5, originalSize: 5)
+        #expect(a.version(digesting: 3) == partial.version())
+        #expect(b.version(digesting: 3) != partial.version())
+        // Framed: the generation decides, not the name.
+        let one = Snapshot(format: .framed, payload: [1], fileName: "x", originalSize: 1, generation: 1)
+        let two = Snapshot(format: .framed, payload: [1], fileName: "x", originalSize: 1, generation: 2)
+        #expect(one.version() != two.version())
+    }
 }

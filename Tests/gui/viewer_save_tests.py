@@ -49,9 +49,12 @@ def make_tests(h):
                              if c is not None and c.get_role() == Atspi.Role.TEXT), None)
         return None
 
-    def save_as(viewer, target, via_button=False):
-        """Types `target` into the dialog's Name entry (AT-SPI EditableText) and clicks Save."""
+    def save_as(viewer, target, via_button=False, while_open=None):
+        """Types `target` into the dialog's Name entry (AT-SPI EditableText) and clicks Save;
+        `while_open` runs once the dialog is up."""
         dialog = save_dialog(viewer, via_button)
+        if while_open:
+            while_open()
         try:
             entry = h.wait_until("the dialog's Name entry", lambda: name_entry(dialog), 3.0)
         except h.TestFailure as e:
@@ -127,6 +130,23 @@ def make_tests(h):
         finally:
             subprocess.run(["umount", disk], capture_output=True)
 
+    def test_viewer_save_after_a_load_during_the_dialog(t):
+        """Ctrl+S on about.txt, welcome.html loaded while the dialog is open, then Save: nothing is
+        written under the proposed name, and the info bar says the content changed (issue 23)."""
+        key = t.key()
+        viewer = t.viewer(key)
+        about, welcome = b"About this program.\n", b"<p>Welcome</p>\n" * 100
+        load(t, viewer, key, "about.txt", about)
+        target = os.path.join(t.tmp, "saved", "about.txt")
+        os.makedirs(os.path.dirname(target))
+        suggested = save_as(viewer, target, while_open=lambda: load(t, viewer, key, "welcome.html", welcome))
+        h.check(suggested == "about.txt", f"the dialog proposed {suggested!r}")
+        words = h.wait_text("the Save result", save_result(viewer), lambda s: s.startswith("Not saved"), SAVE_DEADLINE)
+        h.check("changed to welcome.html" in words and "Nothing was written" in words,
+                f"the Save result does not say what changed: {words!r}")
+        h.check(not os.path.exists(target), "welcome.html's bytes were written under about.txt's name")
+        return f"said: {words!r}"
+
     def clipboard_text():
         """The CLIPBOARD selection's text, read by a separate GTK client (no xclip/xsel here)."""
         script = ("import gi; gi.require_version('Gtk', '3.0'); from gi.repository import Gtk, Gdk; "
@@ -153,4 +173,5 @@ def make_tests(h):
         h.wait_until("the clipboard to hold the text", lambda: copied.append(clipboard_text()) or copied[-1] == text, 3.0)
         return "Ctrl+A selected all, Ctrl+C copied it"
 
-    return [test_viewer_save_as_binary, test_viewer_save_to_full_disk, test_viewer_select_all_and_copy]
+    return [test_viewer_save_as_binary, test_viewer_save_to_full_disk, test_viewer_save_after_a_load_during_the_dialog,
+            test_viewer_select_all_and_copy]
