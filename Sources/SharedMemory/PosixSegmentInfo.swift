@@ -32,7 +32,7 @@ public struct PosixSegmentInfo: Sendable, Equatable {
 
 extension SharedMemory {
     /// What exists for a POSIX key; `notFound` when there is neither segment nor semaphore.
-    public static func posixInfo(_ key: NativeIpcKey) throws -> PosixSegmentInfo {
+    public static func posixInfo(_ key: NativeIpcKey) throws(SharedMemoryError) -> PosixSegmentInfo {
         guard !key.nativeKey.isEmpty else { throw SharedMemoryError(.keyError, tr("info: the key is empty; give a non-empty key")) }
         guard key.type == .posixRealtime else { throw SharedMemoryError(.keyError, tr("info: {key} is not a POSIX key").filling(["key": "\(key)"])) }
         if let problem = key.problem { throw SharedMemoryError(.keyError, tr("info: the key {key} cannot be used: {problem}").filling(["key": "\(key)", "problem": problem])) }
@@ -62,7 +62,7 @@ extension SharedMemory {
     /// Unlinks the segment and the semaphore of a POSIX key. Refuses (`permissionDenied`) while
     /// a process maps the segment, unless `force`: those keep their mapping, new ones will not
     /// find it.
-    public static func removePosix(_ key: NativeIpcKey, force: Bool) throws {
+    public static func removePosix(_ key: NativeIpcKey, force: Bool) throws(SharedMemoryError) {
         let info = try posixInfo(key)
         if let segment = info.segment, !segment.mappedBy.isEmpty, !force {
             throw SharedMemoryError(.permissionDenied,

@@ -54,14 +54,14 @@ public struct SegmentInfo: Sendable, Equatable {
 extension SharedMemory {
     /// What exists for `key`; `notFound` when there is nothing at all (no key file, segment or
     /// semaphore). Never creates anything.
-    public static func info(key: String) throws -> SegmentInfo {
+    public static func info(key: String) throws(SharedMemoryError) -> SegmentInfo {
         guard !key.isEmpty else { throw SharedMemoryError(.keyError, tr("info: the key is empty; give a non-empty key")) }
         return try info(NativeIpcKey.legacy(key))
     }
 
     /// ``info(key:)`` for a System V native key (legacy or Qt 6's `systemv:` keys); POSIX keys
     /// have ``posixInfo(_:)``.
-    public static func info(_ ipcKey: NativeIpcKey) throws -> SegmentInfo {
+    public static func info(_ ipcKey: NativeIpcKey) throws(SharedMemoryError) -> SegmentInfo {
         guard !ipcKey.nativeKey.isEmpty else {
             throw SharedMemoryError(.keyError, tr("info: the key is empty; give a non-empty key"))
         }
@@ -107,13 +107,13 @@ extension SharedMemory {
     /// file. Refuses (`permissionDenied`) while processes are attached, unless `force`: then the
     /// segment is marked for removal and disappears when they detach. Waits up to `lockTimeout`
     /// for the lock so as not to pull the segment from under a writer; `force` goes on without it.
-    public static func remove(key: String, force: Bool, lockTimeout: Duration = .seconds(2)) throws {
+    public static func remove(key: String, force: Bool, lockTimeout: Duration = .seconds(2)) throws(SharedMemoryError) {
         guard !key.isEmpty else { throw SharedMemoryError(.keyError, tr("info: the key is empty; give a non-empty key")) }
         try remove(NativeIpcKey.legacy(key), force: force, lockTimeout: lockTimeout)
     }
 
     /// ``remove(key:force:lockTimeout:)`` for any native key (POSIX: ``removePosix(_:force:)``).
-    public static func remove(_ ipcKey: NativeIpcKey, force: Bool, lockTimeout: Duration = .seconds(2)) throws {
+    public static func remove(_ ipcKey: NativeIpcKey, force: Bool, lockTimeout: Duration = .seconds(2)) throws(SharedMemoryError) {
         if ipcKey.type == .posixRealtime { return try removePosix(ipcKey, force: force) }
         let info = try info(ipcKey)
         let key = info.key
