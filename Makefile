@@ -164,11 +164,13 @@ gui-test: catalogs
 # The bounded reliability suite (faults, load, bad input, security, fuzzing; under 5 minutes);
 # `make reliability` runs the long variant with more trials (docs/RELIABILITY.md).
 reliability-test:
+	SWIFT_TEST="$(SWIFT) test $(SWIFT_BUILD_FLAGS)" \
 	SHAREDMEMORY_BIN_DIR="$$($(SWIFT) build $(SWIFT_BUILD_FLAGS) --show-bin-path)" \
 	SHAREDMEMORY_ASSETS="$(CURDIR)/assets/files" \
 	$(PYTHON) Tests/reliability/run.py
 
 reliability: test-deps build
+	SWIFT_TEST="$(SWIFT) test $(SWIFT_BUILD_FLAGS)" \
 	SHAREDMEMORY_BIN_DIR="$$($(SWIFT) build $(SWIFT_BUILD_FLAGS) --show-bin-path)" \
 	SHAREDMEMORY_ASSETS="$(CURDIR)/assets/files" \
 	$(PYTHON) Tests/reliability/run.py --full

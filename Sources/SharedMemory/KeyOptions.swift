@@ -40,6 +40,8 @@ extension NativeIpcKey {
     /// else the string form a Qt 6 program takes.
     public func shownName(for key: String) -> String { self == .legacy(key) ? key : description }
 
+    /// The key the options `--key KEY --key-type TYPE` or `--native-key STRING` name (the native
+    /// key wins), checked as ``fromOptions(key:typeName:nativeKey:)`` does.
     public static func fromOptions(key: String, type: KeyChoice, nativeKey: String?) throws(SharedMemoryError) -> NativeIpcKey {
         let result: NativeIpcKey
         if let nativeKey {

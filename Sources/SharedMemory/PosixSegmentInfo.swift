@@ -6,16 +6,21 @@ import Glibc
 /// What exists in /dev/shm for a POSIX key, read without creating anything (`sharedmemory-ctl info`).
 /// `mappedBy` comes from /proc/PID/maps: other users' processes are not seen unless we are root.
 public struct PosixSegmentInfo: Sendable, Equatable {
+    /// The segment or the semaphore, as a file in /dev/shm.
     public struct Object: Sendable, Equatable {
         /// The file in /dev/shm.
         public var path: String
+        /// Its size in bytes.
         public var size: Int
+        /// Permission bits, 0o600 when made by Qt or this library.
         public var permissions: UInt32
+        /// The user that owns it.
         public var ownerUID: UInt32
         /// Processes that map it, as far as /proc shows.
         public var mappedBy: [Int32]
     }
 
+    /// The key that was looked up.
     public var key: NativeIpcKey
     /// nil when there is no segment.
     public var segment: Object?

@@ -9,16 +9,23 @@ import Glibc
 public struct SegmentInfo: Sendable, Equatable {
     /// The segment, as IPC_STAT reports it.
     public struct Segment: Sendable, Equatable {
+        /// The segment's shmid.
         public var id: Int32
+        /// The System V key (`ftok` of the key file) it was made with.
         public var sysvKey: Int32
+        /// Its size in bytes.
         public var size: Int
+        /// How many attachments it has (shm_nattch), in every process.
         public var attachedCount: Int
+        /// Pid of the process that made it.
         public var creatorPID: Int32
+        /// Whether that process still runs.
         public var creatorIsAlive: Bool
         /// Pid of the last shmat/shmdt.
         public var lastPID: Int32
         /// Permission bits, 0o600 when made by Qt or this library.
         public var permissions: UInt32
+        /// The user that owns it.
         public var ownerUID: UInt32
         /// Nobody attached and the creator gone: `create` would replace it.
         public var isStale: Bool
@@ -26,24 +33,33 @@ public struct SegmentInfo: Sendable, Equatable {
 
     /// The one-semaphore set used as the lock.
     public struct Semaphore: Sendable, Equatable {
+        /// The semaphore set's semid.
         public var id: Int32
+        /// The System V key (`ftok` of the semaphore's key file) it was made with.
         public var sysvKey: Int32
         /// 1 free, 0 held.
         public var value: Int
         /// Pid of the last process that changed the value: the holder while `value` is 0.
         public var lastPID: Int32
+        /// Whether that process still runs.
         public var lastPIDIsAlive: Bool
+        /// Permission bits, 0o600 when made by Qt or this library.
         public var permissions: UInt32
+        /// The user that owns it.
         public var ownerUID: UInt32
     }
 
+    /// The key as given (the legacy key, else the native key's string form).
     public var key: String
     /// The native key's string form, ready for `QNativeIpcKey::fromString`.
     public var keyString: String
+    /// The segment's key file.
     public var nativeKey: String
+    /// The semaphore's key file.
     public var semaphoreNativeKey: String
     /// Permission bits of the key files, nil when a file is missing.
     public var keyFilePermissions: UInt32?
+    /// Permission bits of the semaphore's key file, nil when it is missing.
     public var semaphoreKeyFilePermissions: UInt32?
     /// nil when no segment exists for the key.
     public var segment: Segment?

@@ -11,7 +11,7 @@ extension SharedMemory {
     /// the kernel releases it (SEM_UNDO); a POSIX lock stays taken, so with a POSIX key this
     /// throws `lockError` once the lock is taken and no other process has it open.
     public func lock() throws(SharedMemoryError) {
-        try checkNotLocked("lock")
+        if lockedByMe || !keyIsUsable { try checkNotLocked("lock") }
         _ = try backend.acquire(self, timeout: nil)
         lockedByMe = true
     }
@@ -23,7 +23,7 @@ extension SharedMemory {
 
     /// Takes the lock, waiting at most `timeout`; false when the timeout passed.
     public func lock(timeout: Duration) throws(SharedMemoryError) -> Bool {
-        try checkNotLocked("lock")
+        if lockedByMe || !keyIsUsable { try checkNotLocked("lock") }
         guard try backend.acquire(self, timeout: timeout) else { return false }
         lockedByMe = true
         return true
@@ -89,11 +89,16 @@ extension SharedMemory {
             : tr("{milliseconds} ms").filling(["milliseconds": milliseconds.localizedDigits])
     }
 
+    /// Before taking the lock: a key that cannot work is a `keyError` (as create and attach say),
+    /// a lock already held by this instance a `lockError`.
+    @inline(never)
     private func checkNotLocked(_ call: String) throws(SharedMemoryError) {
         if lockedByMe {
             throw SharedMemoryError(.lockError,
                 tr("{call}: this SharedMemory for key \"{key}\" already holds the lock (it is not recursive)")
                     .filling(["call": call, "key": key]))
         }
+        guard !nativeKey.isEmpty else { throw emptyKey(call) }
+        try checkKey(call)
     }
 }

@@ -25,6 +25,7 @@ public final class SharedMemory {
     public enum AccessMode: Sendable {
         /// Mapped with `SHM_RDONLY`: a write faults (the page is read-only, not just a flag).
         case readOnly
+        /// Mapped for reading and writing.
         case readWrite
     }
 
@@ -52,6 +53,8 @@ public final class SharedMemory {
     let backend: any SegmentBackend
     /// Why the key cannot be used (checked before anything is created), nil when it can.
     let keyProblem: String?
+    /// Neither empty nor with a problem: the lock's one test before its semop.
+    let keyIsUsable: Bool
 
     /// A handle for the legacy key `key` (`QSharedMemory(QString)`, Qt 5, the seed): System V,
     /// native keys in `$TMPDIR` (else /tmp) as Qt does. Nothing is created or attached until
@@ -74,6 +77,7 @@ public final class SharedMemory {
         semaphoreNativeKey = ipcKey.semaphoreKey.nativeKey
         // An empty key keeps its own message ("the key is empty"), as before native keys.
         keyProblem = ipcKey.nativeKey.isEmpty ? nil : ipcKey.problem
+        keyIsUsable = !ipcKey.nativeKey.isEmpty && keyProblem == nil
         backend = ipcKey.type == .posixRealtime
             ? PosixBackend(segmentName: ipcKey.nativeKey, semaphoreName: ipcKey.semaphoreKey.nativeKey)
             : SystemVBackend(ftokID: ipcKey.type.isSystemV ? Int32(ipcKey.type.rawValue) : KeyFile.projectID)
@@ -97,7 +101,10 @@ public final class SharedMemory {
     /// The segment size from IPC_STAT (at least the size asked for); 0 when detached.
     public var size: Int { mappedSize }
 
-    /// The mapped bytes, nil when detached. Writing through a read-only mapping crashes.
+    /// The mapped bytes, nil when detached. Touch them only under the lock.
+    ///
+    /// With ``AccessMode/readOnly`` the pages are mapped read-only: writing through them is a
+    /// segmentation fault, as in C and in Qt. Check ``accessMode`` before writing.
     public var data: UnsafeMutableRawBufferPointer? {
         address.map { UnsafeMutableRawBufferPointer(start: $0, count: mappedSize) }
     }
@@ -162,7 +169,7 @@ public final class SharedMemory {
     }
 
     /// keyError for a key that cannot work, before anything is created.
-    private func checkKey(_ call: String) throws(SharedMemoryError) {
+    func checkKey(_ call: String) throws(SharedMemoryError) {
         if let keyProblem {
             throw SharedMemoryError(.keyError, tr("{call}: the key {key} cannot be used: {problem}")
                 .filling(["call": call, "key": "\(ipcKey)", "problem": keyProblem]))
@@ -175,7 +182,7 @@ public final class SharedMemory {
                 .filling(["call": call, "key": key, "path": nativeKey]))
     }
 
-    private func emptyKey(_ call: String) -> SharedMemoryError {
+    func emptyKey(_ call: String) -> SharedMemoryError {
         SharedMemoryError(.keyError, tr("{call}: the key is empty; give a non-empty key").filling(["call": call]))
     }
 

@@ -41,6 +41,7 @@ public struct SharedMemoryError: Error, Equatable, Sendable, CustomStringConvert
         self.message = message
     }
 
+    /// The ``message``.
     public var description: String { message }
 }
 

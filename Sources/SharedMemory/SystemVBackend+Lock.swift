@@ -52,8 +52,14 @@ extension SystemVBackend {
     /// semop(-1, SEM_UNDO) with an optional timeout; retried on EINTR, and on EINVAL/EIDRM
     /// (removed under us) the semaphore is looked up or made again, as Qt does.
     func acquire(_ memory: SharedMemory, timeout: Duration?) throws(SharedMemoryError) -> Bool {
-        // The uncontended lock is one semop: no clock is read unless a wait is bounded.
-        if timeout == nil, semaphoreID >= 0, SystemVSemaphore.take(id: semaphoreID) { return true }
+        // The uncontended lock is one semop; the clock and the retries live out of line, so that
+        // this path sets up nothing for them (Qt's lock is one semop too).
+        if timeout == nil, semaphoreID >= 0, SystemVSemaphore.change(id: semaphoreID, by: -1) { return true }
+        return try acquireWaiting(memory, timeout: timeout)
+    }
+
+    @inline(never)
+    private func acquireWaiting(_ memory: SharedMemory, timeout: Duration?) throws(SharedMemoryError) -> Bool {
         let clock = ContinuousClock()
         let deadline = timeout.map { clock.now + $0 }
         var recreated = 0
@@ -91,6 +97,13 @@ extension SystemVBackend {
     /// to release (Qt would re-create it and raise it to 2).
     func release(_ memory: SharedMemory) throws(SharedMemoryError) {
         guard semaphoreID >= 0 else { return }
+        if SystemVSemaphore.change(id: semaphoreID, by: 1) { return }
+        try releaseAgain(memory)
+    }
+
+    /// The release that failed once (EINTR, a removed set), with `SystemCall`'s EINTR loop.
+    @inline(never)
+    private func releaseAgain(_ memory: SharedMemory) throws(SharedMemoryError) {
         do {
             try SystemVSemaphore.change(id: semaphoreID, by: 1, timeout: nil)
         } catch where error == .invalidArgument || error == .identifierRemoved {

@@ -66,11 +66,11 @@ enum SystemVSemaphore {
         if csysv_sem_remove(id) != 0 { throw Errno(rawValue: errno) }
     }
 
-    /// The uncontended lock's fast path: one semop(-1, SEM_UNDO) that blocks, true when it was
-    /// taken. Any failure (EINTR, a removed set) is left to `change`, which knows what to do.
+    /// The lock's fast path: one blocking semop(delta, SEM_UNDO), true when it worked. Any
+    /// failure (EINTR, a removed set) is left to `change(id:by:timeout:)`, which knows what to do.
     @inline(__always)
-    static func take(id: Int32) -> Bool {
-        var operation = sembuf(sem_num: 0, sem_op: -1, sem_flg: Int16(SEM_UNDO))
+    static func change(id: Int32, by delta: Int16) -> Bool {
+        var operation = sembuf(sem_num: 0, sem_op: delta, sem_flg: Int16(SEM_UNDO))
         return semop(id, &operation, 1) == 0
     }
 

@@ -8,7 +8,7 @@ import Glibc
 /// (the library, the model, the apps) uses it instead of its own EINTR loop.
 public enum SystemCall {
     /// Runs `call` again while it fails with `EINTR`; any other -1 becomes the `Errno` it set.
-    @discardableResult
+    @inlinable @discardableResult
     public static func retrying<I: FixedWidthInteger>(_ call: () -> I) -> Result<I, SystemPackage.Errno> {
         while true {
             let value = call()
@@ -19,6 +19,7 @@ public enum SystemCall {
     }
 
     /// `retrying` for calls whose value is only "it worked": throws the `Errno`.
+    @inlinable
     public static func check<I: FixedWidthInteger>(_ call: () -> I) throws(SystemPackage.Errno) {
         if case .failure(let error) = retrying(call) { throw error }
     }
