@@ -31,7 +31,7 @@ struct APIFuzzTests {
         for step in 0..<Self.steps {
             let index = Int(random.next() % UInt64(instances.count))
             let memory = instances[index]
-            let choice = random.next() % 14
+            let choice = random.next() % 15
             var failure: SharedMemoryError?
             do throws(SharedMemoryError) {
                 switch choice {
@@ -52,6 +52,12 @@ struct APIFuzzTests {
                 case 9: _ = memory.otherInstancesOfThisProgram()
                 case 10: _ = posix ? try SharedMemory.posixInfo(key) as Any : try SharedMemory.info(key) as Any
                 case 11: memory.setupLockTimeout = timeouts[Int(random.next() % UInt64(timeouts.count))]
+                case 13:
+                    // Key strings: Qt's string form and native-key rules on arbitrary text.
+                    let text = Self.randomKeyText(&random)
+                    if let parsed = NativeIpcKey(string: text) { _ = parsed.problem; _ = parsed.description; _ = parsed.semaphoreKey }
+                    _ = SharedMemory.nativeKey(for: text)
+                    _ = try? NativeIpcKey.fromOptions(key: text, typeName: nil, nativeKey: text)
                 case 12: if !instances.contains(where: { $0.isAttached }) { _ = try? SharedMemory.repairLock(key, force: false) }
                 default: if memory.isAttached, memory.data?.isEmpty == false { _ = memory.data![0] }
                 }
@@ -78,5 +84,12 @@ struct APIFuzzTests {
             leftover = (try? SharedMemory.info(key))?.segment != nil
         }
         #expect(!leftover, "a segment outlived its last user after \(trace.suffix(8))")
+    }
+
+    /// Text that looks like a key now and then: schemes, slashes, percent escapes, queries, NULs, non-ASCII.
+    static func randomKeyText(_ random: inout SplitMix64) -> String {
+        let pieces = ["posix:", "systemv:", "systemv-7:", "windows:", "/", "//", "%", "%2F", "%zz", "?legacyKey=",
+                      "&", "=", "#", "\0", "é", "😀", "a", "key", " ", "..", String(repeating: "x", count: 300)]
+        return (0..<random.below(8)).map { _ in pieces[random.below(pieces.count)] }.joined()
     }
 }

@@ -199,6 +199,14 @@ struct MisuseTests {
         again.detach()
     }
 
+    /// A futex word must be 4-byte aligned: a misaligned address is refused, not a crash.
+    @Test func aMisalignedWakeWordIsRefused() {
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: 16, alignment: 8)
+        defer { buffer.deallocate() }
+        #expect(SharedWord(buffer + 1) == nil)
+        #expect(SharedWord(buffer + 4) != nil)
+    }
+
     /// Reading through a read-only attachment works; the mode is reported so a caller can tell.
     @Test(arguments: Kind.allCases)
     func readOnlyIsReported(kind: Kind) throws {
