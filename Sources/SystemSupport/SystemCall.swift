@@ -31,7 +31,7 @@ extension SystemPackage.Errno {
     public var explanation: String {
         let text = String(cString: strerror(rawValue))
         // glibc's own table of names (2.32+); nil for a value it does not know.
-        if let name = csysv_errno_name(rawValue) { return "\(text) (\(String(cString: name)))" }
+        if let name = csysv_errno_name(rawValue) { return "\(text) (\(String(cString: name)))" }  // notr: the system's text and name
         return "\(text) (errno \(rawValue))"  // notr: the system's own text and number
     }
 }
