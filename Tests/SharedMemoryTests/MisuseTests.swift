@@ -73,8 +73,15 @@ struct MisuseTests {
     }
 
     /// 10,000 bytes: ASCII, and two-byte characters (whose native key keeps no letters).
-    @Test(arguments: Kind.allCases, [String(repeating: "k", count: 10_000), String(repeating: "é", count: 5_000)])
-    func aTenThousandByteKeyIsAKeyError(kind: Kind, name: String) {
+    enum LongName: String, CaseIterable, CustomTestStringConvertible {
+        case ascii, twoByteCharacters
+        var testDescription: String { rawValue }
+        var text: String { self == .ascii ? String(repeating: "k", count: 10_000) : String(repeating: "é", count: 5_000) }
+    }
+
+    @Test(arguments: Kind.allCases, LongName.allCases)
+    func aTenThousandByteKeyIsAKeyError(kind: Kind, longName: LongName) {
+        let name = longName.text
         let key: NativeIpcKey = kind == .systemV ? .legacy(name) : .platformSafe(name)
         let memory = kind == .systemV ? SharedMemory(key: name) : SharedMemory(nativeKey: key)
         defer { Self.cleanUp(key) }
