@@ -47,7 +47,9 @@ import SharedMemory
 
     let clock = ContinuousClock(), start = clock.now
     if try memory.lock(timeout: .seconds(2)) {
-        print("  the kernel gave the lock back: locked after \(clock.now - start)")
+        let waited = clock.now - start
+        let microseconds = Double(waited.components.seconds) * 1e6 + Double(waited.components.attoseconds) / 1e12
+        print("  the kernel gave the lock back: locked after \(String(format: "%.0f", microseconds)) µs")
     } else {
         print("  still taken after 2 s: a POSIX semaphore has no undo")
         do {

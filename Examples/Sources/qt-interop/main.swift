@@ -15,6 +15,7 @@ let peer = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appending
     let process = Process()
     process.executableURL = URL(fileURLWithPath: python)
     process.arguments = [peer, keyArgument]
+    fflush(nil)   // our lines first, then the peer's
     try process.run()
     process.waitUntilExit()
     return process.terminationStatus == 0
