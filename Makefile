@@ -270,4 +270,4 @@ uninstall:
 	for lang in $(LINGUAS); do rm -f "$(SHAREDIR)/locale/$$lang/LC_MESSAGES/sharedmemory-gtk.mo"; done
 
 clean:
-	rm -rf .build .build-fuzz $(LOCALE_DIR) out
+	rm -rf .build .build-fuzz $(EXAMPLES_BUILD) $(LOCALE_DIR) out
