@@ -56,7 +56,7 @@ POT_SOURCES = $(shell find Sources -name '*.swift' -not -path 'Sources/Bench/*' 
 BINDIR   := $(DESTDIR)$(PREFIX)/bin
 SHAREDIR := $(DESTDIR)$(PREFIX)/share
 
-.PHONY: pot catalogs deps test-deps build release run test unit-test gui-test reliability-test reliability bench-check man-check l10n-check screenshot validate install uninstall clean
+.PHONY: pot catalogs deps test-deps build release run test unit-test gui-test reliability-test reliability bench-check man-check l10n-check docs examples screenshot validate install uninstall clean
 
 # Install the Debian packages of $(1) that are missing; apt-get update only when something is.
 define apt_install
@@ -144,6 +144,8 @@ test: test-deps build
 	$(MAKE) --no-print-directory reliability-test || failed+=(reliability-test)
 	$(MAKE) --no-print-directory bench-check || failed+=(bench-check)
 	$(MAKE) --no-print-directory man-check || failed+=(man-check)
+	$(MAKE) --no-print-directory docs || failed+=(docs)
+	$(MAKE) --no-print-directory examples || failed+=(examples)
 	$(MAKE) --no-print-directory l10n-check || failed+=(l10n-check)
 	$(MAKE) --no-print-directory gui-test  || failed+=(gui-test)
 	if (( $${#failed[@]} )); then echo "make test: FAILED: $${failed[*]}"; exit 1; fi
@@ -164,11 +166,13 @@ gui-test: catalogs
 # The bounded reliability suite (faults, load, bad input, security, fuzzing; under 5 minutes);
 # `make reliability` runs the long variant with more trials (docs/RELIABILITY.md).
 reliability-test:
+	SWIFT_TEST="$(SWIFT) test $(SWIFT_BUILD_FLAGS)" \
 	SHAREDMEMORY_BIN_DIR="$$($(SWIFT) build $(SWIFT_BUILD_FLAGS) --show-bin-path)" \
 	SHAREDMEMORY_ASSETS="$(CURDIR)/assets/files" \
 	$(PYTHON) Tests/reliability/run.py
 
 reliability: test-deps build
+	SWIFT_TEST="$(SWIFT) test $(SWIFT_BUILD_FLAGS)" \
 	SHAREDMEMORY_BIN_DIR="$$($(SWIFT) build $(SWIFT_BUILD_FLAGS) --show-bin-path)" \
 	SHAREDMEMORY_ASSETS="$(CURDIR)/assets/files" \
 	$(PYTHON) Tests/reliability/run.py --full
@@ -176,6 +180,29 @@ reliability: test-deps build
 # The benchmark runs and prints every figure (--quick); the figures are never asserted.
 bench-check:
 	Tests/bench/check_bench.sh "$$($(SWIFT) build $(SWIFT_BUILD_FLAGS) --show-bin-path)"
+
+# The SharedMemory library's documentation (Sources/SharedMemory/SharedMemory.docc and the `///`
+# comments) as a static site in $(DOCS_DIR), with swift-docc-plugin; any DocC warning fails it.
+DOCS_DIR ?= .build/docs
+docs:
+	$(SWIFT) package $(SWIFT_BUILD_FLAGS) --allow-writing-to-directory $(DOCS_DIR) \
+	  generate-documentation --target SharedMemory --output-path $(DOCS_DIR) \
+	  --transform-for-static-hosting --disable-indexing --warnings-as-errors
+	echo "documentation: $(DOCS_DIR)/documentation/sharedmemory/index.html"
+
+# Examples/ (one package depending on this one by path, as a user's would by URL): built once in
+# its own scratch folder, then each program runs: producer + consumer, a lock holder killed with
+# SIGKILL, and a Qt 6 peer (PyQt6 from $(QT6_VENV), made by `make test-deps`).
+EXAMPLES_BUILD ?= .build-examples
+examples:
+	$(SWIFT) build --package-path Examples --scratch-path $(EXAMPLES_BUILD)
+	bin="$$($(SWIFT) build --package-path Examples --scratch-path $(EXAMPLES_BUILD) --show-bin-path)"
+	key="examples_$$$$"
+	"$$bin/producer" "$$key" & producer=$$!
+	timeout 60 "$$bin/consumer" "$$key"
+	wait $$producer
+	timeout 60 "$$bin/crash-safely"
+	QT6_PYTHON="$(CURDIR)/$(QT6_VENV)/bin/python" timeout 60 "$$bin/qt-interop"
 
 # The manual pages: mandoc lint without warnings, `man -l` renders them, every option of the
 # programs' --help is described.
@@ -243,4 +270,4 @@ uninstall:
 	for lang in $(LINGUAS); do rm -f "$(SHAREDIR)/locale/$$lang/LC_MESSAGES/sharedmemory-gtk.mo"; done
 
 clean:
-	rm -rf .build .build-fuzz $(LOCALE_DIR) out
+	rm -rf .build .build-fuzz $(EXAMPLES_BUILD) $(LOCALE_DIR) out

@@ -16,6 +16,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        // `make docs`: the SharedMemory library's DocC catalog as a static site (a build tool only).
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // semctl is variadic, so Swift cannot call it: tiny C wrappers.
@@ -30,36 +32,39 @@ let package = Package(
         // gettext: glibc's libintl, which the Glibc module does not export.
         .systemLibrary(name: "CIntl"),
         .target(name: "Localization", dependencies: ["CIntl"]),
+        // The project's system-call helpers (EINTR loop, errno names, Duration in nanoseconds):
+        // used by every layer, not part of the SharedMemory library's public API.
+        .target(name: "SystemSupport", dependencies: ["CSysV", .product(name: "SystemPackage", package: "swift-system")]),
         // The one version of the project (every program's --version); checked against the metainfo.
         .target(name: "ProjectVersion"),
         .target(name: "SharedMemory", dependencies: [
-            "CSysV", "CGLib", "Localization", .product(name: "SystemPackage", package: "swift-system"),
+            "CSysV", "CGLib", "Localization", "SystemSupport", .product(name: "SystemPackage", package: "swift-system"),
         ]),
         .target(name: "SharedFile", dependencies: [
-            "SharedMemory", "CGLib", "Localization", .product(name: "SystemPackage", package: "swift-system"),
+            "SharedMemory", "CGLib", "Localization", "SystemSupport", .product(name: "SystemPackage", package: "swift-system"),
         ]),
         .target(name: "Messages", dependencies: [
-            "SharedFile", "SharedMemory", "Localization", .product(name: "SystemPackage", package: "swift-system"),
+            "SharedFile", "SharedMemory", "Localization", "SystemSupport", .product(name: "SystemPackage", package: "swift-system"),
         ]),
         .target(name: "GtkSupport", dependencies: [
-            "CGtk", "CGtkSource", "Localization", "ProjectVersion", .product(name: "SystemPackage", package: "swift-system"),
+            "CGtk", "CGtkSource", "Localization", "ProjectVersion", "SystemSupport", .product(name: "SystemPackage", package: "swift-system"),
         ]),
-        .executableTarget(name: "Viewer", dependencies: ["SharedFile", "Messages", "GtkSupport"]),
+        .executableTarget(name: "Viewer", dependencies: ["SharedFile", "Messages", "GtkSupport", "SystemSupport"]),
         .executableTarget(name: "Loader", dependencies: ["SharedFile", "Messages", "GtkSupport", "Localization"]),
         .executableTarget(name: "Ctl", dependencies: [
-            "SharedMemory", "SharedFile", "Messages", "Localization", "ProjectVersion",
+            "SharedMemory", "SharedFile", "Messages", "Localization", "ProjectVersion", "SystemSupport",
             .product(name: "SystemPackage", package: "swift-system"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "Bench", dependencies: [
-            "SharedMemory", "SharedFile", "Messages", "CSysV",
+            "SharedMemory", "SharedFile", "Messages", "CSysV", "SystemSupport", "Localization",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "SystemPackage", package: "swift-system"),
         ]),
         // Helpers the test targets share (running a process); not a test target itself.
         .target(name: "TestSupport", dependencies: ["SharedMemory"], path: "Tests/TestSupport"),
         .testTarget(name: "LocalizationTests", dependencies: ["Localization"]),
-        .testTarget(name: "SharedMemoryTests", dependencies: ["SharedMemory", "TestSupport"]),
+        .testTarget(name: "SharedMemoryTests", dependencies: ["SharedMemory", "SystemSupport", "TestSupport"]),
         .testTarget(name: "SharedFileTests", dependencies: [
             "SharedFile", "Messages", "TestSupport", .product(name: "SystemPackage", package: "swift-system"),
         ]),

@@ -1,3 +1,4 @@
+import SystemSupport
 import ArgumentParser
 import Foundation
 import Glibc
@@ -98,6 +99,7 @@ struct Bench: ParsableCommand {
             }
         } else {
             group("lock, semop, memcpy and load") { try Micro(effort: effort, workspace: workspace).run() }
+            group("SharedMemory against Qt's QSharedMemory") { try QtComparison(effort: effort, workspace: workspace).run() }
             group("sharedmemory-ctl load against cp") {
                 try CtlLoad(effort: effort, workspace: workspace, ctl: directory + "/sharedmemory-ctl").run()
             }

@@ -1,3 +1,4 @@
+import SystemSupport
 import CSysV
 import Foundation
 import Glibc

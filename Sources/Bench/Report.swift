@@ -94,28 +94,67 @@ enum Report {
         return lines.joined(separator: "\n")
     }
 
+    /// The report as JSON (Foundation's `JSONEncoder`, keys sorted): `environment` and
+    /// `figures` by key; a value that is missing or not finite is `null`.
     static func json(_ figures: [Figure], environment: [(String, String)]) -> String {
-        var out = "{\n  \"environment\": {"
-        out += environment.map { "\n    \(quote($0.0)): \(quote($0.1))" }.joined(separator: ",")
-        out += "\n  },\n  \"figures\": {"
-        out += figures.map { figure -> String in
-            var fields = [
-                "\"title\": \(quote(figure.title))",
-                "\"unit\": \(quote(figure.unit))",
-                "\"median\": \(figure.summary.map { jsonNumber($0.median) } ?? "null")",
-                "\"p95\": \(figure.summary.map { jsonNumber($0.p95) } ?? "null")",
-                "\"samples\": \(figure.summary?.count ?? 0)",
-                "\"baseline\": \(figure.baselineKey.map(quote) ?? "null")",
-                "\"baseline_median\": \(figure.baselineMedian.map(jsonNumber) ?? "null")",
-                "\"ratio\": \(figure.ratio.map(jsonNumber) ?? "null")",
-                "\"target\": \(figure.target.map(quote) ?? "null")",
-                "\"met\": \(figure.met.map { $0 ? "true" : "false" } ?? "null")",
-            ]
-            if let note = figure.note { fields.append("\"note\": \(quote(note))") }
-            return "\n    \(quote(figure.key)): {" + fields.joined(separator: ", ") + "}"
-        }.joined(separator: ",")
-        out += "\n  }\n}"
-        return out
+        let report = JSONReport(
+            environment: Dictionary(environment, uniquingKeysWith: { _, last in last }),
+            figures: Dictionary(figures.map { ($0.key, JSONFigure($0)) }, uniquingKeysWith: { _, last in last }))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        // Encoding plain strings, numbers and optionals cannot fail.
+        return String(decoding: (try? encoder.encode(report)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+
+    private struct JSONReport: Encodable {
+        let environment: [String: String]
+        let figures: [String: JSONFigure]
+    }
+
+    private struct JSONFigure: Encodable {
+        let title: String, unit: String
+        let median: Double?, p95: Double?
+        let samples: Int
+        let baseline: String?
+        let baselineMedian: Double?
+        let ratio: Double?
+        let target: String?
+        let met: Bool?
+        let note: String?
+
+        init(_ figure: Figure) {
+            title = figure.title
+            unit = figure.unit
+            median = figure.summary?.median
+            p95 = figure.summary?.p95
+            samples = figure.summary?.count ?? 0
+            baseline = figure.baselineKey
+            baselineMedian = figure.baselineMedian
+            ratio = figure.ratio
+            target = figure.target
+            met = figure.met
+            note = figure.note
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case title, unit, median, p95, samples, baseline, baselineMedian = "baseline_median", ratio, target, met, note
+        }
+
+        /// Every field is written, missing ones as null, as readers of earlier reports expect.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(title, forKey: .title)
+            try container.encode(unit, forKey: .unit)
+            try container.encode(median.finite, forKey: .median)
+            try container.encode(p95.finite, forKey: .p95)
+            try container.encode(samples, forKey: .samples)
+            try container.encode(baseline, forKey: .baseline)
+            try container.encode(baselineMedian.finite, forKey: .baselineMedian)
+            try container.encode(ratio.finite, forKey: .ratio)
+            try container.encode(target, forKey: .target)
+            try container.encode(met, forKey: .met)
+            try container.encodeIfPresent(note, forKey: .note)
+        }
     }
 
     /// Three significant digits at least, no exponent for the ranges we print.
@@ -127,23 +166,9 @@ enum Report {
         if magnitude >= 1 { return String(format: "%.3f", value) }
         return String(format: "%.4f", value)
     }
+}
 
-    static func jsonNumber(_ value: Double) -> String {
-        value.isFinite ? String(format: "%.6g", value) : "null"
-    }
-
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out + "\""
-    }
+private extension Optional<Double> {
+    /// nil for NaN and infinities, which JSON cannot hold.
+    var finite: Double? { flatMap { $0.isFinite ? $0 : nil } }
 }

@@ -1,3 +1,4 @@
+import SystemSupport
 import Glibc
 
 /// CLOCK_MONOTONIC in nanoseconds: the clock g_get_monotonic_time reads (in µs), so the viewer's

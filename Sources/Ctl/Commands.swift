@@ -41,7 +41,7 @@ struct KeyOption: ParsableArguments {
         if nativeKey == nil && key.isEmpty { return }
         do {
             _ = try NativeIpcKey.fromOptions(key: key, type: keyType, nativeKey: nativeKey)
-        } catch let error as SharedMemoryError {
+        } catch {
             throw ValidationError(error.message)
         }
     }
@@ -171,7 +171,8 @@ struct Remove: ParsableCommand {
         let before: SegmentInfo
         do {
             before = try SharedMemory.info(options.ipcKey)
-        } catch let error as SharedMemoryError where error.code == .notFound {
+        } catch {
+            guard error.code == .notFound else { throw error }
             // Said for remove, not as the info command's error.
             throw RuntimeFailure(Messages.nothingToRemove(key: options.key,
                                                           nativeKey: SharedMemory(nativeKey: options.ipcKey).nativeKey))

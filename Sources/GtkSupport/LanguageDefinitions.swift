@@ -1,3 +1,4 @@
+import SystemSupport
 import CGtk
 import CGtkSource
 import Dispatch
@@ -44,8 +45,7 @@ public final class LanguageDefinitions {
     public func finish(timeout: Duration = .seconds(2)) {
         let done = DispatchSemaphore(value: 0)
         queue.async { done.signal() }
-        let (seconds, attoseconds) = timeout.components
-        _ = done.wait(timeout: .now() + .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)))
+        _ = done.wait(timeout: .now() + .nanoseconds(timeout.wholeNanoseconds))
     }
 
     /// Whether `id` is parsed already (then `withLanguage` calls back at once).

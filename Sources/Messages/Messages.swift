@@ -1,3 +1,4 @@
+import SystemSupport
 import Localization
 import SharedFile
 import SharedMemory

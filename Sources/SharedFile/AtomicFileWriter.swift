@@ -1,3 +1,4 @@
+import SystemSupport
 import Glibc
 import SharedMemory
 import SystemPackage

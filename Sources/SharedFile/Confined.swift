@@ -1,3 +1,4 @@
+import SystemSupport
 import Foundation
 
 /// A value that only one serial queue touches (the `FileLoader` of a `BackgroundLoader`, the
@@ -16,7 +17,6 @@ extension DispatchQueue {
             work()
             done.signal()
         }
-        let (seconds, attoseconds) = limit.components
-        return done.wait(timeout: .now() + .nanoseconds(Int(seconds * 1_000_000_000 + attoseconds / 1_000_000_000))) == .success
+        return done.wait(timeout: .now() + .nanoseconds(limit.wholeNanoseconds)) == .success
     }
 }

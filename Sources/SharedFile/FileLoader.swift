@@ -163,10 +163,8 @@ public final class FileLoader {
             keep = true
             if report.written == 0 && report.total > 0 { return .nothingStored(name: name, report: report) }
             return .loaded(name: name, report: report)
-        } catch let error as SharedMemoryError {
-            return .lockBusy(error)
         } catch {
-            return .lockBusy(SharedMemoryError(.unknown, "\(error)"))   // withLock throws only SharedMemoryError
+            return .lockBusy(error)   // on an attached segment, withLock fails only to take the lock
         }
     }
 
@@ -189,13 +187,7 @@ public final class FileLoader {
         releaseSegment()   // removed or its key file replaced behind our back
         let memory = SharedMemory(nativeKey: ipcKey)
         memory.setupLockTimeout = max(deadline - .now, .zero)
-        do {
-            try memory.attach(access: .readWrite)
-        } catch let error as SharedMemoryError {
-            throw error
-        } catch {
-            throw SharedMemoryError(.unknown, "\(error)")   // attach throws only SharedMemoryError
-        }
+        try memory.attach(access: .readWrite)
         return (memory, 0)
     }
 

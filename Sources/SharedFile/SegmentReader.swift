@@ -181,10 +181,8 @@ public final class SegmentReader {
             guard let next else { return .unchanged }
             detector.commit(next)
             return .changed(next)
-        } catch let error as SharedMemoryError {
-            return .failed(error.message)
         } catch {
-            return .failed("\(error)")
+            return .failed(error.message)
         }
     }
 

@@ -61,10 +61,8 @@ extension BackgroundReader {
             snapshot = try reader.value.memory.withLock(timeout: Self.saveLockTimeout) { segment in
                 SegmentContent.read(UnsafeRawBufferPointer(segment))
             }
-        } catch let error as SharedMemoryError {
-            return .failure(.init(.unreadable(error.message)))
         } catch {
-            return .failure(.init(.unreadable("\(error)")))
+            return .failure(.init(.unreadable(error.message)))
         }
         if let problem = snapshot.problem { return .failure(.init(.unreadable(problem))) }
         if snapshot.isEmpty { return .failure(.init(.nothingLoaded)) }

@@ -17,13 +17,13 @@ enum KeyFile {
     }
 
     /// The SysV key for `path`, making the file when it is missing.
-    static func make(_ path: String, ftokID: Int32 = projectID) throws -> Resolved {
+    static func make(_ path: String, ftokID: Int32 = projectID) throws(SharedMemoryError) -> Resolved {
         try resolve(path, create: true, ftokID: ftokID)!   // with `create`, resolve never gives nil
     }
 
     /// The SysV key for `path`. With `create`, a missing file is made (never nil); without, nil is
     /// returned for a missing file.
-    static func resolve(_ path: String, create: Bool, ftokID: Int32 = projectID) throws -> Resolved? {
+    static func resolve(_ path: String, create: Bool, ftokID: Int32 = projectID) throws(SharedMemoryError) -> Resolved? {
         var created = false
         var fd: Int32 = -1
         while fd < 0 {
@@ -63,7 +63,7 @@ enum KeyFile {
         return key_t(bitPattern: ino | dev | proj)
     }
 
-    static func check(_ st: stat, _ path: String) throws {
+    static func check(_ st: stat, _ path: String) throws(SharedMemoryError) {
         guard (st.st_mode & S_IFMT) == S_IFREG else {
             throw SharedMemoryError(.keyError,
                 tr("key file {path} is not a regular file; remove it (it was not made by Qt or this library)")

@@ -28,7 +28,7 @@ extension NativeIpcKey {
     /// key wins), checked: `keyError` with a readable message for an empty key, an unparsable
     /// string, a key type Linux lacks or a POSIX name Linux refuses.
     /// The windows' key options as GLib parsed them: `--key-type` as typed (nil is legacy).
-    public static func fromOptions(key: String, typeName: String?, nativeKey: String?) throws -> NativeIpcKey {
+    public static func fromOptions(key: String, typeName: String?, nativeKey: String?) throws(SharedMemoryError) -> NativeIpcKey {
         guard let type = KeyChoice(rawValue: typeName ?? "legacy") else {
             throw SharedMemoryError(.keyError, tr("--key-type must be legacy, posix or systemv, got \"{choice}\"")
                 .filling(["choice": typeName ?? ""]))
@@ -40,7 +40,9 @@ extension NativeIpcKey {
     /// else the string form a Qt 6 program takes.
     public func shownName(for key: String) -> String { self == .legacy(key) ? key : description }
 
-    public static func fromOptions(key: String, type: KeyChoice, nativeKey: String?) throws -> NativeIpcKey {
+    /// The key the options `--key KEY --key-type TYPE` or `--native-key STRING` name (the native
+    /// key wins), checked as ``fromOptions(key:typeName:nativeKey:)`` does.
+    public static func fromOptions(key: String, type: KeyChoice, nativeKey: String?) throws(SharedMemoryError) -> NativeIpcKey {
         let result: NativeIpcKey
         if let nativeKey {
             do {

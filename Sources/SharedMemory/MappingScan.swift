@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import SystemSupport
 import Glibc
 #endif
 

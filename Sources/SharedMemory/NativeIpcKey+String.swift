@@ -6,8 +6,11 @@ import Localization
 extension NativeIpcKey {
     /// Why a string is not a native key, for a message that says what to fix.
     public struct ParseError: Error, Sendable, Equatable, CustomStringConvertible {
+        /// The text that was parsed.
         public let text: String
+        /// What is wrong with it, in words.
         public let reason: String
+        /// One line for people: the text, the form expected, and the reason.
         public var description: String {
             tr("\"{text}\" is not a native IPC key (QNativeIpcKey::toString() form, e.g. posix:/name or systemv:/path): {reason}")
                 .filling(["text": text, "reason": reason])

@@ -11,6 +11,7 @@ public struct NativeIpcKey: Sendable, Hashable, CustomStringConvertible {
     /// Qt's `QNativeIpcKey::Type`, with Qt's raw values: 0x51 ('Q', the ftok project id) is
     /// System V, other values 1...255 are System V with that ftok id (`systemv-N:`), 0x100 POSIX.
     public struct KeyType: Sendable, Hashable, CustomStringConvertible {
+        /// Qt's value of `QNativeIpcKey::Type`.
         public let rawValue: Int
         /// `ftok(file, 'Q')` + shmget/semget: Qt 5, and Qt 6 before 6.6 (`--key-type legacy`).
         public static let systemV = KeyType(rawValue: 0x51)
@@ -22,6 +23,7 @@ public struct NativeIpcKey: Sendable, Hashable, CustomStringConvertible {
         /// System V with another ftok project id (1...255).
         public static func systemV(ftokID: UInt8) -> KeyType? { ftokID == 0 ? nil : KeyType(rawValue: Int(ftokID)) }
 
+        /// System V, with any ftok project id.
         public var isSystemV: Bool { (1...0xff).contains(rawValue) }
 
         /// The scheme of the string form: "posix", "systemv", "systemv-N", "windows".
@@ -35,6 +37,7 @@ public struct NativeIpcKey: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The backend.
     public var type: KeyType
     /// The name the system knows: `/name` for POSIX, a file path for System V.
     public var nativeKey: String
@@ -42,6 +45,7 @@ public struct NativeIpcKey: Sendable, Hashable, CustomStringConvertible {
     /// Qt then derives the lock's name from it rather than from the native key.
     public var legacyKey: String?
 
+    /// A native key as Qt's `QNativeIpcKey(nativeKey, type)`; an empty `legacyKey` is none.
     public init(_ nativeKey: String, type: KeyType, legacyKey: String? = nil) {
         self.type = type
         self.nativeKey = nativeKey

@@ -6,16 +6,21 @@ import Glibc
 /// What exists in /dev/shm for a POSIX key, read without creating anything (`sharedmemory-ctl info`).
 /// `mappedBy` comes from /proc/PID/maps: other users' processes are not seen unless we are root.
 public struct PosixSegmentInfo: Sendable, Equatable {
+    /// The segment or the semaphore, as a file in /dev/shm.
     public struct Object: Sendable, Equatable {
         /// The file in /dev/shm.
         public var path: String
+        /// Its size in bytes.
         public var size: Int
+        /// Permission bits, 0o600 when made by Qt or this library.
         public var permissions: UInt32
+        /// The user that owns it.
         public var ownerUID: UInt32
         /// Processes that map it, as far as /proc shows.
         public var mappedBy: [Int32]
     }
 
+    /// The key that was looked up.
     public var key: NativeIpcKey
     /// nil when there is no segment.
     public var segment: Object?
@@ -32,7 +37,7 @@ public struct PosixSegmentInfo: Sendable, Equatable {
 
 extension SharedMemory {
     /// What exists for a POSIX key; `notFound` when there is neither segment nor semaphore.
-    public static func posixInfo(_ key: NativeIpcKey) throws -> PosixSegmentInfo {
+    public static func posixInfo(_ key: NativeIpcKey) throws(SharedMemoryError) -> PosixSegmentInfo {
         guard !key.nativeKey.isEmpty else { throw SharedMemoryError(.keyError, tr("info: the key is empty; give a non-empty key")) }
         guard key.type == .posixRealtime else { throw SharedMemoryError(.keyError, tr("info: {key} is not a POSIX key").filling(["key": "\(key)"])) }
         if let problem = key.problem { throw SharedMemoryError(.keyError, tr("info: the key {key} cannot be used: {problem}").filling(["key": "\(key)", "problem": problem])) }
@@ -62,7 +67,7 @@ extension SharedMemory {
     /// Unlinks the segment and the semaphore of a POSIX key. Refuses (`permissionDenied`) while
     /// a process maps the segment, unless `force`: those keep their mapping, new ones will not
     /// find it.
-    public static func removePosix(_ key: NativeIpcKey, force: Bool) throws {
+    public static func removePosix(_ key: NativeIpcKey, force: Bool) throws(SharedMemoryError) {
         let info = try posixInfo(key)
         if let segment = info.segment, !segment.mappedBy.isEmpty, !force {
             throw SharedMemoryError(.permissionDenied,

@@ -1,3 +1,4 @@
+import SystemSupport
 import CSysV
 import Synchronization
 import SystemPackage
@@ -100,9 +101,8 @@ final class PosixSemaphore {
         }
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
-        let (seconds, attoseconds) = timeout.components
-        var deadline = timespec(tv_sec: now.tv_sec + Int(seconds),
-                                tv_nsec: now.tv_nsec + Int(attoseconds / 1_000_000_000))
+        let relative = timeout.timespec
+        var deadline = timespec(tv_sec: now.tv_sec + relative.tv_sec, tv_nsec: now.tv_nsec + relative.tv_nsec)
         if deadline.tv_nsec >= 1_000_000_000 { deadline.tv_sec += 1; deadline.tv_nsec -= 1_000_000_000 }
         // The deadline is absolute, so retrying after EINTR does not extend the wait.
         switch SystemCall.retrying({ csysv_sem_clockwait(handle, &deadline) }) {

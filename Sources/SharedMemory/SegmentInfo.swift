@@ -9,16 +9,23 @@ import Glibc
 public struct SegmentInfo: Sendable, Equatable {
     /// The segment, as IPC_STAT reports it.
     public struct Segment: Sendable, Equatable {
+        /// The segment's shmid.
         public var id: Int32
+        /// The System V key (`ftok` of the key file) it was made with.
         public var sysvKey: Int32
+        /// Its size in bytes.
         public var size: Int
+        /// How many attachments it has (shm_nattch), in every process.
         public var attachedCount: Int
+        /// Pid of the process that made it.
         public var creatorPID: Int32
+        /// Whether that process still runs.
         public var creatorIsAlive: Bool
         /// Pid of the last shmat/shmdt.
         public var lastPID: Int32
         /// Permission bits, 0o600 when made by Qt or this library.
         public var permissions: UInt32
+        /// The user that owns it.
         public var ownerUID: UInt32
         /// Nobody attached and the creator gone: `create` would replace it.
         public var isStale: Bool
@@ -26,24 +33,33 @@ public struct SegmentInfo: Sendable, Equatable {
 
     /// The one-semaphore set used as the lock.
     public struct Semaphore: Sendable, Equatable {
+        /// The semaphore set's semid.
         public var id: Int32
+        /// The System V key (`ftok` of the semaphore's key file) it was made with.
         public var sysvKey: Int32
         /// 1 free, 0 held.
         public var value: Int
         /// Pid of the last process that changed the value: the holder while `value` is 0.
         public var lastPID: Int32
+        /// Whether that process still runs.
         public var lastPIDIsAlive: Bool
+        /// Permission bits, 0o600 when made by Qt or this library.
         public var permissions: UInt32
+        /// The user that owns it.
         public var ownerUID: UInt32
     }
 
+    /// The key as given (the legacy key, else the native key's string form).
     public var key: String
     /// The native key's string form, ready for `QNativeIpcKey::fromString`.
     public var keyString: String
+    /// The segment's key file.
     public var nativeKey: String
+    /// The semaphore's key file.
     public var semaphoreNativeKey: String
     /// Permission bits of the key files, nil when a file is missing.
     public var keyFilePermissions: UInt32?
+    /// Permission bits of the semaphore's key file, nil when it is missing.
     public var semaphoreKeyFilePermissions: UInt32?
     /// nil when no segment exists for the key.
     public var segment: Segment?
@@ -54,14 +70,14 @@ public struct SegmentInfo: Sendable, Equatable {
 extension SharedMemory {
     /// What exists for `key`; `notFound` when there is nothing at all (no key file, segment or
     /// semaphore). Never creates anything.
-    public static func info(key: String) throws -> SegmentInfo {
+    public static func info(key: String) throws(SharedMemoryError) -> SegmentInfo {
         guard !key.isEmpty else { throw SharedMemoryError(.keyError, tr("info: the key is empty; give a non-empty key")) }
         return try info(NativeIpcKey.legacy(key))
     }
 
     /// ``info(key:)`` for a System V native key (legacy or Qt 6's `systemv:` keys); POSIX keys
     /// have ``posixInfo(_:)``.
-    public static func info(_ ipcKey: NativeIpcKey) throws -> SegmentInfo {
+    public static func info(_ ipcKey: NativeIpcKey) throws(SharedMemoryError) -> SegmentInfo {
         guard !ipcKey.nativeKey.isEmpty else {
             throw SharedMemoryError(.keyError, tr("info: the key is empty; give a non-empty key"))
         }
@@ -107,13 +123,13 @@ extension SharedMemory {
     /// file. Refuses (`permissionDenied`) while processes are attached, unless `force`: then the
     /// segment is marked for removal and disappears when they detach. Waits up to `lockTimeout`
     /// for the lock so as not to pull the segment from under a writer; `force` goes on without it.
-    public static func remove(key: String, force: Bool, lockTimeout: Duration = .seconds(2)) throws {
+    public static func remove(key: String, force: Bool, lockTimeout: Duration = .seconds(2)) throws(SharedMemoryError) {
         guard !key.isEmpty else { throw SharedMemoryError(.keyError, tr("info: the key is empty; give a non-empty key")) }
         try remove(NativeIpcKey.legacy(key), force: force, lockTimeout: lockTimeout)
     }
 
     /// ``remove(key:force:lockTimeout:)`` for any native key (POSIX: ``removePosix(_:force:)``).
-    public static func remove(_ ipcKey: NativeIpcKey, force: Bool, lockTimeout: Duration = .seconds(2)) throws {
+    public static func remove(_ ipcKey: NativeIpcKey, force: Bool, lockTimeout: Duration = .seconds(2)) throws(SharedMemoryError) {
         if ipcKey.type == .posixRealtime { return try removePosix(ipcKey, force: force) }
         let info = try info(ipcKey)
         let key = info.key

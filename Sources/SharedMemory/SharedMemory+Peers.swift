@@ -9,14 +9,7 @@ extension SharedMemory {
     /// viewer of one key finds the first this way. Empty when nothing is attached.
     public func otherInstancesOfThisProgram() -> [pid_t] {
         guard isAttached, let me = ProcessState.programName(getpid()) else { return [] }
-        let candidates: [pid_t]
-        if let posix {
-            guard let identity = MappingScan.identity(ofFile: PosixSegment.filePath(posix.segmentName)) else { return [] }
-            candidates = MappingScan.mappers(of: identity)
-        } else {
-            guard segmentID >= 0, let status = try? SystemVSegment.status(id: segmentID) else { return [] }
-            candidates = [status.creatorPID]
-        }
+        let candidates = backend.peerCandidates(self)
         return candidates.filter { $0 != getpid() && ProcessState.isAlive($0) && ProcessState.programName($0) == me }.sorted()
     }
 }

@@ -14,34 +14,7 @@ extension SharedMemory {
     /// checks this now and then and makes the segment again (see `SegmentReader.poll()`).
     /// A few system calls, no lock.
     public func unreachableReason() -> String? {
-        if let posix {
-            guard isAttached else { return nil }
-            let path = PosixSegment.filePath(posix.segmentName)
-            guard let identity = MappingScan.identity(ofFile: path) else { return tr("its name {path} was unlinked").filling(["path": path]) }
-            return identity.inode == posix.inode ? nil : tr("its name {path} now names another segment").filling(["path": path])
-        }
-        guard isAttached, segmentID >= 0 else { return nil }
-        let status: SegmentStatus
-        do {
-            status = try SystemVSegment.status(id: segmentID)
-        } catch {
-            return tr("the segment (shmid {id}) is gone: {error}")
-                .filling(["id": "\(segmentID)", "error": SharedMemoryError.errnoText(error.rawValue)])
-        }
-        if status.isMarkedForRemoval {
-            return tr("the segment (shmid {id}) was removed by another process (ipcrm or IPC_RMID)").filling(["id": "\(segmentID)"])
-        }
-        let file: KeyFile.Resolved?
-        do {
-            file = try KeyFile.resolve(nativeKey, create: false, ftokID: ftokID)
-        } catch {
-            return tr("its key file {path} is no longer usable: {problem}").filling(["path": nativeKey, "problem": "\(error)"])
-        }
-        guard let file else { return tr("its key file {path} was deleted").filling(["path": nativeKey]) }
-        guard file.sysvKey == status.sysvKey else {
-            return tr("its key file {path} was replaced (it now names another SysV key)").filling(["path": nativeKey])
-        }
-        return nil
+        isAttached ? backend.unreachableReason(self) : nil
     }
 }
 
@@ -52,14 +25,7 @@ extension SharedMemory {
     /// blind to other users' processes: see `MappingScan`), e.g. a SIGKILLed viewer's, or one a Qt 6
     /// viewer leaked on exit. nil otherwise, and when nothing is attached.
     public func abandonment() -> Abandonment? {
-        if let posix {
-            guard isAttached, let identity = MappingScan.identity(ofFile: PosixSegment.filePath(posix.segmentName)),
-                  MappingScan.mappers(of: identity).isEmpty else { return nil }
-            return .nobodyMapsIt
-        }
-        guard isAttached, segmentID >= 0, let status = try? SystemVSegment.status(id: segmentID),
-              status.attachedCount <= 1, !ProcessState.isAlive(status.creatorPID) else { return nil }
-        return .creatorGone(status.creatorPID)
+        isAttached ? backend.abandonment(self) : nil
     }
 
     /// Why a segment is abandoned (see ``abandonment()``).

@@ -1,3 +1,4 @@
+import SystemSupport
 import Localization
 import SystemPackage
 #if canImport(Glibc)
@@ -40,6 +41,7 @@ public struct SharedMemoryError: Error, Equatable, Sendable, CustomStringConvert
         self.message = message
     }
 
+    /// The ``message``.
     public var description: String { message }
 }
 

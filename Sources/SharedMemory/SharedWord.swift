@@ -12,9 +12,10 @@ public struct SharedWord: @unchecked Sendable {
     /// The word's address in the mapping.
     public let address: UnsafeMutablePointer<UInt32>
 
-    /// Views the 4 bytes at `address` (4-byte aligned) as the word.
-    public init(_ address: UnsafeMutableRawPointer) {
-        precondition(Int(bitPattern: address) % 4 == 0, "a futex word must be 4-byte aligned")  // notr: a programming error
+    /// Views the 4 bytes at `address` as the word; nil when `address` is not 4-byte aligned
+    /// (the kernel refuses a futex there).
+    public init?(_ address: UnsafeMutableRawPointer) {
+        guard Int(bitPattern: address) % 4 == 0 else { return nil }
         self.address = address.assumingMemoryBound(to: UInt32.self)
     }
 
@@ -37,6 +38,7 @@ public struct SharedWord: @unchecked Sendable {
         case changed(UInt32)
         /// Woken (or interrupted) with the word unchanged.
         case woken
+        /// The time ran out with the word unchanged.
         case timedOut
     }
 

@@ -1,3 +1,4 @@
+import SystemSupport
 import CSysV
 import SystemPackage
 #if canImport(Glibc)
@@ -65,6 +66,14 @@ enum SystemVSemaphore {
         if csysv_sem_remove(id) != 0 { throw Errno(rawValue: errno) }
     }
 
+    /// The lock's fast path: one blocking semop(delta, SEM_UNDO), true when it worked. Any
+    /// failure (EINTR, a removed set) is left to `change(id:by:timeout:)`, which knows what to do.
+    @inline(__always)
+    static func change(id: Int32, by delta: Int16) -> Bool {
+        var operation = sembuf(sem_num: 0, sem_op: delta, sem_flg: Int16(SEM_UNDO))
+        return semop(id, &operation, 1) == 0
+    }
+
     /// One semop with SEM_UNDO (so the kernel undoes it if we die). `timeout` nil blocks,
     /// zero does not wait. Throws the errno; EAGAIN means the wait timed out.
     /// Without a timeout EINTR is retried here; with one it goes to the caller, which knows the
@@ -73,8 +82,7 @@ enum SystemVSemaphore {
         var flags = Int16(SEM_UNDO)
         if let timeout, timeout <= .zero { flags |= Int16(IPC_NOWAIT) }
         if let timeout, timeout > .zero {
-            let (seconds, attoseconds) = timeout.components
-            var ts = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
+            var ts = timeout.timespec
             if csysv_sem_op(id, delta, flags, &ts) != 0 { throw Errno(rawValue: errno) }
         } else {
             try SystemCall.check { csysv_sem_op(id, delta, flags, nil) }

@@ -199,7 +199,7 @@ struct QtPosixInteropTests {
         do {
             try other.attach()
             Issue.record("attach went through a lock held by a killed process")
-        } catch let error as SharedMemoryError {
+        } catch {
             #expect(error.code == .lockError)
             #expect(error.message.contains("sharedmemory-ctl repair --native-key '\(key)'"), "\(error.message)")
             #expect(error.message.contains("no other process has it open"), "\(error.message)")

@@ -41,7 +41,7 @@ import TestSupport
 
     @Test func waiterStopsAtOnceEvenWithALongTimeout() throws {
         withSegment(64) { segment in
-            let word = SharedWord(segment.baseAddress!)
+            let word = SharedWord(segment.baseAddress!)!   // a mapping is page-aligned
             let wakes = Wakes()
             let waiter = SegmentWaiter(word: word, timeoutMilliseconds: 60_000) { wakes.signal() }
             waiter.start()

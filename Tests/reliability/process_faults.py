@@ -169,6 +169,19 @@ def fuzz(cases, libfuzzer_seconds):
     return summary
 
 
+def api_fuzz(steps):
+    """The seeded random walk over SharedMemory's public API (Tests/SharedMemoryTests/APIFuzzTests.swift),
+    System V and POSIX, longer than in the unit tests: every step a consistent state or a typed error,
+    nothing left at the end. Run through `swift test` (SWIFT_TEST overrides the command)."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    command = os.environ.get("SWIFT_TEST", "swift test").split() + ["--filter", "APIFuzzTests"]
+    env = dict(os.environ, SHAREDMEMORY_API_FUZZ_STEPS=str(steps),
+               SHAREDMEMORY_API_FUZZ_SEED=os.environ.get("FUZZ_SEED", "20240601"))
+    r = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, timeout=1800)
+    check(r.returncode == 0, f"API fuzzing failed ({r.returncode}): {(r.stdout + r.stderr)[-3000:]}")
+    return f"{steps} random public-API steps per backend (System V, POSIX): consistent, typed errors, nothing left"
+
+
 def leftovers_by_prefix():
     """No key file of this suite's keys is left in the temp folder."""
     tmp = (os.environ.get("TMPDIR") or "/tmp").rstrip("/") or "/"

@@ -29,6 +29,7 @@ def main():
     pick = lambda bounded, long: long if full else bounded  # noqa: E731
     tests = [
         ("fuzz", lambda: pf.fuzz(pick(200_000, 1_000_000), pick(0, 60))),
+        ("api_fuzz", lambda: pf.api_fuzz(pick(10_000, 100_000))),
         ("writer_killed_holding_lock", lambda: pf.writer_killed_holding_lock(pick(50, 200))),
         ("concurrent_writers", lambda: pf.concurrent_writers(pick(400, 3000))),
         ("bad_options", pf.bad_options),

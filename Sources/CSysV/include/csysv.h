@@ -51,6 +51,10 @@ sem_t *csysv_sem_open(const char *name, int oflag, unsigned int mode, unsigned i
 /// immune to wall-clock jumps (_GNU_SOURCE, glibc 2.30). Returns 0 or -1 with errno (ETIMEDOUT, EINTR).
 int csysv_sem_clockwait(sem_t *sem, const struct timespec *deadline);
 
+/// strerrorname_np(err): glibc's symbolic name of an errno value ("ENOENT"), NULL for one it
+/// does not know (_GNU_SOURCE, glibc 2.32).
+const char *csysv_errno_name(int err);
+
 #endif
 
 /// Records that this process took the POSIX semaphore `sem` (one entry per take). The first call

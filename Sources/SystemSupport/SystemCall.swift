@@ -1,4 +1,5 @@
 public import SystemPackage
+import CSysV
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -7,7 +8,7 @@ import Glibc
 /// (the library, the model, the apps) uses it instead of its own EINTR loop.
 public enum SystemCall {
     /// Runs `call` again while it fails with `EINTR`; any other -1 becomes the `Errno` it set.
-    @discardableResult
+    @inlinable @discardableResult
     public static func retrying<I: FixedWidthInteger>(_ call: () -> I) -> Result<I, SystemPackage.Errno> {
         while true {
             let value = call()
@@ -18,6 +19,7 @@ public enum SystemCall {
     }
 
     /// `retrying` for calls whose value is only "it worked": throws the `Errno`.
+    @inlinable
     public static func check<I: FixedWidthInteger>(_ call: () -> I) throws(SystemPackage.Errno) {
         if case .failure(let error) = retrying(call) { throw error }
     }
@@ -28,18 +30,8 @@ extension SystemPackage.Errno {
     /// the form every message of the project uses, so that users can search for either.
     public var explanation: String {
         let text = String(cString: strerror(rawValue))
-        if let name = errnoNames[rawValue] { return "\(text) (\(name))" }
+        // glibc's own table of names (2.32+); nil for a value it does not know.
+        if let name = csysv_errno_name(rawValue) { return "\(text) (\(String(cString: name)))" }  // notr: the system's text and name
         return "\(text) (errno \(rawValue))"  // notr: the system's own text and number
     }
 }
-
-/// Symbolic names of the errno values our calls can meet (outside the extension: inside it,
-/// `EPERM` and friends name `Errno`'s deprecated aliases).
-private let errnoNames: [CInt: String] = [
-    EPERM: "EPERM", ENOENT: "ENOENT", EINTR: "EINTR", EIO: "EIO", EBADF: "EBADF", EACCES: "EACCES",
-    EEXIST: "EEXIST", EINVAL: "EINVAL", ENOSPC: "ENOSPC", ENOMEM: "ENOMEM", EIDRM: "EIDRM",
-    EAGAIN: "EAGAIN", ELOOP: "ELOOP", EMFILE: "EMFILE", ENFILE: "ENFILE", ENOTDIR: "ENOTDIR",
-    EISDIR: "EISDIR", EROFS: "EROFS", ERANGE: "ERANGE", E2BIG: "E2BIG", EFBIG: "EFBIG", ESRCH: "ESRCH",
-    ENAMETOOLONG: "ENAMETOOLONG", ETIMEDOUT: "ETIMEDOUT", ENXIO: "ENXIO", ENODEV: "ENODEV",
-    EDQUOT: "EDQUOT", EBUSY: "EBUSY", ENOSYS: "ENOSYS",
-]
