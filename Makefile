@@ -3,6 +3,8 @@
 #   make run        build, start the viewer, then the loader (closing the loader stops the viewer)
 #   make test       unit tests, GUI tests under Xvfb + AT-SPI, validation of the data files
 #   make install    PREFIX=/usr/local DESTDIR= (release build)
+#   make deb        the Debian package, out/deb/sharedmemory-gtk_VERSION_ARCH.deb (make deb-test installs
+#                   it into a clean Debian 12 root and runs it there)
 #
 # Override SWIFT_BUILD_FLAGS to use another scratch path or configuration, e.g.
 #   make test SWIFT_BUILD_FLAGS="--scratch-path .build-ci"
@@ -147,6 +149,7 @@ test: test-deps build
 	$(MAKE) --no-print-directory docs || failed+=(docs)
 	$(MAKE) --no-print-directory examples || failed+=(examples)
 	$(MAKE) --no-print-directory l10n-check || failed+=(l10n-check)
+	$(MAKE) --no-print-directory deb-test  || failed+=(deb-test)
 	$(MAKE) --no-print-directory gui-test  || failed+=(gui-test)
 	if (( $${#failed[@]} )); then echo "make test: FAILED: $${failed[*]}"; exit 1; fi
 
@@ -257,6 +260,31 @@ install: catalogs release
 	  gtk-update-icon-cache -qtf "$(SHAREDIR)/icons/hicolor" || true
 	fi
 
+# The Debian package (debian/, debhelper): out/deb/sharedmemory-gtk_VERSION_ARCH.deb, the Swift runtime
+# and Foundation linked into the programs; lintian must report no error and no warning. The static
+# release build stays in .build-deb for the next `make deb` (`debian/rules clean` removes it).
+DEB_DEPS := debhelper dpkg-dev lintian
+DEB_OUT  := out/deb
+DEB_NAME  = sharedmemory-gtk_$$(dpkg-parsechangelog -S Version)_$$(dpkg-architecture -qDEB_HOST_ARCH)
+
+.PHONY: deb deb-test
+deb:
+	@$(call apt_install,$(BUILD_DEPS) $(DEB_DEPS))
+	name=$(DEB_NAME)
+	mkdir -p $(DEB_OUT)
+	rm -f $(DEB_OUT)/$$name.* $(DEB_OUT)/sharedmemory-gtk-dbgsym_* debian/debhelper-build-stamp
+	DEB_DESTDIR=$(DEB_OUT) dpkg-buildpackage -b -us -uc --no-pre-clean \
+	  --buildinfo-option=-u$(DEB_OUT) --buildinfo-file=$(DEB_OUT)/$$name.buildinfo \
+	  --changes-option=-u$(DEB_OUT) --changes-file=$(DEB_OUT)/$$name.changes
+	lintian --fail-on error,warning --display-info $(DEB_OUT)/$$name.changes
+	ls -l $(DEB_OUT)/$$name.deb
+
+# Installs the package with apt into a clean Debian 12 root, runs both windows from their desktop
+# entries and removes it again (Tests/deb/deb_test.sh; root, the root is cached in /var/cache).
+deb-test: deb
+	@$(call apt_install,mmdebstrap)
+	$(SUDO) Tests/deb/deb_test.sh $(DEB_OUT)/$(DEB_NAME).deb
+
 uninstall:
 	rm -f $(addprefix "$(BINDIR)/,$(addsuffix ",$(BINARIES)))
 	rm -rf "$(SHAREDIR)/sharedmemory-gtk"
@@ -270,4 +298,4 @@ uninstall:
 	for lang in $(LINGUAS); do rm -f "$(SHAREDIR)/locale/$$lang/LC_MESSAGES/sharedmemory-gtk.mo"; done
 
 clean:
-	rm -rf .build .build-fuzz $(EXAMPLES_BUILD) $(LOCALE_DIR) out
+	rm -rf .build .build-fuzz .build-deb $(EXAMPLES_BUILD) $(LOCALE_DIR) out

@@ -43,6 +43,10 @@ struct Bench: ParsableCommand {
             help: "Pass --highlight-limit BYTES to the viewer (with --hard-text-as, to highlight texts over the viewer's default limit).")
     var viewerHighlightLimit: Int?
 
+    @Flag(name: .customLong("startup"),
+          help: "Only the start-up figures (with --viewer/--loader, e.g. to set two builds side by side).")
+    var startupOnly = false
+
     @Option(help: "The sharedmemory viewer binary (default: next to this binary).")
     var viewer: String?
 
@@ -91,7 +95,12 @@ struct Bench: ParsableCommand {
             Self.progress(String(format: "  %@ took %.1f s", name, Double(monotonicNanoseconds() - start) / 1e9))
         }
 
-        if hardText {
+        if startupOnly {
+            guard !skipGUI, !hardText else { throw ValidationError("--startup needs a display; it excludes --skip-gui and --hard-text") }
+            group("start-up") {
+                try Startup(effort: effort, workspace: workspace, viewer: viewerPath, loader: loaderPath).run()
+            }
+        } else if hardText {
             let viewerArguments = viewerHighlightLimit.map { ["--highlight-limit", String($0)] } ?? []
             group("hard text") {
                 try HardText(effort: effort, workspace: workspace, viewer: viewerPath, fileExtension: hardTextAs,
@@ -104,10 +113,10 @@ struct Bench: ParsableCommand {
                 try CtlLoad(effort: effort, workspace: workspace, ctl: directory + "/sharedmemory-ctl").run()
             }
         }
-        if !hardText {
+        if !hardText, !startupOnly {
             group("assets folder listing") { try Listing(effort: effort, workspace: workspace).run() }
         }
-        if !skipGUI, !hardText {
+        if !skipGUI, !hardText, !startupOnly {
             group("change-to-display latency") { try ViewerLatency(effort: effort, workspace: workspace, viewer: viewerPath).run() }
             group("viewer idle cost") { try ViewerIdle(effort: effort, workspace: workspace, viewer: viewerPath).run() }
             group("large text") { try LargeText(effort: effort, workspace: workspace, viewer: viewerPath).run() }
