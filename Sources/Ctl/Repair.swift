@@ -1,5 +1,6 @@
 import ArgumentParser
 import Localization
+import SharedFile
 import SharedMemory
 
 struct Repair: ParsableCommand {
@@ -22,7 +23,7 @@ struct Repair: ParsableCommand {
 /// `sharedmemory-ctl info` for a POSIX key.
 enum PosixInfoText {
     static func lines(_ info: PosixSegmentInfo) -> [String] {
-        var lines = [tr("key: {key} (QNativeIpcKey::fromString form)").filling(["key": "\(info.key)"])]
+        var lines = [tr("key: {key} (QNativeIpcKey::fromString form)").filling(["key": DisplayName.shown("\(info.key)")])]
         if let segment = info.segment {
             lines += [
                 tr("segment: {path}, permissions {mode}, owner uid {owner}")

@@ -1,4 +1,5 @@
 import Localization
+import SharedFile
 import SharedMemory
 import SystemPackage
 #if canImport(Glibc)
@@ -57,8 +58,9 @@ func writeAll(_ bytes: [UInt8], to fd: Int32 = 1) throws {
 enum InfoText {
     static func lines(_ info: SegmentInfo) -> [String] {
         var lines = [
-            tr("key: {key}").filling(["key": info.key]),
-            tr("native key string: {key}").filling(["key": info.keyString]),
+            // Keys as any name is shown: a newline or a U+202E in one must not split or reverse a line.
+            tr("key: {key}").filling(["key": DisplayName.shown(info.key)]),
+            tr("native key string: {key}").filling(["key": DisplayName.shown(info.keyString)]),
             tr("native key: {path} ({file})").filling(["path": info.nativeKey, "file": fileState(info.keyFilePermissions)]),
             tr("semaphore native key: {path} ({file})")
                 .filling(["path": info.semaphoreNativeKey, "file": fileState(info.semaphoreKeyFilePermissions)]),

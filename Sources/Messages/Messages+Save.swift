@@ -8,7 +8,7 @@ extension Messages {
         switch outcome {
         case .saved(let path, let bytes):
             return trn("Saved {size} byte to {path}", "Saved {size} bytes to {path}", bytes)
-                .filling(["size": "\(bytes)", "path": path.string])
+                .filling(["size": "\(bytes)", "path": DisplayName.shown(path.string)])
         case .nothingLoaded:
             return tr("Nothing to save: no file is loaded in the segment yet.")
         case .notOpen:
@@ -23,8 +23,8 @@ extension Messages {
 
     /// Why a file could not be saved, with the cause and what to do; nothing was left behind.
     public static func saveProblem(_ problem: SaveProblem) -> String {
-        let values: KeyValuePairs = ["reason": problem.errno.explanation, "folder": problem.folder.string,
-                                     "path": problem.target.string]
+        let values: KeyValuePairs = ["reason": problem.errno.explanation, "folder": DisplayName.shown(problem.folder.string),
+                                     "path": DisplayName.shown(problem.target.string)]
         let first: String
         switch problem.kind {
         case .permissionDenied:

@@ -107,9 +107,9 @@ public enum Messages {
             tr("{name} leads to {target}, outside the assets folder; it is not read")
                 .filling(["target": DisplayName.shown(resolved), "name": name])
         case .folderUnusable(let path, let error):
-            tr("the assets folder {path} cannot be used: {reason}").filling(["reason": error.explanation, "path": path])
+            tr("the assets folder {path} cannot be used: {reason}").filling(["reason": error.explanation, "path": DisplayName.shown(path)])
         case .noAssetsFolder(let tried):
-            tr("no assets folder found (tried {folders})").filling(["folders": tried.joined(separator: ", ")])
+            tr("no assets folder found (tried {folders})").filling(["folders": tried.map(DisplayName.shown).joined(separator: ", ")])
         case .notRegularFile(let kind): notRegular(kind).filling(["name": name])
         case .system(let error): "\(name): \(error.explanation)"
         }
@@ -130,7 +130,7 @@ public enum Messages {
     public static func listing(_ problem: FileProblem) -> String {
         let reason = switch problem {
         case .folderUnusable(let path, let error):
-            tr("cannot list the assets folder {path}: {reason}").filling(["reason": error.explanation, "path": path])
+            tr("cannot list the assets folder {path}: {reason}").filling(["reason": error.explanation, "path": DisplayName.shown(path)])
         default: fileProblem(tr("the assets folder"), problem)
         }
         return tr("Unable to list files: {reason}\nPass an existing folder with --assets DIR.").filling(["reason": reason])
@@ -148,7 +148,7 @@ public enum Messages {
 
     /// The loader's first status.
     public static func pickPrompt(folder: String, key: String) -> String {
-        tr("Pick a file of {folder} to load it into the shared memory segment \"{key}\".").filling(["key": key, "folder": folder])
+        tr("Pick a file of {folder} to load it into the shared memory segment \"{key}\".").filling(["key": key, "folder": DisplayName.shown(folder)])
     }
 
     /// Reload with nothing picked.

@@ -211,7 +211,7 @@ final class ViewerWindow: AppWindow {
     /// inserted again (selection and search stay); another file starts at the top.
     private func render(_ prepared: PreparedDisplay, generation: UInt64?, storedLength: Int, started: Int64) {
         let display = prepared.display
-        header.title = display.fileName
+        header.title = display.shownFileName
         saving.suggestedName = display.fileName
         let file = ShownFile(name: display.fileName, digest: prepared.digest)
         let sameName = display.fileName != nil && display.fileName == shownFile?.name

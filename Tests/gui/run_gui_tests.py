@@ -724,7 +724,7 @@ def test_odd_names(t):
     one line, and never reversed; each loads by its real name."""
     assets = os.path.join(t.tmp, "assets")
     os.makedirs(assets)
-    names = {"evil\u202etxt.memory": "evil<U+202E>txt.memory", "two\nlines.txt": "two\u240alines.txt"}
+    names = {"evil\u202etxt.memory": "evil<U+202E>txt.memory", "two\nlines.txt": "two<U+000A>lines.txt"}
     for name in names:
         with open(os.path.join(assets, name), "w") as f:
             f.write(f"content of {name!r}\n")
@@ -1213,9 +1213,10 @@ def main():
     import viewer_size_tests  # issue 14
     import raw_name_tests  # issue 14
     import big_folder_tests  # issue 14
+    import name_display_tests  # issue 23: names shown visibly and isolated
     here = sys.modules[__name__]
     both = (two_viewers_tests.make_tests(here) + viewer_size_tests.make_tests(here)  # run in every language
-            + raw_name_tests.make_tests(here))
+            + raw_name_tests.make_tests(here) + name_display_tests.make_tests(here))
     if l10n.LANGUAGE:
         candidates = TRANSLATED + german_tests.make_tests(here) + big_folder_tests.make_tests(here) + both
     else:
