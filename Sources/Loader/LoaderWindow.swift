@@ -178,7 +178,8 @@ final class LoaderWindow: AppWindow {
     /// A file the user picks explicitly in the desktop's file dialog, wherever it is (Ctrl+O).
     func chooseOtherFile() {
         guard loader != nil else { return }
-        FileChooser.chooseFile(parent: window, title: tr("Load a File into Shared Memory")) { [weak self] url in
+        FileChooser.chooseFile(parent: window, title: tr("Load a File into Shared Memory"),
+                               acceptLabel: tr("_Load"), cancelLabel: tr("_Cancel")) { [weak self] url in
             self?.loadPicked(url, recentEntry: false)
         }
     }

@@ -81,4 +81,23 @@ def make_tests(h):
         app.wait_frame()
         return f"English loader frame without the catalog after {time.monotonic() - started:.1f} s"
 
-    return [test_german_windows, test_german_errors, test_german_catalog_missing_means_english]
+    def test_german_other_file_dialog(t):
+        """Issue 23: the Other File… dialog's own buttons in German ("Laden", "Abbrechen"), not "Load"."""
+        key = t.key()
+        loader = t.loader(key)
+        h.check(Atspi.Action.do_action(loader.widget("Andere Datei", Atspi.Role.PUSH_BUTTON), 0),
+                "AT-SPI could not click Andere Datei")
+
+        def dialog():
+            app = h.app_for_pid(loader.pid)
+            return next((c for c in (app.get_child_at_index(i) for i in range(app.get_child_count()))
+                         if c is not None and c.get_role() == Atspi.Role.FILE_CHOOSER), None)
+        found = h.wait_until("the file dialog", dialog, 3.0)
+        tree = "\n".join(h.dump_tree(found, max_depth=14))
+        for name in ("Laden", "Abbrechen"):
+            h.check(h.find(found, name, Atspi.Role.PUSH_BUTTON) is not None, f"the dialog has no button {name!r}:\n{tree}")
+        h.check(h.find(found, "Load", Atspi.Role.PUSH_BUTTON) is None, "the dialog still says Load")
+        h.check(Atspi.Action.do_action(h.find(found, "Abbrechen", Atspi.Role.PUSH_BUTTON), 0), "could not click Abbrechen")
+
+    return [test_german_windows, test_german_errors, test_german_catalog_missing_means_english,
+            test_german_other_file_dialog]
