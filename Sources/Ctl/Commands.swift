@@ -112,7 +112,7 @@ struct Load: ParsableCommand {
             loader.loadFile(at: URL(fileURLWithPath: file))
         }
         guard let outcome = loader.outcome else { return }
-        let text = Messages.status(outcome)
+        let text = Messages.status(outcome, for: .terminal)
         guard outcome.isLoaded else { throw RuntimeFailure(text) }
         print(text)
     }

@@ -7,8 +7,17 @@ import SystemPackage
 /// window and `sharedmemory-ctl load` both say things through here, so they say the same. GTK-free,
 /// every sentence whole and through gettext.
 public enum Messages {
-    /// The status line for a finished load.
-    public static func status(_ outcome: LoadOutcome) -> String {
+    /// Who reads the words: what to do next differs (pick the file again, or run the command again).
+    public enum Reader: Sendable {
+        /// The loader window.
+        case window
+        /// `sharedmemory-ctl` in a terminal.
+        case terminal
+    }
+
+    /// The status line for a finished load, with the advice for `reader`.
+    public static func status(_ outcome: LoadOutcome, for reader: Reader = .window) -> String {
+        let window = reader == .window
         switch outcome {
         case .loaded(let name, let report):
             return loaded(name, report)
@@ -21,14 +30,18 @@ public enum Messages {
         case .readFailed(let name, let error, let stored):
             let name = DisplayName.shown(name)
             guard let stored else {
-                return tr("Unable to read file {name}: {reason}\nThe segment was not changed; check the file and pick it again.")
+                return (window ? tr("Unable to read file {name}: {reason}\nThe segment was not changed; check the file and pick it again.")
+                               : tr("Unable to read file {name}: {reason}\nThe segment was not changed; check the file and load it again."))
                     .filling(["reason": error.explanation, "name": name])
             }
             return tr("Unable to read file {name}: {reason}\nThe segment holds only its first {stored} bytes.")
                 .filling(["stored": "\(stored)", "reason": error.explanation, "name": name])
-        case .noViewer(let error):
-            return tr("Unable to attach to shared memory: {reason}\nPlease start the sharedmemory viewer first, then pick the file again. A viewer started with another TMPDIR is not seen: this program looks in {folder}.")
-                .filling(["folder": keyFolder, "reason": error.message])
+        case .noViewer:
+            // Our own words, not the library's message: it names the failing call and gives the
+            // same advice, and a long status grows the loader window.
+            return (window ? tr("Unable to load: no viewer is running for this key (none found in {folder}).\nStart the sharedmemory viewer first, then pick the file again.")
+                           : tr("Unable to load: no viewer is running for this key (none found in {folder}).\nStart the sharedmemory viewer first, then run this command again."))
+                .filling(["folder": keyFolder])
         case .attachFailed(let error):
             guard error.code == .permissionDenied else {
                 return tr("Unable to attach to shared memory: {reason}").filling(["reason": error.message])
@@ -39,10 +52,12 @@ public enum Messages {
             return tr("Unable to lock shared memory: {reason}\nThe file was not loaded; try again when the writer is done.")
                 .filling(["reason": error.message])
         case .viewerGone(let key, let creator?):
-            return tr("Unable to attach to shared memory: the viewer that created the segment for key \"{key}\" (pid {pid}) is gone; the file was not loaded.\nPlease start the sharedmemory viewer again, then pick the file again.")
+            return (window ? tr("Unable to attach to shared memory: the viewer that created the segment for key \"{key}\" (pid {pid}) is gone; the file was not loaded.\nPlease start the sharedmemory viewer again, then pick the file again.")
+                           : tr("Unable to attach to shared memory: the viewer that created the segment for key \"{key}\" (pid {pid}) is gone; the file was not loaded.\nPlease start the sharedmemory viewer again, then run this command again."))
                 .filling(["pid": "\(creator)", "key": key])
         case .viewerGone(let key, nil):
-            return tr("Unable to attach to shared memory: no process shows the segment for key \"{key}\" (its viewer is gone); the file was not loaded.\nPlease start the sharedmemory viewer again, then pick the file again.")
+            return (window ? tr("Unable to attach to shared memory: no process shows the segment for key \"{key}\" (its viewer is gone); the file was not loaded.\nPlease start the sharedmemory viewer again, then pick the file again.")
+                           : tr("Unable to attach to shared memory: no process shows the segment for key \"{key}\" (its viewer is gone); the file was not loaded.\nPlease start the sharedmemory viewer again, then run this command again."))
                 .filling(["key": key])
         }
     }

@@ -56,9 +56,10 @@ def make_tests(h):
         key = t.key()
         loader = t.loader(key)
         t.pick(loader, h.combo_items(loader.combo)[0])
-        status = h.wait_text("the German attach error", loader.status,
-                             lambda s: s.startswith("Anbinden an das Shared Memory nicht möglich: "), 2.0)
-        h.check("Bitte starten Sie zuerst den sharedmemory-Betrachter" in status, f"no German advice: {status!r}")
+        status = h.wait_text("the German no-viewer status", loader.status,
+                             lambda s: s.startswith("Laden nicht möglich: für diesen Schlüssel läuft kein Betrachter"), 2.0)
+        h.check("\nStarten Sie zuerst den sharedmemory-Betrachter und wählen Sie dann die Datei erneut." in status,
+                f"no German advice: {status!r}")
         r = h.ctl("info", "--key", key)
         h.check(r.returncode == 1 and f"für den Schlüssel „{key}“ existiert nichts" in r.stderr,
                 f"ctl info: {r.returncode} {r.stderr!r}")
