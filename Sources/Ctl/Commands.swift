@@ -96,7 +96,7 @@ struct Load: ParsableCommand {
         discussion: tr("Runs the loader's own code: FILE must be a regular file (a FIFO, folder or device is refused), it is read to its end but never beyond what the segment holds, a segment whose viewer died is left alone, and one deadline (--timeout) bounds every wait for the lock. Standard input is read until it ends or the segment is full; a longer input is reported as truncated."))
     @OptionGroup var options: KeyOption
     @Argument(help: ArgumentHelp(tr("The file to load, or - for standard input."))) var file: String
-    @Option(help: ArgumentHelp(tr("Seconds to wait for the lock, in all (attach, write and detach)."))) var timeout: Double = 5
+    @Option(parsing: .unconditional, help: ArgumentHelp(tr("Seconds to wait for the lock, in all (attach, write and detach)."))) var timeout: Double = 5
 
     func validate() throws {
         guard timeout >= 0 else { throw ValidationError(tr("--timeout must not be negative")) }
@@ -114,7 +114,7 @@ struct Load: ParsableCommand {
         guard let outcome = loader.outcome else { return }
         let text = Messages.status(outcome, for: .terminal)
         guard outcome.isLoaded else { throw RuntimeFailure(text) }
-        print(text)
+        try printLine(text)
     }
 }
 
@@ -122,7 +122,7 @@ struct Dump: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: tr("Attach read-only, lock, copy, unlock; write exactly the payload bytes to stdout."))
     @OptionGroup var options: KeyOption
-    @Option(help: ArgumentHelp(tr("Seconds to wait for the lock."))) var timeout: Double = 5
+    @Option(parsing: .unconditional, help: ArgumentHelp(tr("Seconds to wait for the lock."))) var timeout: Double = 5
     @Flag(help: ArgumentHelp(tr("Write the whole segment, header included, instead of the payload."))) var raw = false
 
     func validate() throws {
@@ -151,9 +151,9 @@ struct Info: ParsableCommand {
 
     func run() throws {
         if options.ipcKey.type == .posixRealtime {
-            return print(PosixInfoText.lines(try SharedMemory.posixInfo(options.ipcKey)).joined(separator: "\n"))
+            return try printLine(PosixInfoText.lines(try SharedMemory.posixInfo(options.ipcKey)).joined(separator: "\n"))
         }
-        print(InfoText.lines(try SharedMemory.info(options.ipcKey)).joined(separator: "\n"))
+        try printLine(InfoText.lines(try SharedMemory.info(options.ipcKey)).joined(separator: "\n"))
     }
 }
 
@@ -168,7 +168,7 @@ struct Remove: ParsableCommand {
         if options.ipcKey.type == .posixRealtime {
             let before = try SharedMemory.posixInfo(options.ipcKey)
             try SharedMemory.removePosix(options.ipcKey, force: force)
-            return print(tr("removed {items}").filling(["items": [before.segment?.path, before.semaphore?.path].compactMap { $0 }.joined(separator: ", ")]))
+            return try printLine(tr("removed {items}").filling(["items": [before.segment?.path, before.semaphore?.path].compactMap { $0 }.joined(separator: ", ")]))
         }
         let before: SegmentInfo
         do {
@@ -184,7 +184,7 @@ struct Remove: ParsableCommand {
         if let semaphore = before.semaphore { removed.append(tr("semaphore semid {id}").filling(["id": "\(semaphore.id)"])) }
         if before.keyFilePermissions != nil { removed.append(before.nativeKey) }
         if before.semaphoreKeyFilePermissions != nil { removed.append(before.semaphoreNativeKey) }
-        print(tr("removed {items}").filling(["items": removed.joined(separator: ", ")]))
+        try printLine(tr("removed {items}").filling(["items": removed.joined(separator: ", ")]))
     }
 }
 
@@ -194,8 +194,8 @@ struct HoldLock: ParsableCommand {
         abstract: tr("Attach, take the lock and keep it for N seconds (or until SIGINT/SIGTERM)."),
         discussion: tr("Prints \"locked by pid PID\" once it holds the lock. For tests, and to reproduce a stuck writer."))
     @OptionGroup var options: KeyOption
-    @Option(help: ArgumentHelp(tr("Seconds to hold the lock."))) var seconds: Double
-    @Option(help: ArgumentHelp(tr("Seconds to wait for the lock (default: forever)."))) var timeout: Double?
+    @Option(parsing: .unconditional, help: ArgumentHelp(tr("Seconds to hold the lock."))) var seconds: Double
+    @Option(parsing: .unconditional, help: ArgumentHelp(tr("Seconds to wait for the lock (default: forever)."))) var timeout: Double?
 
     func validate() throws {
         guard seconds >= 0 else { throw ValidationError(tr("--seconds must not be negative")) }

@@ -45,6 +45,12 @@ struct TerminationSignals {
     }
 }
 
+/// Writes `text` and a newline to standard output at once, unbuffered: a closed or full output
+/// fails the command (exit 1), as `dump` does, where `print` would lose it silently and exit 0.
+func printLine(_ text: String) throws {
+    try writeAll(Array((text + "\n").utf8))
+}
+
 /// Writes every byte to `fd` (stdout unless told), nothing added.
 func writeAll(_ bytes: [UInt8], to fd: Int32 = 1) throws {
     do {
@@ -75,7 +81,7 @@ enum InfoText {
                 (segment.creatorIsAlive ? tr("creator: pid {pid} (alive)") : tr("creator: pid {pid} (gone)"))
                     .filling(["pid": "\(segment.creatorPID)"]),
                 tr("last attach/detach: pid {pid}").filling(["pid": "\(segment.lastPID)"]),
-                segment.isStale ? tr("state: stale (nobody attached, creator gone); `create` or `remove` clears it") : tr("state: live"),
+                state(segment),
             ]
         } else {
             lines.append(tr("segment: none"))
@@ -92,6 +98,15 @@ enum InfoText {
             lines.append(tr("semaphore: none"))
         }
         return lines
+    }
+
+    /// Live, stale, or live though its creator is gone (`state: live` beside `creator: … (gone)` read
+    /// as a contradiction).
+    private static func state(_ segment: SegmentInfo.Segment) -> String {
+        if segment.isStale { return tr("state: stale (nobody attached, creator gone); `create` or `remove` clears it") }
+        if segment.creatorIsAlive { return tr("state: live") }
+        return trn("state: live, attached by {count} process; its creator is gone",
+                   "state: live, attached by {count} processes; its creator is gone", segment.attachedCount)
     }
 
     private static func fileState(_ permissions: UInt32?) -> String {

@@ -35,6 +35,8 @@ extension Messages {
             first = tr("Unable to save {path}: the disk is full ({reason}).\nFree some space or choose a folder on another disk.")
         case .folderGone:
             first = tr("Unable to save {path}: the folder {folder} does not exist ({reason}).\nChoose an existing folder.")
+        case .noNewFiles:
+            first = tr("Unable to save {path}: the folder {folder} does not take new files ({reason}).\nChoose another folder, e.g. your home folder.")
         case .notAFolder:
             first = tr("Unable to save {path}: a part of {folder} is a file, not a folder ({reason}).\nChoose an existing folder.")
         case .nameTooLong:

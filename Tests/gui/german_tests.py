@@ -65,6 +65,13 @@ def make_tests(h):
                 f"ctl info: {r.returncode} {r.stderr!r}")
         r = h.ctl("create", "--key", key, "--size", "0")
         h.check(r.returncode == 2 and "--size 0 ist zu klein" in r.stderr, f"ctl create --size 0: {r.returncode} {r.stderr!r}")
+        # Issue 23: a number GLib cannot read is our usage error, in German too.
+        r = subprocess.run([h.VIEWER, "--size", "1e6"], capture_output=True, text=True, timeout=20,
+                           env={k: v for k, v in os.environ.items() if k != "DISPLAY"})
+        h.check(r.returncode == 2 and "--size erwartet eine ganze Zahl, nicht „1e6“" in r.stderr,
+                f"viewer --size 1e6: {r.returncode} {r.stderr!r}")
+        r = h.ctl("load", "--key", key, "/etc/hostname")
+        h.check(r.returncode == 1 and "führen Sie dann diesen Befehl erneut aus." in r.stderr, f"ctl load: {r.stderr!r}")
 
     def test_german_catalog_missing_means_english(t):
         """Without the catalog (SHAREDMEMORY_LOCALEDIR elsewhere) the German locale shows English:
