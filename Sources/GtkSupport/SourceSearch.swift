@@ -107,6 +107,9 @@ public final class SourceSearch {
     /// Shows the bar and puts the focus in the entry, its text selected (Ctrl+F).
     public func open() {
         gtk_search_bar_set_search_mode(searchBar, 1)
+        // Realized before it takes the focus: the key release of Ctrl+F goes to the focus widget,
+        // and GTK refuses an event for an unrealized one with a Gtk-CRITICAL (issue 23).
+        gtk_widget_realize(entry.widget)
         entry.grabFocus()   // a GtkEntry selects its text when it gets the focus this way
     }
 

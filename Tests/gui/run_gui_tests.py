@@ -19,7 +19,9 @@ NO_AT_BRIDGE=1. The accessibility bus (at-spi-bus-launcher) and the registry are
 D-Bus activation inside `dbus-run-session`, from at-spi2-core's service files: the first
 Atspi call starts them. Nothing else is needed (no GTK_MODULES, no gsettings).
 
-Every test uses its own key, so runs never collide, and kills what it started.
+Every test uses its own key, so runs never collide, and kills what it started. A test also fails
+when an app it started printed a GTK, GDK, GLib, Pango, ATK or GtkSourceView warning or critical
+(ALLOWED_WARNINGS lists the exceptions, each with its reason; none now).
 The closing line is `N passed, M failed`; the exit status is non-zero on any failure.
 """
 
@@ -1170,6 +1172,26 @@ TRANSLATED = [
 PENDING = []
 
 
+# Issue 23, item 8: a GTK, GDK, GLib, Pango, ATK or GtkSourceView warning or critical that an app
+# prints fails the test that started it; a line matching one of these patterns is allowed, for the
+# reason given beside it.
+GTK_WARNING = re.compile(r"^.*\b((?:Gtk|Gdk|GLib|GLib-GObject|GLib-GIO|GdkPixbuf|Pango|Atk|atk-bridge|GtkSourceView|dbind)"
+                         r"-(?:WARNING|CRITICAL)\b.*)$", re.MULTILINE)
+ALLOWED_WARNINGS = [
+    # (pattern, why it is not ours to fix)
+]
+
+
+def gtk_warnings(t):
+    """The warnings and criticals the test's apps printed, less the allowed ones."""
+    found = []
+    for app in t.apps:
+        for line in GTK_WARNING.findall(app.log_text()):
+            if not any(re.search(pattern, line) for pattern, _ in ALLOWED_WARNINGS):
+                found.append(f"{app.name}: {line.strip()}")
+    return found
+
+
 def run_cases(cases, expected=(TestFailure,)):
     """Runs each (label, test_name, body) case in a fresh Test: `body(t)` may return a summary.
     Prints `PASS label (Ns)[: summary]` or `FAIL label (Ns): why` with the apps' diagnostics (a
@@ -1181,6 +1203,10 @@ def run_cases(cases, expected=(TestFailure,)):
         start = time.monotonic()
         try:
             summary = body(t)
+            for app in t.apps:   # the whole log, shutdown included
+                app.stop()
+            warnings = gtk_warnings(t)
+            check(not warnings, f"{len(warnings)} GTK warning(s) or critical(s):\n  " + "\n  ".join(warnings[:10]))
             passed += 1
             print(f"PASS {label} ({time.monotonic() - start:.1f}s)" + (f": {summary}" if summary else ""), flush=True)
         except Exception as e:
