@@ -66,7 +66,15 @@ public final class SourceSearch {
         gtk_source_search_settings_set_wrap_around(settings, 1)
 
         entry.setAccessibleName(words.entry)
-        gtk_entry_set_width_chars(entry.cast(GtkEntry.self), 30)
+        // 30 characters wide when there is room, 4 at the least: the bar must not set the
+        // window's minimum width (it was 556 px, 902 px with a DPI scale of 2; issue 23).
+        gtk_entry_set_width_chars(entry.cast(GtkEntry.self), 4)
+        gtk_entry_set_max_width_chars(entry.cast(GtkEntry.self), 30)
+        // The check button's words and the count may shorten ("Match c…") in a narrow window.
+        if let label = gtk_bin_get_child(matchCase.cast(GtkBin.self)) {
+            gtk_label_set_ellipsize(UnsafeMutableRawPointer(label).assumingMemoryBound(to: GtkLabel.self), PANGO_ELLIPSIZE_END)
+        }
+        gtk_label_set_ellipsize(countLabel.cast(GtkLabel.self), PANGO_ELLIPSIZE_END)
         matchCase.setAccessibleName(words.matchCase.replacingOccurrences(of: "_", with: ""))
         countLabel.setAccessibleName(words.count)
         let previousButton = Button(iconName: "go-up-symbolic")

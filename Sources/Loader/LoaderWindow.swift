@@ -64,6 +64,9 @@ final class LoaderWindow: AppWindow {
         status.setAccessibleName(tr("Status"))
         status.setSelectable(true)
         status.setWrap(true)
+        // A long key or path in one "word" would set the window's minimum width, and a long
+        // message its minimum height: at most 6 lines, then "…" and the whole text in the tooltip.
+        status.limitLines(6)
         status.setAlignment(x: 0, y: 0)   // messages start right under the combo
         status.setMargins(top: 4, bottom: 0, start: 0, end: 0)
 

@@ -216,6 +216,7 @@ class X11:
         x.XGetWindowAttributes.argtypes = [ctypes.c_void_p, ctypes.c_ulong,
                                            ctypes.POINTER(XWindowAttributes)]
         x.XMoveWindow.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_int]
+        x.XResizeWindow.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_uint, ctypes.c_uint]
         x.XFlush.argtypes = [ctypes.c_void_p]
         x.XFree.argtypes = [ctypes.c_void_p]
         self.x = x
@@ -300,6 +301,33 @@ class X11:
     def move(self, window, x, y):
         self.x.XMoveWindow(self.dpy, window, x, y)
         self.x.XFlush(self.dpy)
+
+    def resize(self, window, width, height):
+        self.x.XResizeWindow(self.dpy, window, width, height)
+        self.x.XFlush(self.dpy)
+
+    def geometry(self, window):
+        """(x, y, width, height) of the window, in device pixels."""
+        attrs = XWindowAttributes()
+        check(self.x.XGetWindowAttributes(self.dpy, window, ctypes.byref(attrs)), "XGetWindowAttributes failed")
+        return attrs.x, attrs.y, attrs.width, attrs.height
+
+    def min_size(self, window):
+        """The minimum size the window asks its window manager for (WM_NORMAL_HINTS' PMinSize),
+        None without one."""
+        actual, fmt = ctypes.c_ulong(), ctypes.c_int()
+        nitems, after, prop = ctypes.c_ulong(), ctypes.c_ulong(), ctypes.c_void_p()
+        ok = self.x.XGetWindowProperty(self.dpy, window, self.atom("WM_NORMAL_HINTS"), 0, 18, 0, 0,  # AnyPropertyType
+                                       ctypes.byref(actual), ctypes.byref(fmt), ctypes.byref(nitems),
+                                       ctypes.byref(after), ctypes.byref(prop))
+        size = None
+        if ok == 0 and prop.value and nitems.value >= 7:
+            data = ctypes.cast(prop, ctypes.POINTER(ctypes.c_long))   # flags, x, y, w, h, min_w, min_h, ...
+            if data[0] & (1 << 4):
+                size = (data[5], data[6])
+        if prop.value:
+            self.x.XFree(prop)
+        return size
 
 
 _x11 = None
