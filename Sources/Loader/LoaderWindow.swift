@@ -63,6 +63,7 @@ final class LoaderWindow: AppWindow {
         other.setTooltip(tr("Load a file from outside the assets folder (Ctrl+O); you can also drop a file on this window"))
         status.setAccessibleName(tr("Status"))
         status.setSelectable(true)
+        status.setFocusable(false)   // no Tab stop, so never left highlighted behind the focus
         status.setWrap(true)
         // A long key or path in one "word" would set the window's minimum width, and a long
         // message its minimum height: at most 6 lines, then "…" and the whole text in the tooltip.

@@ -56,6 +56,7 @@ final class ViewerWindow: AppWindow {
         window.setTitlebar(header)
         info.setAccessibleName(tr("Segment"))
         info.setSelectable(true)
+        info.setFocusable(false)   // selectable with the mouse, but no Tab stop: Ctrl+A is the text's
         info.setWrap(true)
         info.limitLines(3)   // a long name or key keeps the window's size; the tooltip has it all
         content.setAccessibleName(tr("File content"))
