@@ -56,7 +56,7 @@ final class LoaderWindow: AppWindow {
         heading.setBold()
         heading.setLabelFor(files)
         files.setAccessibleName(tr("File"))
-        files.setTooltip(tr("The file is written to the shared memory segment \"{key}\" as soon as it is picked").filling(["key": options.key]))
+        files.setTooltip(tr("The file is written to the shared memory segment \"{key}\" as soon as it is picked").filling(["key": DisplayName.shown(options.key)]))
         reload.setAccessibleName(tr("Reload"))
         reload.setTooltip(tr("Load the selected file again (F5)"))
         other.setAccessibleName(tr("Other file"))

@@ -54,11 +54,11 @@ public enum Messages {
         case .viewerGone(let key, let creator?):
             return (window ? tr("Unable to attach to shared memory: the viewer that created the segment for key \"{key}\" (pid {pid}) is gone; the file was not loaded.\nPlease start the sharedmemory viewer again, then pick the file again.")
                            : tr("Unable to attach to shared memory: the viewer that created the segment for key \"{key}\" (pid {pid}) is gone; the file was not loaded.\nPlease start the sharedmemory viewer again, then run this command again."))
-                .filling(["pid": "\(creator)", "key": key])
+                .filling(["pid": "\(creator)", "key": DisplayName.shown(key)])
         case .viewerGone(let key, nil):
             return (window ? tr("Unable to attach to shared memory: no process shows the segment for key \"{key}\" (its viewer is gone); the file was not loaded.\nPlease start the sharedmemory viewer again, then pick the file again.")
                            : tr("Unable to attach to shared memory: no process shows the segment for key \"{key}\" (its viewer is gone); the file was not loaded.\nPlease start the sharedmemory viewer again, then run this command again."))
-                .filling(["key": key])
+                .filling(["key": DisplayName.shown(key)])
         }
     }
 
@@ -163,7 +163,7 @@ public enum Messages {
 
     /// The loader's first status.
     public static func pickPrompt(folder: String, key: String) -> String {
-        tr("Pick a file of {folder} to load it into the shared memory segment \"{key}\".").filling(["key": key, "folder": DisplayName.shown(folder)])
+        tr("Pick a file of {folder} to load it into the shared memory segment \"{key}\".").filling(["key": DisplayName.shown(key), "folder": DisplayName.shown(folder)])
     }
 
     /// Reload with nothing picked.
@@ -177,6 +177,6 @@ public enum Messages {
     /// `sharedmemory-ctl remove` found nothing for the key.
     public static func nothingToRemove(key: String, nativeKey: String) -> String {
         tr("nothing to remove for key \"{key}\": no segment, no semaphore and no key file {nativeKey}")
-            .filling(["nativeKey": nativeKey, "key": key])
+            .filling(["nativeKey": DisplayName.shown(nativeKey), "key": DisplayName.shown(key)])
     }
 }

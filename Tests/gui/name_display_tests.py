@@ -50,4 +50,16 @@ def make_tests(h):
         for name, shown in names.items():
             shown_everywhere(t, viewer, loader, name, shown)
 
-    return [test_spoofing_names_are_shown_visibly]
+    def test_spoofing_key_is_shown_visibly(t):
+        """A key holding U+202E and a newline: the viewer's subtitle and Segment line show it
+        visibly, on one line; the loader's tooltip too."""
+        key = t.key() + "\u202eevil\nkey"
+        t.keys.append(key)
+        shown = key.replace("\u202e", "<U+202E>").replace("\n", "<U+000A>")
+        viewer = t.viewer(key)
+        h.wait_text("the key in the Segment line", viewer.info, lambda s: s.startswith(h.tr("Key {key} · segment {size}", key=shown, size="")), 3.0)
+        h.wait_until("the key in the subtitle", lambda: h.tr("Key {key}", key=shown) in labels(viewer.frame), 3.0)
+        for text in labels(viewer.frame):
+            h.check("\u202e" not in text and "evil\nkey" not in text, f"a raw bidi control or newline is shown: {text!r}")
+
+    return [test_spoofing_names_are_shown_visibly, test_spoofing_key_is_shown_visibly]
