@@ -38,10 +38,11 @@ BUILD_DEPS := libgtk-3-dev libgtksourceview-4-dev libglib2.0-dev pkg-config gett
 # each Qt (they skip without them; `make test` requires both, see unit-test).
 # python3-venv + PyPI's PyQt6 (in $(QT6_VENV), ignored by git): a current Qt 6 (6.6+, POSIX keys) for the
 # interop tests, newer than Debian's qt6-base-dev. mandoc and man-db check the manual pages; locales
-# gives the German locale of the translation tests; xdotool types keys and drags files in the GUI tests.
+# gives the German locale of the translation tests; xdotool types keys and drags files in the GUI tests;
+# weston (its headless backend) is the Wayland compositor of the GUI suite's Wayland run.
 TEST_DEPS  := $(BUILD_DEPS) qtbase5-dev qt6-base-dev g++ python3-venv xvfb xauth dbus dbus-x11 at-spi2-core gir1.2-atspi-2.0 python3-gi \
               imagemagick desktop-file-utils appstream procps util-linux mandoc man-db locales xdotool \
-              fonts-dejavu-core fonts-droid-fallback fonts-nanum fonts-lohit-deva fonts-noto-color-emoji
+              fonts-dejavu-core fonts-droid-fallback fonts-nanum fonts-lohit-deva fonts-noto-color-emoji weston
 
 QT6_VENV := .venv-qt6
 
@@ -165,6 +166,10 @@ gui-test: catalogs
 	SHAREDMEMORY_ASSETS="$(CURDIR)/assets/files" \
 	GUI_LANGUAGES="$(GUI_LANGUAGES)" \
 	$(XVFB_RUN) -s "-screen 0 $(XVFB_SCREEN)" Tests/gui/run_languages.sh $(PYTHON)
+	# Once more under Wayland (a headless Weston), the tests that need no X11 (issue 23).
+	SHAREDMEMORY_BIN_DIR="$$($(SWIFT) build $(SWIFT_BUILD_FLAGS) --show-bin-path)" \
+	SHAREDMEMORY_ASSETS="$(CURDIR)/assets/files" \
+	Tests/gui/run_wayland.sh $(PYTHON)
 
 # The bounded reliability suite (faults, load, bad input, security, fuzzing; under 5 minutes);
 # `make reliability` runs the long variant with more trials (docs/RELIABILITY.md).

@@ -2,6 +2,8 @@
 #include <glib-unix.h>
 // X11 only for XSetIOErrorHandler: GDK's handler _exit()s on a lost display, skipping cleanup.
 #include <gdk/gdkx.h>
+// Wayland only for the display's socket: GDK _exit()s when the compositor goes away, as on X11.
+#include <gdk/gdkwayland.h>
 
 // Variadic GTK calls Swift cannot import, for the combo's list (ComboBoxText.swift).
 static inline GtkTreeStore *smg_text_tree_store_new(void) {

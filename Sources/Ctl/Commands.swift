@@ -109,9 +109,9 @@ struct Load: ParsableCommand {
             loader.loadFile(at: URL(fileURLWithPath: file))
         }
         guard let outcome = loader.outcome else { return }
-        let text = Messages.status(outcome)
+        let text = Messages.status(outcome, for: .terminal)
         guard outcome.isLoaded else { throw RuntimeFailure(text) }
-        print(text)
+        try printLine(text)
     }
 }
 
@@ -149,9 +149,9 @@ struct Info: ParsableCommand {
 
     func run() throws {
         if options.ipcKey.type == .posixRealtime {
-            return print(PosixInfoText.lines(try SharedMemory.posixInfo(options.ipcKey)).joined(separator: "\n"))
+            return try printLine(PosixInfoText.lines(try SharedMemory.posixInfo(options.ipcKey)).joined(separator: "\n"))
         }
-        print(InfoText.lines(try SharedMemory.info(options.ipcKey)).joined(separator: "\n"))
+        try printLine(InfoText.lines(try SharedMemory.info(options.ipcKey)).joined(separator: "\n"))
     }
 }
 
@@ -166,7 +166,7 @@ struct Remove: ParsableCommand {
         if options.ipcKey.type == .posixRealtime {
             let before = try SharedMemory.posixInfo(options.ipcKey)
             try SharedMemory.removePosix(options.ipcKey, force: force)
-            return print(tr("removed {items}").filling(["items": [before.segment?.path, before.semaphore?.path].compactMap { $0 }.joined(separator: ", ")]))
+            return try printLine(tr("removed {items}").filling(["items": [before.segment?.path, before.semaphore?.path].compactMap { $0 }.joined(separator: ", ")]))
         }
         let before: SegmentInfo
         do {
@@ -183,7 +183,7 @@ struct Remove: ParsableCommand {
         if let semaphore = before.semaphore { removed.append(tr("semaphore semid {id}").filling(["id": "\(semaphore.id)"])) }
         if before.keyFilePermissions != nil { removed.append(before.nativeKey) }
         if before.semaphoreKeyFilePermissions != nil { removed.append(before.semaphoreNativeKey) }
-        print(tr("removed {items}").filling(["items": removed.joined(separator: ", ")]))
+        try printLine(tr("removed {items}").filling(["items": removed.joined(separator: ", ")]))
     }
 }
 

@@ -36,9 +36,17 @@ enum CtlMain {
     }
 
     static func fail(_ message: String) -> Never {
-        let oneLine = message.split(whereSeparator: \.isNewline).joined(separator: " ")
-        printError("sharedmemory-ctl: \(oneLine)")  // notr: the program name before a translated message
+        printError("sharedmemory-ctl: \(oneLine(message))")  // notr: the program name before a translated message
         exit(1)
+    }
+
+    /// The lines of a message as one line of sentences: a line that ends without a full stop gets
+    /// one, so that two sentences never run together ("… first Please start …").
+    static func oneLine(_ message: String) -> String {
+        let lines = message.split(whereSeparator: \.isNewline).map(String.init)
+        return lines.enumerated().map { index, line in
+            index == lines.count - 1 || line.last.map { ".!?:".contains($0) } == true ? line : line + "."
+        }.joined(separator: " ")
     }
 
     static func printError(_ text: String) {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Localization
+import SharedFile
 import SharedMemory
 
 struct Repair: ParsableCommand {
@@ -12,9 +13,9 @@ struct Repair: ParsableCommand {
     func run() throws {
         let key = options.ipcKey
         switch try SharedMemory.repairLock(key, force: force) {
-        case .wasFree: print(tr("the lock of {key} was free: nothing to repair").filling(["key": "\(key)"]))
-        case .released: print(tr("released the lock of {key}, which a gone process had left taken").filling(["key": "\(key)"]))
-        case .noSemaphore: print(tr("no lock exists for {key}: nothing to repair").filling(["key": "\(key)"]))
+        case .wasFree: try printLine(tr("the lock of {key} was free: nothing to repair").filling(["key": "\(key)"]))
+        case .released: try printLine(tr("released the lock of {key}, which a gone process had left taken").filling(["key": "\(key)"]))
+        case .noSemaphore: try printLine(tr("no lock exists for {key}: nothing to repair").filling(["key": "\(key)"]))
         }
     }
 }
@@ -22,7 +23,7 @@ struct Repair: ParsableCommand {
 /// `sharedmemory-ctl info` for a POSIX key.
 enum PosixInfoText {
     static func lines(_ info: PosixSegmentInfo) -> [String] {
-        var lines = [tr("key: {key} (QNativeIpcKey::fromString form)").filling(["key": "\(info.key)"])]
+        var lines = [tr("key: {key} (QNativeIpcKey::fromString form)").filling(["key": DisplayName.shown("\(info.key)")])]
         if let segment = info.segment {
             lines += [
                 tr("segment: {path}, permissions {mode}, owner uid {owner}")

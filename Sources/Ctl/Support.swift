@@ -1,5 +1,6 @@
 import SystemSupport
 import Localization
+import SharedFile
 import SharedMemory
 import SystemPackage
 #if canImport(Glibc)
@@ -45,6 +46,12 @@ struct TerminationSignals {
     }
 }
 
+/// Writes `text` and a newline to standard output at once, unbuffered: a closed or full output
+/// fails the command (exit 1), as `dump` does, where `print` would lose it silently and exit 0.
+func printLine(_ text: String) throws {
+    try writeAll(Array((text + "\n").utf8))
+}
+
 /// Writes every byte to `fd` (stdout unless told), nothing added.
 func writeAll(_ bytes: [UInt8], to fd: Int32 = 1) throws {
     do {
@@ -58,8 +65,9 @@ func writeAll(_ bytes: [UInt8], to fd: Int32 = 1) throws {
 enum InfoText {
     static func lines(_ info: SegmentInfo) -> [String] {
         var lines = [
-            tr("key: {key}").filling(["key": info.key]),
-            tr("native key string: {key}").filling(["key": info.keyString]),
+            // Keys as any name is shown: a newline or a U+202E in one must not split or reverse a line.
+            tr("key: {key}").filling(["key": DisplayName.shown(info.key)]),
+            tr("native key string: {key}").filling(["key": DisplayName.shown(info.keyString)]),
             tr("native key: {path} ({file})").filling(["path": info.nativeKey, "file": fileState(info.keyFilePermissions)]),
             tr("semaphore native key: {path} ({file})")
                 .filling(["path": info.semaphoreNativeKey, "file": fileState(info.semaphoreKeyFilePermissions)]),
@@ -74,7 +82,7 @@ enum InfoText {
                 (segment.creatorIsAlive ? tr("creator: pid {pid} (alive)") : tr("creator: pid {pid} (gone)"))
                     .filling(["pid": "\(segment.creatorPID)"]),
                 tr("last attach/detach: pid {pid}").filling(["pid": "\(segment.lastPID)"]),
-                segment.isStale ? tr("state: stale (nobody attached, creator gone); `create` or `remove` clears it") : tr("state: live"),
+                state(segment),
             ]
         } else {
             lines.append(tr("segment: none"))
@@ -91,6 +99,15 @@ enum InfoText {
             lines.append(tr("semaphore: none"))
         }
         return lines
+    }
+
+    /// Live, stale, or live though its creator is gone (`state: live` beside `creator: … (gone)` read
+    /// as a contradiction).
+    private static func state(_ segment: SegmentInfo.Segment) -> String {
+        if segment.isStale { return tr("state: stale (nobody attached, creator gone); `create` or `remove` clears it") }
+        if segment.creatorIsAlive { return tr("state: live") }
+        return trn("state: live, attached by {count} process; its creator is gone",
+                   "state: live, attached by {count} processes; its creator is gone", segment.attachedCount)
     }
 
     private static func fileState(_ permissions: UInt32?) -> String {

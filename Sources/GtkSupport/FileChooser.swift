@@ -5,13 +5,15 @@ import Foundation
 @MainActor
 public enum FileChooser {
     /// Shows a modal "open one file" dialog over `parent` and returns at once; `chosen` is called
-    /// later with the file, or not at all when the user cancels. It opens in `folder`, else the
+    /// later with the file, or not at all when the user cancels. Its buttons read `acceptLabel` and
+    /// `cancelLabel` (the caller's translated words, with mnemonics). It opens in `folder`, else the
     /// home folder. No nested main loop: the caller's signal handler (a click, an AT-SPI action)
     /// returns while the dialog is up.
-    public static func chooseFile(parent: Window, title: String, startingIn folder: URL? = nil,
+    public static func chooseFile(parent: Window, title: String, acceptLabel: String, cancelLabel: String,
+                                  startingIn folder: URL? = nil,
                                   _ chosen: @escaping @MainActor (URL) -> Void) {
         let chooser = gtk_file_chooser_native_new(title, parent.cast(GtkWindow.self),
-                                                  GTK_FILE_CHOOSER_ACTION_OPEN, "_Load", "_Cancel")!
+                                                  GTK_FILE_CHOOSER_ACTION_OPEN, acceptLabel, cancelLabel)!
         gtk_file_chooser_set_local_only(chooser, 1)
         // GLib's home folder honours $HOME, as the rest of the desktop does.
         gtk_file_chooser_set_current_folder(chooser, folder?.path ?? String(cString: g_get_home_dir()))

@@ -31,9 +31,6 @@ public struct ListIndex: Sendable {
 
         public init() {}
 
-        /// Indexes `items` after the list made last.
-        public func next(_ items: [String]) -> ListIndex { next { _ in items } }
-
         /// Indexes the list `make` returns from the list made last (nil before the first), after it.
         public func next(_ make: ([String]?) -> [String]) -> ListIndex {
             last.withLock { last in

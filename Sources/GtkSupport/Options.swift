@@ -9,7 +9,9 @@ public struct CommandLineOption: Sendable {
     public enum Kind: Sendable {
         /// `--name TEXT`
         case string
-        /// `--name NUMBER` (64-bit; GLib rejects non-numbers with a readable error)
+        /// `--name NUMBER`: a whole decimal number that fits 64 bits. GLib hands over the text and
+        /// ``OptionValues/int64(_:)`` reads it, so that a bad number is a usage error like any other
+        /// (exit 2 and the `--help` hint; GLib's own check exited 1 with a bare line).
         case int64
         /// `--name` without a value
         case flag
@@ -35,7 +37,7 @@ public struct CommandLineOption: Sendable {
     var glibArg: GOptionArg {
         switch kind {
         case .string: G_OPTION_ARG_STRING
-        case .int64: G_OPTION_ARG_INT64
+        case .int64: G_OPTION_ARG_STRING
         case .flag: G_OPTION_ARG_NONE
         }
     }
@@ -43,7 +45,7 @@ public struct CommandLineOption: Sendable {
 
 /// The options given on the command line (absent ones are nil / false).
 public struct OptionValues: Sendable {
-    enum Value: Sendable { case string(String), int64(Int64), flag }
+    enum Value: Sendable { case string(String), number(String), flag }
     var values: [String: Value] = [:]
     /// Arguments that are no option (the apps take none; GApplication would treat them as files
     /// to open and print a GLib-GIO-CRITICAL).
@@ -54,9 +56,16 @@ public struct OptionValues: Sendable {
         if case .string(let value) = values[name] { value } else { nil }
     }
 
-    /// The value of an `.int64` option, nil when not given.
-    public func int64(_ name: String) -> Int64? {
-        if case .int64(let value) = values[name] { value } else { nil }
+    /// The value of an `.int64` option, nil when not given; throws when it is no whole number or
+    /// does not fit 64 bits ("1e6", "99999999999999999999").
+    public func int64(_ name: String) throws(InvalidOption) -> Int64? {
+        guard case .number(let text) = values[name] else { return nil }
+        if let value = Int64(text) { return value }
+        let digits = text.drop { $0 == "-" || $0 == "+" }
+        if !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) {
+            throw InvalidOption(tr("--{option} {value} is out of range").filling(["option": name, "value": text]))
+        }
+        throw InvalidOption(tr("--{option} takes a whole number, not \"{value}\"").filling(["option": name, "value": text]))
     }
 
     /// Whether a `.flag` option was given.
@@ -96,16 +105,13 @@ final class OptionTable {
     /// G_OPTION_REMAINING's `gchar**`: what is left after the options.
     private let remaining = UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>.allocate(capacity: 1)
     private(set) var entries: UnsafeMutablePointer<GOptionEntry>
-    /// An int64 option still holding this was not given.
-    private static let unset = Int64.min
 
     init(_ options: [CommandLineOption]) {
         self.options = options
         storage = options.map { option in
             let slot = UnsafeMutableRawPointer.allocate(byteCount: 8, alignment: 8)
             switch option.kind {
-            case .string: slot.storeBytes(of: nil, as: UnsafeMutablePointer<CChar>?.self)
-            case .int64: slot.storeBytes(of: Self.unset, as: Int64.self)
+            case .string, .int64: slot.storeBytes(of: nil, as: UnsafeMutablePointer<CChar>?.self)
             case .flag: slot.storeBytes(of: 0, as: gboolean.self)
             }
             return slot
@@ -135,7 +141,7 @@ final class OptionTable {
 
     deinit {
         for (slot, option) in zip(storage, options) {
-            if option.kind == .string { g_free(slot.load(as: UnsafeMutablePointer<CChar>?.self)) }
+            if option.kind != .flag { g_free(slot.load(as: UnsafeMutablePointer<CChar>?.self)) }
             slot.deallocate()
         }
         strings.forEach { free($0) }
@@ -154,8 +160,9 @@ final class OptionTable {
                     values.values[option.name] = .string(String(cString: text))
                 }
             case .int64:
-                let number = slot.load(as: Int64.self)
-                if number != Self.unset { values.values[option.name] = .int64(number) }
+                if let text = slot.load(as: UnsafeMutablePointer<CChar>?.self) {
+                    values.values[option.name] = .number(String(cString: text))
+                }
             case .flag:
                 if slot.load(as: gboolean.self) != 0 { values.values[option.name] = .flag }
             }

@@ -35,7 +35,7 @@ public struct SearchBarWords {
 /// a case-sensitive check button and a count label. GtkSourceSearchContext highlights every match
 /// and counts them in idle slices, and the moves (`next()`, `previous()`) search asynchronously,
 /// so a huge text never blocks the main loop. Enter / Shift+Enter in the entry go to the next /
-/// previous match, Escape closes the bar (GtkSearchBar's `stop-search`). The search settings stay
+/// previous match, Escape anywhere in the window closes the bar. The search settings stay
 /// while the text is replaced (a reload), and follow the view to a fresh buffer.
 @MainActor
 public final class SourceSearch {
@@ -54,6 +54,10 @@ public final class SourceSearch {
     /// (`notify::buffer`), which must not make a new context over widgets that are gone.
     private var destroyed = false
     private let describe: (SearchCount) -> String
+    private var escapeConnected = false
+    /// The last text searched for: GtkSearchBar empties its entry when it closes, and Ctrl+F
+    /// shows it again, selected, as GNOME applications do.
+    private var lastTerm = ""
 
     /// - Parameter describe: the words for a count ("3 of 12", "No matches").
     public init(view: SourceView, words: SearchBarWords, describe: @escaping (SearchCount) -> String) {
@@ -66,7 +70,15 @@ public final class SourceSearch {
         gtk_source_search_settings_set_wrap_around(settings, 1)
 
         entry.setAccessibleName(words.entry)
-        gtk_entry_set_width_chars(entry.cast(GtkEntry.self), 30)
+        // 30 characters wide when there is room, 4 at the least: the bar must not set the
+        // window's minimum width (it was 556 px, 902 px with a DPI scale of 2; issue 23).
+        gtk_entry_set_width_chars(entry.cast(GtkEntry.self), 4)
+        gtk_entry_set_max_width_chars(entry.cast(GtkEntry.self), 30)
+        // The check button's words and the count may shorten ("Match c…") in a narrow window.
+        if let label = gtk_bin_get_child(matchCase.cast(GtkBin.self)) {
+            gtk_label_set_ellipsize(UnsafeMutableRawPointer(label).assumingMemoryBound(to: GtkLabel.self), PANGO_ELLIPSIZE_END)
+        }
+        gtk_label_set_ellipsize(countLabel.cast(GtkLabel.self), PANGO_ELLIPSIZE_END)
         matchCase.setAccessibleName(words.matchCase.replacingOccurrences(of: "_", with: ""))
         countLabel.setAccessibleName(words.count)
         let previousButton = Button(iconName: "go-up-symbolic")
@@ -107,6 +119,11 @@ public final class SourceSearch {
     /// Shows the bar and puts the focus in the entry, its text selected (Ctrl+F).
     public func open() {
         gtk_search_bar_set_search_mode(searchBar, 1)
+        let field = entry.cast(GtkEntry.self)
+        if gtk_entry_get_text_length(field) == 0, !lastTerm.isEmpty { gtk_entry_set_text(field, lastTerm) }
+        // Realized before it takes the focus: the key release of Ctrl+F goes to the focus widget,
+        // and GTK refuses an event for an unrealized one with a Gtk-CRITICAL (issue 23).
+        gtk_widget_realize(entry.widget)
         entry.grabFocus()   // a GtkEntry selects its text when it gets the focus this way
     }
 
@@ -131,10 +148,16 @@ public final class SourceSearch {
             self?.previous()
             return true
         }
-        connectKeyPress(view.widget) { [weak self] keyval, _ in
-            guard let self, keyval == UInt32(GDK_KEY_Escape), self.isOpen else { return false }
-            self.close()
-            return true
+        // Escape closes the bar wherever the focus is (a header button, the text): the window's
+        // key presses, before its focus widget's. Connected once the bar is in its window.
+        bar.onSignal("realize") { [weak self] in
+            guard let self, !self.escapeConnected, let window = gtk_widget_get_toplevel(self.bar.widget) else { return }
+            self.escapeConnected = true
+            _ = connectKeyPress(window) { [weak self] keyval, _ in
+                guard let self, keyval == UInt32(GDK_KEY_Escape), self.isOpen else { return false }
+                self.close()
+                return true
+            }
         }
         matchCase.onSignal("toggled") { [weak self] in self?.caseToggled() }
         connectVoidSignalIgnoringArguments(bar.widget, "notify::search-mode-enabled") { [weak self] in
@@ -174,6 +197,7 @@ public final class SourceSearch {
 
     private func textChanged() {
         let text = String(cString: gtk_entry_get_text(entry.cast(GtkEntry.self)))
+        if !text.isEmpty { lastTerm = text }
         gtk_source_search_settings_set_search_text(settings, text.isEmpty ? nil : text)
         move(forward: true, from: .selectionStart)   // the match at the cursor stays selected
     }

@@ -56,9 +56,8 @@ public final class SourceView: TextView {
         guard highlight, let language else { requestedLanguage = nil; return }
         requestedLanguage = language.id
         LanguageDefinitions.shared.withLanguage(language.id) { [weak self] gtkLanguage in
-            // A view destroyed meanwhile (the window closed during the parse) has no buffer left.
-            guard let self, self.requestedLanguage == language.id, let gtkLanguage,
-                  gtk_text_view_get_buffer(self.view) != nil else { return }
+            // A view destroyed meanwhile (the window closed during the parse) may be freed already.
+            guard let self, !self.isDestroyed, self.requestedLanguage == language.id, let gtkLanguage else { return }
             gtk_source_buffer_set_language(self.sourceBuffer, gtkLanguage)
             gtk_source_buffer_set_highlight_syntax(self.sourceBuffer, 1)
         }

@@ -44,6 +44,7 @@ public class TextView: Widget {
         // A window closed during an insertion destroys the view before the next chunk's idle call:
         // GTK's view then has no buffer to insert into.
         onSignal("destroy") { [weak self] in
+            self?.isDestroyed = true
             self?.cancelInsertion()
             self?.validator.cancel()
         }
@@ -53,6 +54,11 @@ public class TextView: Widget {
             return self.validator.scroll(to: count < 0 ? .start : .end)
         }
     }
+
+    /// The window closed: GTK destroyed the view, and may have freed it. Code that runs later (an
+    /// idle, a handed-over result) checks this before it touches the view; asking GTK instead
+    /// (`gtk_text_view_get_buffer` on a freed view) prints a Gtk-CRITICAL.
+    public private(set) var isDestroyed = false
 
     private func cancelInsertion() {
         pending?.source.remove()

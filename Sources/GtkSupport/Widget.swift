@@ -45,6 +45,11 @@ open class Widget {
     /// Gives the widget keyboard focus.
     public func grabFocus() { gtk_widget_grab_focus(widget) }
 
+    /// Whether Tab and clicks may give the widget the keyboard focus. A selectable label is
+    /// focusable by default; one that only shows a status should not be a Tab stop, where
+    /// Ctrl+A / Ctrl+C would select and copy it instead of the content (issue 23).
+    public func setFocusable(_ focusable: Bool) { gtk_widget_set_can_focus(widget, focusable.gboolean) }
+
     /// Connects a signal whose handler takes no arguments besides the instance (e.g. `changed`,
     /// `clicked`, `destroy`).
     public func onSignal(_ name: String, _ action: @escaping @MainActor () -> Void) {

@@ -28,8 +28,32 @@ public final class Window: Widget {
     /// and a selectable label focused that way shows its whole text selected.
     public func present(focus: Widget? = nil) {
         if let child = gtk_bin_get_child(cast(GtkBin.self)) { gtk_widget_show_all(child) }
+        fitDefaultSizeToWorkArea()
         focus?.grabFocus()   // unlike gtk_window_set_focus, lets a combo box pass it to its button
         gtk_widget_show(widget)
         gtk_window_present(window)
+    }
+
+    /// Shrinks the default size to the monitor's work area (the screen less panels), title bar
+    /// included: 720 x 520 at GDK_SCALE=2 is 1440 x 1040 device pixels, more than many laptop
+    /// screens (issue 23). Application pixels throughout, as GDK gives them at any scale.
+    private func fitDefaultSizeToWorkArea() {
+        guard let display = gdk_display_get_default(),
+              let monitor = gdk_display_get_primary_monitor(display) ?? gdk_display_get_monitor(display, 0) else { return }
+        var area = GdkRectangle()
+        gdk_monitor_get_workarea(monitor, &area)
+        var width: Int32 = 0, height: Int32 = 0
+        gtk_window_get_default_size(window, &width, &height)
+        var titlebarHeight: Int32 = 0
+        if let titlebar = gtk_window_get_titlebar(window) {
+            gtk_widget_get_preferred_height(titlebar, nil, &titlebarHeight)
+        }
+        // The frame GTK draws around a client-side decorated window is not known before it is
+        // shown: a little room is kept for it.
+        let frame: Int32 = 32
+        let fitted = (min(width, area.width - frame), min(height, area.height - titlebarHeight - frame))
+        if fitted != (width, height), fitted.0 > 0, fitted.1 > 0 {
+            gtk_window_set_default_size(window, fitted.0, fitted.1)
+        }
     }
 }

@@ -22,10 +22,11 @@ final class LoaderWindow: AppWindow {
     /// What was picked last: Reload loads it again, a listed file even once it left the list
     /// (deleted or renamed), so that it says the file is gone rather than "pick a file first".
     private var lastPick: Pick?
-    /// The file of the newest load when it was picked outside the list (dialog, drop, Recent): once
-    /// its outcome shows the file is usable it joins the recent files; one from Recent that is
-    /// gone says so and leaves them.
-    private var explicitPick: (url: URL, fromRecent: Bool)?
+    /// The file of the newest load when it was picked outside the list (dialog, drop, Recent), and
+    /// the ticket of that load: once its own outcome shows the file is usable it joins the recent
+    /// files; one from Recent that is gone says so and leaves them. Matched by ticket, not by name:
+    /// a listed file of the same name is another request.
+    private var explicitPick: (url: URL, fromRecent: Bool, ticket: BackgroundLoader.Ticket)?
     /// Ends the loader's attachment once picks stop (see `scheduleRelease`).
     private var releaseTimer: MainLoop.Source?
     /// How long the segment stays attached after a load: picks in quick succession (arrow keys in
@@ -55,14 +56,18 @@ final class LoaderWindow: AppWindow {
         heading.setBold()
         heading.setLabelFor(files)
         files.setAccessibleName(tr("File"))
-        files.setTooltip(tr("The file is written to the shared memory segment \"{key}\" as soon as it is picked").filling(["key": options.key]))
+        files.setTooltip(tr("The file is written to the shared memory segment \"{key}\" as soon as it is picked").filling(["key": DisplayName.shown(options.key)]))
         reload.setAccessibleName(tr("Reload"))
         reload.setTooltip(tr("Load the selected file again (F5)"))
         other.setAccessibleName(tr("Other file"))
         other.setTooltip(tr("Load a file from outside the assets folder (Ctrl+O); you can also drop a file on this window"))
         status.setAccessibleName(tr("Status"))
         status.setSelectable(true)
+        status.setFocusable(false)   // no Tab stop, so never left highlighted behind the focus
         status.setWrap(true)
+        // A long key or path in one "word" would set the window's minimum width, and a long
+        // message its minimum height: at most 6 lines, then "…" and the whole text in the tooltip.
+        status.limitLines(6)
         status.setAlignment(x: 0, y: 0)   // messages start right under the combo
         status.setMargins(top: 4, bottom: 0, start: 0, end: 0)
 
@@ -100,8 +105,8 @@ final class LoaderWindow: AppWindow {
         }
         self.assets = assets
         // The label is bound to the loader's statusChanged, handed over from the loader's thread.
-        loader = BackgroundLoader(key: options.key, assetsDirectory: assets, nativeKey: options.ipcKey) { [weak self] outcome in
-            MainLoop.wakeFromAnyThread { self?.show(outcome) }
+        loader = BackgroundLoader(key: options.key, assetsDirectory: assets, nativeKey: options.ipcKey) { [weak self] outcome, ticket in
+            MainLoop.wakeFromAnyThread { self?.show(outcome, of: ticket) }
         }
         status.text = Messages.pickPrompt(folder: assets.path, key: options.key)
         refreshList()
@@ -122,19 +127,20 @@ final class LoaderWindow: AppWindow {
     }
 
     /// Starts a load of `name` with `start`; the status says so until the outcome arrives.
-    private func load(_ name: String, start: (BackgroundLoader) -> Void) {
-        guard let loader else { return }
+    @discardableResult
+    private func load(_ name: String, start: (BackgroundLoader) -> BackgroundLoader.Ticket) -> BackgroundLoader.Ticket? {
+        guard let loader else { return nil }
         cancelRelease()   // the load keeps the segment again
         explicitPick = nil
         status.text = Messages.loading(name)
-        start(loader)
+        return start(loader)
     }
 
     /// A finished load: its status, and the release timer when it kept the segment.
-    private func show(_ outcome: LoadOutcome) {
+    private func show(_ outcome: LoadOutcome, of ticket: BackgroundLoader.Ticket) {
         status.text = Messages.status(outcome)
-        // An outcome naming another file is an older load's, finished after this pick was made.
-        if let pick = explicitPick, (outcome.fileName ?? pick.url.lastPathComponent) == pick.url.lastPathComponent {
+        // Another ticket's outcome is an older load's, finished after this pick was made.
+        if let pick = explicitPick, pick.ticket == ticket {
             if pick.fromRecent, outcome.isMissingFile(named: pick.url.lastPathComponent) {
                 status.text = Messages.recentFileGone(pick.url.path)
                 recent?.remove(pick.url)
@@ -178,7 +184,8 @@ final class LoaderWindow: AppWindow {
     /// A file the user picks explicitly in the desktop's file dialog, wherever it is (Ctrl+O).
     func chooseOtherFile() {
         guard loader != nil else { return }
-        FileChooser.chooseFile(parent: window, title: tr("Load a File into Shared Memory")) { [weak self] url in
+        FileChooser.chooseFile(parent: window, title: tr("Load a File into Shared Memory"),
+                               acceptLabel: tr("_Load"), cancelLabel: tr("_Cancel")) { [weak self] url in
             self?.loadPicked(url, recentEntry: false)
         }
     }
@@ -208,25 +215,21 @@ final class LoaderWindow: AppWindow {
         files.selectNone()   // the list no longer names what is loaded
         if !recentEntry { recent?.selectNone() }
         lastPick = .file(url)
-        load(url.lastPathComponent) { $0.load(at: url) }
-        explicitPick = (url, recentEntry)
+        if let ticket = load(url.lastPathComponent, start: { $0.load(at: url) }) {
+            explicitPick = (url, recentEntry, ticket)
+        }
     }
 
-    /// Lists the folder off the main loop (a stat and a realpath per file), then shows the list.
-    /// With `changed` (the names a folder change named), only those are checked, against the last
-    /// listing: a change costs the change, not the folder (100,000 files: a full listing takes ~1 s).
+    /// Lists the folder off the main loop (`AssetsFolder.listing`: the changed names only, or the
+    /// whole folder after it was lost), then shows the list.
     private func refreshList(changed: [[UInt8]]? = nil) {
         let listings = listings
-        let lastListed = !folderLost
+        let changed = folderLost ? nil : changed
         loader?.onListingThread { [weak self] assets in
             var listing: Result<[String], FileProblem> = .success([])
             // Indexed here, off the main loop: showing a change then costs only the change.
             let index = listings.next { last in
-                if let changed, lastListed, let last {
-                    listing = .success(assets.applying(changed: changed, to: last))
-                } else {
-                    listing = Result { () throws(FileProblem) in try assets.fileNames() }
-                }
+                listing = assets.listing(changed: changed, after: last)
                 return (try? listing.get()) ?? []
             }
             MainLoop.wakeFromAnyThread { [listing] in self?.showList(listing, index) }

@@ -9,14 +9,14 @@ extension Messages {
         switch outcome {
         case .saved(let path, let bytes):
             return trn("Saved {size} byte to {path}", "Saved {size} bytes to {path}", bytes)
-                .filling(["size": "\(bytes)", "path": path.string])
+                .filling(["size": "\(bytes)", "path": DisplayName.shown(path.string)])
         case .nothingLoaded:
             return tr("Nothing to save: no file is loaded in the segment yet.")
         case .notOpen:
             return tr("Nothing to save: the viewer has no segment open.")
         case .contentChanged(let now?):
             return tr("Not saved: while the dialog was open, the segment's content changed to {name}. Nothing was written.\nChoose Save As again to save what is shown now.")
-                .filling(["name": now])
+                .filling(["name": DisplayName.shown(now)])
         case .contentChanged(nil):
             return tr("Not saved: while the dialog was open, the segment's content changed. Nothing was written.\nChoose Save As again to save what is shown now.")
         case .unreadable(let reason):
@@ -29,8 +29,8 @@ extension Messages {
 
     /// Why a file could not be saved, with the cause and what to do; nothing was left behind.
     public static func saveProblem(_ problem: SaveProblem) -> String {
-        let values: KeyValuePairs = ["reason": problem.errno.explanation, "folder": problem.folder.string,
-                                     "path": problem.target.string]
+        let values: KeyValuePairs = ["reason": problem.errno.explanation, "folder": DisplayName.shown(problem.folder.string),
+                                     "path": DisplayName.shown(problem.target.string)]
         let first: String
         switch problem.kind {
         case .permissionDenied:
@@ -41,6 +41,8 @@ extension Messages {
             first = tr("Unable to save {path}: the disk is full ({reason}).\nFree some space or choose a folder on another disk.")
         case .folderGone:
             first = tr("Unable to save {path}: the folder {folder} does not exist ({reason}).\nChoose an existing folder.")
+        case .noNewFiles:
+            first = tr("Unable to save {path}: the folder {folder} does not take new files ({reason}).\nChoose another folder, e.g. your home folder.")
         case .notAFolder:
             first = tr("Unable to save {path}: a part of {folder} is a file, not a folder ({reason}).\nChoose an existing folder.")
         case .nameTooLong:

@@ -8,8 +8,17 @@ import SystemPackage
 /// window and `sharedmemory-ctl load` both say things through here, so they say the same. GTK-free,
 /// every sentence whole and through gettext.
 public enum Messages {
-    /// The status line for a finished load.
-    public static func status(_ outcome: LoadOutcome) -> String {
+    /// Who reads the words: what to do next differs (pick the file again, or run the command again).
+    public enum Reader: Sendable {
+        /// The loader window.
+        case window
+        /// `sharedmemory-ctl` in a terminal.
+        case terminal
+    }
+
+    /// The status line for a finished load, with the advice for `reader`.
+    public static func status(_ outcome: LoadOutcome, for reader: Reader = .window) -> String {
+        let window = reader == .window
         switch outcome {
         case .loaded(let name, let report):
             return loaded(name, report)
@@ -22,14 +31,18 @@ public enum Messages {
         case .readFailed(let name, let error, let stored):
             let name = DisplayName.shown(name)
             guard let stored else {
-                return tr("Unable to read file {name}: {reason}\nThe segment was not changed; check the file and pick it again.")
+                return (window ? tr("Unable to read file {name}: {reason}\nThe segment was not changed; check the file and pick it again.")
+                               : tr("Unable to read file {name}: {reason}\nThe segment was not changed; check the file and load it again."))
                     .filling(["reason": error.explanation, "name": name])
             }
             return tr("Unable to read file {name}: {reason}\nThe segment holds only its first {stored} bytes.")
                 .filling(["stored": "\(stored)", "reason": error.explanation, "name": name])
-        case .noViewer(let error):
-            return tr("Unable to attach to shared memory: {reason}\nPlease start the sharedmemory viewer first, then pick the file again. A viewer started with another TMPDIR is not seen: this program looks in {folder}.")
-                .filling(["folder": keyFolder, "reason": error.message])
+        case .noViewer:
+            // Our own words, not the library's message: it names the failing call and gives the
+            // same advice, and a long status grows the loader window.
+            return (window ? tr("Unable to load: no viewer is running for this key (none found in {folder}).\nStart the sharedmemory viewer first, then pick the file again.")
+                           : tr("Unable to load: no viewer is running for this key (none found in {folder}).\nStart the sharedmemory viewer first, then run this command again."))
+                .filling(["folder": keyFolder])
         case .attachFailed(let error):
             guard error.code == .permissionDenied else {
                 return tr("Unable to attach to shared memory: {reason}").filling(["reason": error.message])
@@ -40,11 +53,13 @@ public enum Messages {
             return tr("Unable to lock shared memory: {reason}\nThe file was not loaded; try again when the writer is done.")
                 .filling(["reason": error.message])
         case .viewerGone(let key, let creator?):
-            return tr("Unable to attach to shared memory: the viewer that created the segment for key \"{key}\" (pid {pid}) is gone; the file was not loaded.\nPlease start the sharedmemory viewer again, then pick the file again.")
-                .filling(["pid": "\(creator)", "key": key])
+            return (window ? tr("Unable to attach to shared memory: the viewer that created the segment for key \"{key}\" (pid {pid}) is gone; the file was not loaded.\nPlease start the sharedmemory viewer again, then pick the file again.")
+                           : tr("Unable to attach to shared memory: the viewer that created the segment for key \"{key}\" (pid {pid}) is gone; the file was not loaded.\nPlease start the sharedmemory viewer again, then run this command again."))
+                .filling(["pid": "\(creator)", "key": DisplayName.shown(key)])
         case .viewerGone(let key, nil):
-            return tr("Unable to attach to shared memory: no process shows the segment for key \"{key}\" (its viewer is gone); the file was not loaded.\nPlease start the sharedmemory viewer again, then pick the file again.")
-                .filling(["key": key])
+            return (window ? tr("Unable to attach to shared memory: no process shows the segment for key \"{key}\" (its viewer is gone); the file was not loaded.\nPlease start the sharedmemory viewer again, then pick the file again.")
+                           : tr("Unable to attach to shared memory: no process shows the segment for key \"{key}\" (its viewer is gone); the file was not loaded.\nPlease start the sharedmemory viewer again, then run this command again."))
+                .filling(["key": DisplayName.shown(key)])
         }
     }
 
@@ -108,9 +123,9 @@ public enum Messages {
             tr("{name} leads to {target}, outside the assets folder; it is not read")
                 .filling(["target": DisplayName.shown(resolved), "name": name])
         case .folderUnusable(let path, let error):
-            tr("the assets folder {path} cannot be used: {reason}").filling(["reason": error.explanation, "path": path])
+            tr("the assets folder {path} cannot be used: {reason}").filling(["reason": error.explanation, "path": DisplayName.shown(path)])
         case .noAssetsFolder(let tried):
-            tr("no assets folder found (tried {folders})").filling(["folders": tried.joined(separator: ", ")])
+            tr("no assets folder found (tried {folders})").filling(["folders": tried.map(DisplayName.shown).joined(separator: ", ")])
         case .notRegularFile(let kind): notRegular(kind).filling(["name": name])
         case .system(let error): "\(name): \(error.explanation)"
         }
@@ -131,7 +146,7 @@ public enum Messages {
     public static func listing(_ problem: FileProblem) -> String {
         let reason = switch problem {
         case .folderUnusable(let path, let error):
-            tr("cannot list the assets folder {path}: {reason}").filling(["reason": error.explanation, "path": path])
+            tr("cannot list the assets folder {path}: {reason}").filling(["reason": error.explanation, "path": DisplayName.shown(path)])
         default: fileProblem(tr("the assets folder"), problem)
         }
         return tr("Unable to list files: {reason}\nPass an existing folder with --assets DIR.").filling(["reason": reason])
@@ -149,7 +164,7 @@ public enum Messages {
 
     /// The loader's first status.
     public static func pickPrompt(folder: String, key: String) -> String {
-        tr("Pick a file of {folder} to load it into the shared memory segment \"{key}\".").filling(["key": key, "folder": folder])
+        tr("Pick a file of {folder} to load it into the shared memory segment \"{key}\".").filling(["key": DisplayName.shown(key), "folder": DisplayName.shown(folder)])
     }
 
     /// Reload with nothing picked.
@@ -163,6 +178,6 @@ public enum Messages {
     /// `sharedmemory-ctl remove` found nothing for the key.
     public static func nothingToRemove(key: String, nativeKey: String) -> String {
         tr("nothing to remove for key \"{key}\": no segment, no semaphore and no key file {nativeKey}")
-            .filling(["nativeKey": nativeKey, "key": key])
+            .filling(["nativeKey": DisplayName.shown(nativeKey), "key": DisplayName.shown(key)])
     }
 }

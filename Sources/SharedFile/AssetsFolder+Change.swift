@@ -4,6 +4,15 @@ import Glibc
 #endif
 
 extension AssetsFolder {
+    /// The folder's list after a change: with `changed` (the names a folder monitor's events
+    /// named) and the `last` listing, only those names are checked against it (a change costs the
+    /// change, not the folder: 100,000 files take ~1 s to list); else the whole folder is read.
+    /// Call it off the main loop: it reads the disk.
+    public func listing(changed: [[UInt8]]?, after last: [String]?) -> Result<[String], FileProblem> {
+        if let changed, let last { return .success(applying(changed: changed, to: last)) }
+        return Result { () throws(FileProblem) in try fileNames() }
+    }
+
     /// `listing` (this folder's ``fileNames()``, in display order) after the entries named in
     /// `changed` (names by their bytes, e.g. from a folder monitor's events) changed: each is
     /// checked again as ``fileNames()`` checks it and put in or taken out. Costs a check per

@@ -105,6 +105,11 @@ public struct AssetsFolder: Sendable {
                                                  options: followLinks ? [.nonBlocking, .closeOnExec]
                                                      : [.nonBlocking, .closeOnExec, .noFollow])
         } catch let error as Errno {
+            // A Unix socket cannot be opened at all (ENXIO): say what it is, not the errno.
+            if error == .noSuchAddressOrDevice, let info = try? path.stat(followTargetSymlink: followLinks),
+               info.type != .regular {
+                throw .notRegularFile(FileProblem.FileKind(info.type))
+            }
             throw .system(error)
         } catch {
             throw .system(.ioError)   // FileDescriptor.open throws nothing but Errno

@@ -15,6 +15,8 @@ public struct SaveProblem: Error, Sendable, Equatable {
         case diskFull
         /// The folder does not exist (any more) (ENOENT).
         case folderGone
+        /// The folder exists but takes no new files (ENOENT from /proc, /sys and the like).
+        case noNewFiles
         /// A part of the folder's path is a file, not a folder (ENOTDIR).
         case notAFolder
         /// The name, or the whole path, is longer than the file system allows (ENAMETOOLONG).
@@ -42,6 +44,12 @@ public struct SaveProblem: Error, Sendable, Equatable {
         self.errno = errno
         self.target = target
         kind = Self.kind(of: errno, step: step)
+        // /proc answers ENOENT to a new file although the folder is there: "the folder /proc does
+        // not exist" would be wrong.
+        if kind == .folderGone, step == .create,
+           (try? target.removingLastComponent().stat())?.type == .directory {
+            kind = .noNewFiles
+        }
     }
 
     /// The folder the file was to be written into.

@@ -9,17 +9,27 @@ import Synchronization
 /// one waiting runs next, since every load replaces what the segment holds anyway. The loader's
 /// `statusChanged` goes to `statusChanged`, on the loader's thread: hand it over to your own thread
 /// there. The outcome of a load that a newer one is already waiting behind is not passed on: it
-/// would replace the newer pick's "Loading…" with old news.
+/// would replace the newer pick's "Loading…" with old news. Each outcome comes with the ``Ticket``
+/// its `load` returned, so that a caller ties it to its request (two files of one name, one from
+/// the folder and one picked elsewhere, are two requests).
 public final class BackgroundLoader: Sendable {
+    /// Names one load request: `load` returns it, and the outcome of that load comes with it.
+    public struct Ticket: Hashable, Sendable {
+        let number: UInt64
+    }
+
     private enum Request: Sendable {
-        case assets(String)
-        case picked(URL)
+        case assets(String, Ticket)
+        case picked(URL, Ticket)
         case release
     }
 
     private struct State {
         var waiting: Request?
         var draining = false
+        var issued: UInt64 = 0
+        /// The request running on the loader's queue, whose outcome `statusChanged` reports.
+        var running: Ticket?
     }
 
     /// The assets folder the loads read from.
@@ -30,12 +40,13 @@ public final class BackgroundLoader: Sendable {
     private let listing = DispatchQueue(label: "org.sharedmemorygtk.Loader.list")
     private let state = Mutex(State())
 
-    /// - Parameter statusChanged: the loader's `statusChanged`, called on the loader's thread after
-    ///   each load (a release reports nothing: the status of the last load still holds). With
-    ///   `keepsSegmentAttached`, a `.loaded` outcome means the segment is kept until `release()`.
+    /// - Parameter statusChanged: the loader's `statusChanged` and the ticket of the load it is
+    ///   about, called on the loader's thread after each load (a release reports nothing: the
+    ///   status of the last load still holds). With `keepsSegmentAttached`, a `.loaded` outcome
+    ///   means the segment is kept until `release()`.
     public init(key: String, assetsDirectory: URL, lockTimeout: Duration = .milliseconds(500),
                 keepsSegmentAttached: Bool = true, nativeKey: NativeIpcKey? = nil,
-                statusChanged: @escaping @Sendable (LoadOutcome) -> Void) {
+                statusChanged: @escaping @Sendable (LoadOutcome, Ticket) -> Void) {
         let loader = FileLoader(key: key, assetsDirectory: assetsDirectory, lockTimeout: lockTimeout,
                                 nativeKey: nativeKey)
         loader.keepsSegmentAttached = keepsSegmentAttached
@@ -43,35 +54,46 @@ public final class BackgroundLoader: Sendable {
         self.assets = loader.assets
         loader.statusChanged = { [weak self] outcome in
             guard let self else { return }
-            let superseded = self.state.withLock { state in
-                switch state.waiting {
-                case .assets, .picked: true
-                case .release, nil: false
-                }
+            let (waiting, ticket) = self.state.withLock { ($0.waiting, $0.running) }
+            let superseded = switch waiting {
+            case .assets, .picked: true
+            case .release, nil: false
             }
-            if !superseded { statusChanged(outcome) }
+            if !superseded, let ticket { statusChanged(outcome, ticket) }
         }
     }
 
-    /// Lists the assets folder on a thread of its own and calls `done` there with the names, or
-    /// with why there are none.
-    public func listFiles(_ done: @escaping @Sendable (Result<[String], FileProblem>) -> Void) {
-        let assets = assets
-        listing.async { done(Result { () throws(FileProblem) in try assets.fileNames() }) }
-    }
-
     /// Runs `work` with the assets folder on the listing thread, after the listings asked before
-    /// (a folder change applied to the last listing, see ``AssetsFolder/applying(changed:to:)``).
+    /// (see ``AssetsFolder/listing(changed:after:)``).
     public func onListingThread(_ work: @escaping @Sendable (AssetsFolder) -> Void) {
         let assets = assets
         listing.async { work(assets) }
     }
 
-    /// Loads `name` of the assets folder (see `FileLoader.loadFile(_:)`).
-    public func load(_ name: String) { submit(.assets(name)) }
+    /// Loads `name` of the assets folder (see `FileLoader.loadFile(_:)`); its outcome comes with
+    /// the ticket returned.
+    @discardableResult
+    public func load(_ name: String) -> Ticket {
+        let ticket = newTicket()
+        submit(.assets(name, ticket))
+        return ticket
+    }
 
-    /// Loads a file the user picked explicitly (see `FileLoader.loadFile(at:)`).
-    public func load(at url: URL) { submit(.picked(url)) }
+    /// Loads a file the user picked explicitly (see `FileLoader.loadFile(at:)`); its outcome comes
+    /// with the ticket returned.
+    @discardableResult
+    public func load(at url: URL) -> Ticket {
+        let ticket = newTicket()
+        submit(.picked(url, ticket))
+        return ticket
+    }
+
+    private func newTicket() -> Ticket {
+        state.withLock { state in
+            state.issued += 1
+            return Ticket(number: state.issued)
+        }
+    }
 
     /// Detaches the kept segment once the loads before it are done. A load waiting to run makes
     /// it pointless (that load keeps the segment again), so it is then dropped.
@@ -119,8 +141,12 @@ public final class BackgroundLoader: Sendable {
     private func run(_ request: Request) {
         let loader = loader.value
         switch request {
-        case .assets(let name): loader.loadFile(name)
-        case .picked(let url): loader.loadFile(at: url)
+        case .assets(let name, let ticket):
+            state.withLock { $0.running = ticket }
+            loader.loadFile(name)
+        case .picked(let url, let ticket):
+            state.withLock { $0.running = ticket }
+            loader.loadFile(at: url)
         case .release: loader.releaseSegment()
         }
     }

@@ -22,6 +22,8 @@ public struct DisplayText: Sendable, Equatable {
     /// The loaded file's name (framed segments; the seed format has none): the viewer's title and
     /// what its syntax highlighting is guessed from.
     public var fileName: String?
+    /// `fileName` as the title shows it: control and bidi characters visible, isolated (``DisplayName``).
+    public var shownFileName: String? { fileName.map(DisplayName.shown) }
     /// `text` is a message about the segment (nothing loaded, a damaged header), not its content.
     public var isMessage = false
 
@@ -66,7 +68,7 @@ public struct DisplayText: Sendable, Equatable {
             fileName = snapshot.fileName
             // The file name last: filling goes in order, so a name holding "{size}" stays as it is.
             let values: KeyValuePairs = ["size": ByteCount.formatExact(stored), "time": snapshot.loadTime.map(Self.clock) ?? "",
-                                         "name": snapshot.fileName ?? tr("unnamed file")]
+                                         "name": snapshot.fileName.map(DisplayName.shown) ?? tr("unnamed file")]
             parts.append(snapshot.loadTime == nil ? tr("{name}, {size}").filling(values) : tr("{name}, {size}, loaded at {time}").filling(values))
         case .seed:
             parts.append(tr("text written in the seed format (no file name), {size}").filling(["size": ByteCount.formatExact(stored)]))

@@ -77,8 +77,10 @@ extension SharedMemory {
 
     func lockTimedOut(_ call: String, _ timeout: Duration) -> SharedMemoryError {
         SharedMemoryError(.lockError,
-            tr("{call}: timed out after {time} waiting for the lock of key \"{key}\" ({path}); {holder}")
-                .filling(["call": call, "time": Self.describe(timeout), "key": key, "path": semaphoreNativeKey,
+            // No "{call}:" first: the lock is what timed out, whichever call took it ("Unable to lock
+            // shared memory: attach: timed out" read wrong).
+            tr("timed out after {time} waiting for the lock of key \"{key}\" ({path}); {holder}")
+                .filling(["time": Self.describe(timeout), "key": key, "path": semaphoreNativeKey,
                           "holder": backend.holderDescription(self)]))
     }
 

@@ -43,7 +43,7 @@ struct ViewerOptions: AppOptions {
             throw InvalidOption(error.message)
         }
         key = ipcKey.shownName(for: key)
-        if let size = values.int64("size") {
+        if let size = try values.int64("size") {
             // Too small for the framed header and some content, or larger than the one limit.
             if let problem = SegmentLimits.problem(framedSize: Int(clamping: size)) {
                 throw InvalidOption(Messages.sizeProblem(problem))
@@ -51,7 +51,7 @@ struct ViewerOptions: AppOptions {
             self.size = Int(size)
         }
         trace = values.flag("trace")
-        if let limit = values.int64("highlight-limit") {
+        if let limit = try values.int64("highlight-limit") {
             guard limit >= 0 else { throw InvalidOption(tr("--highlight-limit must be 0 or more")) }
             highlightLimit = Int(clamping: limit)
             highlightLimitGiven = true

@@ -35,7 +35,9 @@ final class ViewerSaving {
     /// Asks where to save (the dialog asks before replacing a file), then saves.
     func chooseTarget() {
         let version = shownVersion
-        let name = suggestedName.map { URL(fileURLWithPath: $0).lastPathComponent }.flatMap { $0.isEmpty ? nil : $0 }
+        // Shown, not raw: a U+202E or a newline in the proposed name would spoof or split the entry.
+        let name = suggestedName.map { DisplayName.proposed(URL(fileURLWithPath: $0).lastPathComponent) }
+            .flatMap { $0.isEmpty ? nil : $0 }
         FileChooser.chooseSaveFile(parent: window, title: tr("Save the Segment's Content As"),
                                    acceptLabel: tr("_Save"), cancelLabel: tr("_Cancel"),
                                    suggestedName: name ?? tr("segment.bin"), startingIn: lastFolder) { [weak self] url in
@@ -46,7 +48,7 @@ final class ViewerSaving {
     /// Saves to `url` on the reader's and the saving threads; the words come back here.
     func save(to url: URL, showing version: ContentVersion?) {
         lastFolder = url.deletingLastPathComponent()
-        infoBar.show(tr("Saving to {path}…").filling(["path": url.path]), isError: false)
+        infoBar.show(tr("Saving to {path}…").filling(["path": DisplayName.shown(url.path)]), isError: false)
         reader.save(to: FilePath(url.path), showing: version) { [weak self] outcome in
             MainLoop.wakeFromAnyThread { self?.show(outcome) }
         }

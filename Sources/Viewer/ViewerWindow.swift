@@ -31,6 +31,7 @@ final class ViewerWindow: AppWindow {
     private let reader: BackgroundReader<PreparedDisplay>
     private var isWokenByWriters = false
     private let options: ViewerOptions
+    private let shownKey: String
     private var timer: MainLoop.Source?
     private var timerPeriod: UInt32 = 0
     private var closed = false
@@ -45,17 +46,20 @@ final class ViewerWindow: AppWindow {
     init(application: Application, options: ViewerOptions) {
         self.options = options
         trace = options.trace ? ViewerTrace() : nil
-        let key = options.key
-        reader = BackgroundReader(key: key, size: options.size, nativeKey: options.ipcKey) { snapshot, segmentSize in
-            Self.display(snapshot, key: key, segmentSize: segmentSize)
+        // The key as every name is shown (a newline or a U+202E in it splits or reverses no line).
+        let shownKey = DisplayName.shown(options.key)
+        self.shownKey = shownKey
+        reader = BackgroundReader(key: options.key, size: options.size, nativeKey: options.ipcKey) { snapshot, segmentSize in
+            Self.display(snapshot, key: shownKey, segmentSize: segmentSize)
         }
         window = Window(application: application, title: tr("Shared Memory"), width: 720, height: 520,
                         iconName: "org.sharedmemorygtk.Viewer", iconFile: SourceTree.iconFile)
 
-        header.subtitle = tr("Key {key}").filling(["key": options.key])
+        header.subtitle = tr("Key {key}").filling(["key": shownKey])
         window.setTitlebar(header)
         info.setAccessibleName(tr("Segment"))
         info.setSelectable(true)
+        info.setFocusable(false)   // selectable with the mouse, but no Tab stop: Ctrl+A is the text's
         info.setWrap(true)
         info.limitLines(3)   // a long name or key keeps the window's size; the tooltip has it all
         content.setAccessibleName(tr("File content"))
@@ -98,7 +102,7 @@ final class ViewerWindow: AppWindow {
     /// Opens on the reader's thread: creating or attaching may wait for the lock. Results come back
     /// through the main loop.
     private func open() {
-        info.text = tr("Key {key} · opening the segment…").filling(["key": options.key])
+        info.text = tr("Key {key} · opening the segment…").filling(["key": shownKey])
         reader.open({ [weak self] opened in
             MainLoop.wakeFromAnyThread { self?.opened(opened) }
         }, updated: { [weak self] in
@@ -111,9 +115,9 @@ final class ViewerWindow: AppWindow {
         switch opened {
         case .failed(let error):
             let message = tr("Unable to create or attach to the shared memory segment \"{key}\":\n{error}")
-                .filling(["key": options.key, "error": "\(error)"])
+                .filling(["key": shownKey, "error": "\(error)"])
             Console.error("sharedmemory: \(message)")  // notr: the program name before a translated message
-            info.text = tr("Key {key} · not attached").filling(["key": options.key])
+            info.text = tr("Key {key} · not attached").filling(["key": shownKey])
             content.setText(message)
             exitStatus = 1
         case .opened(let size, let otherViewer):
@@ -124,7 +128,7 @@ final class ViewerWindow: AppWindow {
                 sharingNote = note
             }
             shownInfo = withSharingNote(trn("Key {key} · segment {size} byte", "Key {key} · segment {size} bytes", size)
-                .filling(["key": options.key, "size": size.localizedDigits]))
+                .filling(["key": shownKey, "size": size.localizedDigits]))
             info.text = shownInfo   // before the first poll's render: handed over in that order
             schedulePolling()
         }
@@ -212,7 +216,7 @@ final class ViewerWindow: AppWindow {
     /// inserted again (selection and search stay); another file starts at the top.
     private func render(_ prepared: PreparedDisplay, generation: UInt64?, storedLength: Int, started: Int64) {
         let display = prepared.display
-        header.title = display.fileName
+        header.title = display.shownFileName
         saving.suggestedName = display.fileName
         let file = ShownFile(name: display.fileName, digest: prepared.digest)
         let sameName = display.fileName != nil && display.fileName == shownFile?.name

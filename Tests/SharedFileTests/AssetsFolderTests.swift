@@ -1,3 +1,5 @@
+import Glibc
+import Messages
 import Foundation
 import SystemPackage
 import Testing
@@ -60,6 +62,26 @@ final class TempAssets {
         let folder = AssetsFolder(assets.url)
         #expect(throws: FileProblem.notRegularFile(.fifo)) { try folder.open("pipe") }
         #expect(throws: FileProblem.notRegularFile(.directory)) { try folder.open("dir") }
+    }
+
+    /// Issue 23: open(2) of a Unix socket fails with ENXIO; the words say what it is instead.
+    @Test func aSocketIsNamedAsOne() throws {
+        let assets = try TempAssets()
+        let socket = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let path = assets.path("sock")
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: Array(path.utf8.prefix(raw.count - 1)))
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        try #require(bound == 0)
+        #expect(throws: FileProblem.notRegularFile(.socket)) { try AssetsFolder(assets.url).open("sock") }
+        #expect(throws: FileProblem.notRegularFile(.socket)) { try AssetsFolder.openPicked(path) }
+        #expect(Messages.openProblem("sock", .notRegularFile(.socket)) == "Unable to open file: sock is a socket, not a regular file")
     }
 
     @Test func readStopsAtTheLimitButKnowsTheWholeSize() throws {

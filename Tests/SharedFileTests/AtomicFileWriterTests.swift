@@ -57,6 +57,15 @@ import Glibc
         #expect(folder.names().isEmpty)
     }
 
+    /// Issue 23: /proc exists but answers ENOENT to a new file; the words must not say it does not exist.
+    @Test func aFolderThatTakesNoNewFilesIsNotCalledGone() throws {
+        let problem = try #require(saveProblem(Self.binary, to: "/proc/x"))
+        #expect(problem.kind == .noNewFiles && problem.errno == .noSuchFileOrDirectory)
+        #expect(Messages.saveProblem(problem) == "Unable to save /proc/x: the folder /proc does not take new files"
+                + " (No such file or directory (ENOENT)).\nChoose another folder, e.g. your home folder."
+                + "\nNo file was written; an existing file of that name is unchanged.")
+    }
+
     /// The temporary name fits, the target's does not: the rename fails and the temporary file goes.
     @Test func aTooLongNameLeavesNoTemporaryFile() throws {
         let folder = try TempFolder()

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import SharedMemory
 import Synchronization
 import SystemPackage
@@ -35,8 +36,8 @@ import TestSupport
         let reader = SegmentReader(key: key, size: 4096)
         try reader.open()
         let outcomes = Outcomes()
-        let loader = BackgroundLoader(key: key, assetsDirectory: files.url, lockTimeout: lockTimeout) {
-            outcomes.append($0)
+        let loader = BackgroundLoader(key: key, assetsDirectory: files.url, lockTimeout: lockTimeout) { outcome, _ in
+            outcomes.append(outcome)
         }
         return (reader, loader, outcomes, files)
     }
@@ -127,16 +128,61 @@ import TestSupport
         #expect(loader.finish(within: .seconds(3)))
     }
 
+    /// Issue 20: the window lists through `onListingThread` and `AssetsFolder.listing`, the path
+    /// tested here (a `listFiles` only tests used is gone).
     @Test func listingNamesTheProblem() throws {
-        let loader = BackgroundLoader(key: uniqueKey(), assetsDirectory: URL(fileURLWithPath: "/nonexistent-assets")) { _ in }
+        let loader = BackgroundLoader(key: uniqueKey(), assetsDirectory: URL(fileURLWithPath: "/nonexistent-assets")) { _, _ in }
         let listed = DispatchSemaphore(value: 0)
         final class Seen: Sendable { let listing = Mutex<Result<[String], FileProblem>?>(nil) }
         let seen = Seen()
-        loader.listFiles { result in
-            seen.listing.withLock { $0 = result }
+        loader.onListingThread { assets in
+            seen.listing.withLock { $0 = assets.listing(changed: [Array("a.txt".utf8)], after: nil) }
             listed.signal()
         }
         #expect(listed.wait(timeout: .now() + 5) == .success)
         #expect(seen.listing.withLock { $0 } == .failure(.folderUnusable(path: "/nonexistent-assets", .noSuchFileOrDirectory)))
+    }
+
+    /// A change is applied to the last listing; without one the whole folder is read.
+    @Test func aListingAfterAChangeChecksOnlyTheChangedNames() throws {
+        let files = try TempAssets()
+        try files.add("b.txt", Array("b".utf8))
+        let folder = AssetsFolder(files.url)
+        #expect(folder.listing(changed: nil, after: ["stale.txt"]) == .success(["b.txt"]))
+        try files.add("a.txt", Array("a".utf8))
+        // Only a.txt is checked: b.txt stays because the last listing had it, stale.txt because
+        // nobody said it changed.
+        #expect(folder.listing(changed: [Array("a.txt".utf8)], after: ["b.txt", "stale.txt"]) == .success(["a.txt", "b.txt", "stale.txt"]))
+    }
+
+    /// Issue 20: each outcome comes with the ticket of its own request, so that a file picked
+    /// outside the folder and a listed file of the same name are never confused (the window
+    /// matched them by name).
+    @Test func outcomesComeWithTheTicketOfTheirRequest() throws {
+        let key = uniqueKey()
+        defer { removeLeftovers(key) }
+        let files = try TempAssets()
+        try files.add("same.txt", Array("listed".utf8))
+        let elsewhere = try TempAssets()
+        #expect(mkfifo(elsewhere.path("same.txt"), 0o600) == 0)   // a FIFO: refused, never recent
+        let reader = SegmentReader(key: key, size: 4096)
+        try reader.open()
+        defer { reader.close() }
+        final class Seen: Sendable { let all = Mutex<[(LoadOutcome, BackgroundLoader.Ticket)]>([]) }
+        let seen = Seen()
+        let loader = BackgroundLoader(key: key, assetsDirectory: files.url) { outcome, ticket in
+            seen.all.withLock { $0.append((outcome, ticket)) }
+        }
+        let listed = loader.load("same.txt")
+        loader.waitUntilIdle()
+        let picked = loader.load(at: URL(fileURLWithPath: elsewhere.path("same.txt")))
+        loader.waitUntilIdle()
+        #expect(listed != picked)
+        let all = seen.all.withLock { $0 }
+        #expect(all.count == 2)
+        #expect(all.first?.1 == listed && all.first?.0.isLoaded == true)
+        #expect(all.last?.1 == picked && all.last?.0 == .fileProblem(name: "same.txt", .notRegularFile(.fifo)))
+        #expect(all.first?.0.fileName == all.last?.0.fileName, "the same name: only the tickets tell them apart")
+        loader.finish()
     }
 }

@@ -124,7 +124,7 @@ import Glibc
             return [denied, loader.outcome]
         }
         #expect(statuses[0] == .fileProblem(name: "private.txt", .system(.permissionDenied)))
-        #expect(statuses[0].map(Messages.status) == "Unable to open file: private.txt: Permission denied (EACCES)")
+        #expect(statuses[0].map { Messages.status($0) } == "Unable to open file: private.txt: Permission denied (EACCES)")
         #expect(statuses[1]?.isLoaded == true)
     }
 }

@@ -139,7 +139,7 @@ import Glibc
         let pid = viewer.pid
         viewer.kill9()
         let result = try run(ctlPath, ["load", "--key", key, assets.path("a.txt")])
-        let words = Messages.status(.viewerGone(key: key, creator: pid)).split(whereSeparator: \.isNewline).joined(separator: " ")
+        let words = Messages.status(.viewerGone(key: key, creator: pid), for: .terminal).split(whereSeparator: \.isNewline).joined(separator: " ")
         #expect(result.status == 1 && result.output == "sharedmemory-ctl: \(words)\n", "\(result.output)")
         #expect((try? SharedMemory.info(key: key))?.segment == nil, "the leftover was not removed")
     }
@@ -158,9 +158,31 @@ import Glibc
         viewer.kill9()
         #expect(FileManager.default.fileExists(atPath: "/dev/shm/" + name), "a killed creator leaves its POSIX segment")
         let result = try run(ctlPath, ["load", "--native-key", key, assets.path("a.txt")])
-        let words = Messages.status(.viewerGone(key: key, creator: nil)).split(whereSeparator: \.isNewline).joined(separator: " ")
+        let words = Messages.status(.viewerGone(key: key, creator: nil), for: .terminal).split(whereSeparator: \.isNewline).joined(separator: " ")
         #expect(result.status == 1 && result.output == "sharedmemory-ctl: \(words)\n", "\(result.output)")
         #expect(!FileManager.default.fileExists(atPath: "/dev/shm/" + name), "the leftover was not removed")
+    }
+
+    /// Issue 23: the ctl's one line keeps its sentences apart (a full stop where a line had none),
+    /// says "no viewer" once, without the library's "attach:", and tells a terminal user to run
+    /// the command again; a lock timeout does not begin with "attach:".
+    @Test func failuresReadAsSentences() throws {
+        let assets = try TempAssets()
+        try assets.add("a.txt", Array("x".utf8))
+        let key = uniqueKey()
+        defer { removeLeftovers(key) }
+        let none = try run(ctlPath, ["load", "--key", key, assets.path("a.txt")])
+        let folder = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        #expect(none.status == 1 && none.output == "sharedmemory-ctl: Unable to load: no viewer is running for this key (none found in \(folder))."
+                + " Start the sharedmemory viewer first, then run this command again.\n", "\(none.output)")
+        let viewer = try CtlProcess(["create", "--key", key, "--size", "4096", "--stamp"])
+        defer { viewer.kill9() }
+        let holder = try CtlProcess(["hold-lock", "--key", key, "--seconds", "60"])
+        defer { holder.kill9() }
+        let busy = try run(ctlPath, ["load", "--key", key, "--timeout", "0.2", assets.path("a.txt")])
+        #expect(busy.status == 1 && busy.output.hasPrefix("sharedmemory-ctl: Unable to lock shared memory: timed out after "), "\(busy.output)")
+        #expect(busy.output.contains("stop that process if it is stuck. The file was not loaded;"), "\(busy.output)")
+        #expect(!busy.output.contains("attach:") && !busy.output.contains("pick"), "\(busy.output)")
     }
 
     private func input(_ bytes: [UInt8]) throws -> FileHandle {

@@ -32,10 +32,19 @@ import Testing
                 == "Unable to read file x: Input/output error (EIO)"
                 + "\nThe segment was not changed; check the file and pick it again.")
         #expect(Messages.status(.readFailed(name: "x", .ioError, stored: 7)).hasSuffix("holds only its first 7 bytes."))
-        let missing = SharedMemoryError(.notFound, "attach: no segment")
-        #expect(Messages.status(.noViewer(missing)) == "Unable to attach to shared memory: attach: no segment"
-                + "\nPlease start the sharedmemory viewer first, then pick the file again."
-                + " A viewer started with another TMPDIR is not seen: this program looks in \(ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp").")
+        // Issue 23: our own words, once, without the library's "attach:" and its backticks; the
+        // ctl's words tell a terminal user to run the command again, not to pick the file.
+        let missing = SharedMemoryError(.notFound, "attach: no segment; `sharedmemory` must be started first")
+        let folder = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        #expect(Messages.status(.noViewer(missing)) == "Unable to load: no viewer is running for this key (none found in \(folder))."
+                + "\nStart the sharedmemory viewer first, then pick the file again.")
+        #expect(Messages.status(.noViewer(missing), for: .terminal).hasSuffix("\nStart the sharedmemory viewer first, then run this command again."))
+        for outcome in [LoadOutcome.noViewer(missing), .viewerGone(key: "k", creator: 42), .viewerGone(key: "k", creator: nil),
+                        .readFailed(name: "x", .ioError, stored: nil)] {
+            #expect(Messages.status(outcome).contains("pick"))
+            #expect(!Messages.status(outcome, for: .terminal).contains("pick"))
+            #expect(!Messages.status(outcome).contains("`"))
+        }
         let busy = SharedMemoryError(.lockError, "held by pid 7")
         #expect(Messages.status(.lockBusy(busy)) == "Unable to lock shared memory: held by pid 7"
                 + "\nThe file was not loaded; try again when the writer is done.")

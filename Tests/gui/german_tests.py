@@ -56,14 +56,22 @@ def make_tests(h):
         key = t.key()
         loader = t.loader(key)
         t.pick(loader, h.combo_items(loader.combo)[0])
-        status = h.wait_text("the German attach error", loader.status,
-                             lambda s: s.startswith("Anbinden an das Shared Memory nicht möglich: "), 2.0)
-        h.check("Bitte starten Sie zuerst den sharedmemory-Betrachter" in status, f"no German advice: {status!r}")
+        status = h.wait_text("the German no-viewer status", loader.status,
+                             lambda s: s.startswith("Laden nicht möglich: für diesen Schlüssel läuft kein Betrachter"), 2.0)
+        h.check("\nStarten Sie zuerst den sharedmemory-Betrachter und wählen Sie dann die Datei erneut." in status,
+                f"no German advice: {status!r}")
         r = h.ctl("info", "--key", key)
         h.check(r.returncode == 1 and f"für den Schlüssel „{key}“ existiert nichts" in r.stderr,
                 f"ctl info: {r.returncode} {r.stderr!r}")
         r = h.ctl("create", "--key", key, "--size", "0")
         h.check(r.returncode == 2 and "--size 0 ist zu klein" in r.stderr, f"ctl create --size 0: {r.returncode} {r.stderr!r}")
+        # Issue 23: a number GLib cannot read is our usage error, in German too.
+        r = subprocess.run([h.VIEWER, "--size", "1e6"], capture_output=True, text=True, timeout=20,
+                           env={k: v for k, v in os.environ.items() if k != "DISPLAY"})
+        h.check(r.returncode == 2 and "--size erwartet eine ganze Zahl, nicht „1e6“" in r.stderr,
+                f"viewer --size 1e6: {r.returncode} {r.stderr!r}")
+        r = h.ctl("load", "--key", key, "/etc/hostname")
+        h.check(r.returncode == 1 and "führen Sie dann diesen Befehl erneut aus." in r.stderr, f"ctl load: {r.stderr!r}")
 
     def test_german_catalog_missing_means_english(t):
         """Without the catalog (SHAREDMEMORY_LOCALEDIR elsewhere) the German locale shows English:
@@ -81,4 +89,23 @@ def make_tests(h):
         app.wait_frame()
         return f"English loader frame without the catalog after {time.monotonic() - started:.1f} s"
 
-    return [test_german_windows, test_german_errors, test_german_catalog_missing_means_english]
+    def test_german_other_file_dialog(t):
+        """Issue 23: the Other File… dialog's own buttons in German ("Laden", "Abbrechen"), not "Load"."""
+        key = t.key()
+        loader = t.loader(key)
+        h.check(Atspi.Action.do_action(loader.widget("Andere Datei", Atspi.Role.PUSH_BUTTON), 0),
+                "AT-SPI could not click Andere Datei")
+
+        def dialog():
+            app = h.app_for_pid(loader.pid)
+            return next((c for c in (app.get_child_at_index(i) for i in range(app.get_child_count()))
+                         if c is not None and c.get_role() == Atspi.Role.FILE_CHOOSER), None)
+        found = h.wait_until("the file dialog", dialog, 3.0)
+        tree = "\n".join(h.dump_tree(found, max_depth=14))
+        for name in ("Laden", "Abbrechen"):
+            h.check(h.find(found, name, Atspi.Role.PUSH_BUTTON) is not None, f"the dialog has no button {name!r}:\n{tree}")
+        h.check(h.find(found, "Load", Atspi.Role.PUSH_BUTTON) is None, "the dialog still says Load")
+        h.check(Atspi.Action.do_action(h.find(found, "Abbrechen", Atspi.Role.PUSH_BUTTON), 0), "could not click Abbrechen")
+
+    return [test_german_windows, test_german_errors, test_german_catalog_missing_means_english,
+            test_german_other_file_dialog]

@@ -322,5 +322,22 @@ def make_tests(h):
                     f"{os.path.basename(program)} --help is not GLib's or lacks --version: {h.short(r.stdout)}")
         return f"version {version}"
 
-    return [test_loader_drop, test_loader_recent_after_restart, test_loader_keyboard,
+    def test_loader_status_is_no_tab_stop(t):
+        """Issue 23: Tab cycles through the loader's controls without stopping on the Status line,
+        which used to select all of its text and keep the highlight after the focus moved on."""
+        key = t.key()
+        loader = t.loader(key)
+        focus(loader)
+        h.check(not loader.status.get_state_set().contains(Atspi.StateType.FOCUSABLE), "the Status line is a Tab stop")
+        stops = []
+        for _ in range(8):
+            keys("Tab")
+            time.sleep(0.1)
+            h.check(not loader.status.get_state_set().contains(Atspi.StateType.FOCUSED), f"Tab stopped on the Status line after {stops}")
+            h.check(Atspi.Text.get_n_selections(loader.status) == 0, "the Status line's text is selected")
+            stops += [f"{a.get_role().value_nick} {a.get_name()!r}" for a in h.walk(loader.frame, max_depth=20)
+                      if a.get_state_set().contains(Atspi.StateType.FOCUSED)]
+        return f"Tab stops: {', '.join(dict.fromkeys(stops))}"
+
+    return [test_loader_drop, test_loader_recent_after_restart, test_loader_keyboard, test_loader_status_is_no_tab_stop,
             test_loader_accessible_names, test_version_output]

@@ -112,6 +112,40 @@ def make_tests(h):
         h.wait_until("Escape in the text to close the search bar", lambda: not showing(entry), 3.0)
         return f"{', '.join(steps)}; Match case: {cased!r}; after a reload: {after_reload!r}; Escape closed it (from the entry and from the text)"
 
+    def focused(acc):
+        return acc.get_state_set().contains(Atspi.StateType.FOCUSED)
+
+    def test_viewer_search_keyboard(t):
+        """Issue 23: Escape closes the bar with the focus on a header button; Ctrl+F again shows the
+        last term, selected; Tab never stops on the selectable Segment line."""
+        key = t.key()
+        viewer = t.viewer(key)
+        load(t, viewer, key, "fruit.txt", TEXT.encode())
+        h.wait_text("the loaded text", viewer.text, lambda s: s == TEXT, 5.0)
+        entry, label = open_search(viewer)
+        type_text(viewer, "apple")
+        h.wait_text("1 of 5", label, lambda s: s == "1 of 5", 3.0)
+        find = viewer.widget("Find", Atspi.Role.PUSH_BUTTON)
+        h.check(Atspi.Component.grab_focus(find), "AT-SPI could not focus the Find button")
+        h.wait_until("the focus on the Find button", lambda: focused(find), 3.0)
+        keys(viewer, "Escape")
+        h.wait_until("Escape on a header button to close the search bar", lambda: not showing(entry), 3.0)
+        entry, label = open_search(viewer)
+        h.wait_text("the last term back in the entry", entry, lambda s: s == "apple", 3.0)
+        h.wait_until("the last term selected", lambda: Atspi.Text.get_n_selections(entry) == 1 and (
+            Atspi.Text.get_selection(entry, 0).start_offset, Atspi.Text.get_selection(entry, 0).end_offset) == (0, 5), 3.0)
+        h.wait_text("its count", label, lambda s: s.endswith(" of 5"), 3.0)
+        keys(viewer, "Escape")
+        h.wait_until("Escape in the entry to close the search bar", lambda: not showing(entry), 3.0)
+        h.check(not viewer.info.get_state_set().contains(Atspi.StateType.FOCUSABLE), "the Segment line is a Tab stop")
+        stops = []
+        for _ in range(8):
+            keys(viewer, "Tab")
+            time.sleep(0.1)
+            h.check(not focused(viewer.info), f"Tab stopped on the Segment line after {stops}")
+            stops += [f"{a.get_role().value_nick} {a.get_name()!r}" for a in h.walk(viewer.frame, max_depth=20) if focused(a)]
+        return f"Tab stops: {', '.join(dict.fromkeys(stops))}"
+
     def test_viewer_search_big_text(t):
         """4 MiB with 40,000 matches: the count arrives while every AT-SPI probe is answered within 150 ms."""
         key = t.key()
@@ -168,4 +202,4 @@ def make_tests(h):
         h.check(r.returncode == 0, f"import failed: {r.stderr}")
         return f"screenshot: {out}"
 
-    return [test_viewer_search_bar, test_viewer_search_big_text, test_viewer_search_screenshot]
+    return [test_viewer_search_bar, test_viewer_search_keyboard, test_viewer_search_big_text, test_viewer_search_screenshot]

@@ -51,6 +51,32 @@ def make_tests(h):
         check_line(viewer, long_key)
         return f"viewer {usual[0]}x{usual[1]} px"
 
+    def test_windows_fit_the_screen_at_any_scale(t):
+        """Issue 23: at GDK_SCALE 1 and 2 and DPI scales 1.5 and 2, both windows open inside the
+        screen's work area (Xvfb: the whole screen) and ask for a small minimum size (the viewer's
+        was 556 px wide at scale 1 and 1,488 px at scale 2 with DPI 1.5, wider than the screen);
+        resized to that minimum, as a window manager may, they print no GTK warning."""
+        screen = h.x11().geometry(h.x11().root)[2:]
+        seen = []
+        for env in ({}, {"GDK_DPI_SCALE": "2"}, {"GDK_SCALE": "2"}, {"GDK_SCALE": "2", "GDK_DPI_SCALE": "1.5"}):
+            # Fonts grow with both scales: so may a minimum, up to a part of the screen.
+            scale = int(env.get("GDK_SCALE", "1")) * float(env.get("GDK_DPI_SCALE", "1"))
+            key = t.key()
+            for app in (t.viewer(key, extra_env=env), t.loader(key, extra_env=env)):
+                window = h.wait_until(f"the {app.name}'s X window", lambda: (h.x11().toplevels_of(app.pid) or [None])[0], 5.0)
+                x, y, width, height = h.x11().geometry(window)
+                label = f"{app.name} at {env or 'scale 1'}"
+                h.check(x >= 0 and y >= 0 and x + width <= screen[0] and y + height <= screen[1],
+                        f"the {label} is {width}x{height} px at {x},{y}, outside the {screen[0]}x{screen[1]} screen")
+                minimum = h.x11().min_size(window)
+                h.check(minimum is not None, f"the {label} asks for no minimum size")
+                h.check(minimum[0] <= min(400 * scale, screen[0] * 0.6) and minimum[1] <= min(320 * scale, screen[1] * 0.75),
+                        f"the {label} cannot shrink below {minimum[0]}x{minimum[1]} px")
+                h.x11().resize(window, *minimum)
+                seen.append(f"{label}: {width}x{height}, min {minimum[0]}x{minimum[1]}")
+            time.sleep(0.5)   # the resizes' allocations, whose warnings the runner checks
+        return "; ".join(seen)
+
     def test_five_thousand_character_key_is_refused(t):
         """A 5,000-character --key: both windows and sharedmemory-ctl refuse it at start-up, exit 2,
         with one short line naming the limit (the viewer used to open 720 x 17,148 px with the
@@ -75,5 +101,5 @@ def make_tests(h):
         h.check(not leftovers, f"key files were made: {leftovers[:3]}")
         return f"longest reason {longest} characters"
 
-    return [test_long_name_keeps_the_viewer_size, test_long_key_keeps_the_viewer_size,
+    return [test_long_name_keeps_the_viewer_size, test_long_key_keeps_the_viewer_size, test_windows_fit_the_screen_at_any_scale,
             test_five_thousand_character_key_is_refused]

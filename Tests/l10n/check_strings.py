@@ -2,7 +2,7 @@
 """Fails when a user-visible string literal bypasses gettext.
 
 Scans the Swift sources of the programs (not the benchmark) for string literals that read like words
-for people (two words or more) and are not the message of a `tr(...)` / `trn(...)` call. A literal that
+for people (two words or more, or a button label with a mnemonic such as "_Load") and are not the message of a `tr(...)` / `trn(...)` call. A literal that
 is not for people (a trace line, a GLib signal name, a protocol constant) carries `// notr` at the end
 of its line, which says so to the reader too. Usage: check_strings.py [ROOT]
 """
@@ -13,6 +13,8 @@ import sys
 ROOT = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SKIP = ("Sources/Bench/", "Sources/Localization/", "Sources/CIntl/", "Sources/CGLib/", "Sources/CGtk/", "Sources/CSysV/")
 WORDS = re.compile(r"[A-Za-z]{2,}[,:;.]? +[A-Za-z{(\\]")
+# A one-word button label with a mnemonic ("_Load", "_Cancel"): words too, however short (issue 23).
+MNEMONIC = re.compile(r'^"_[A-Z][a-z]')
 
 
 def literals(text):
@@ -77,7 +79,7 @@ def main():
                 # trn's plural: the literal right after its singular (which may hold parentheses).
                 is_plural = singular_end >= 0 and re.fullmatch(r"\s*,\s*", text[singular_end:start]) is not None
                 singular_end = start + len(literal) if re.search(r"\btrn\($", before) else -1
-                if not WORDS.search(literal):
+                if not WORDS.search(literal) and not MNEMONIC.match(literal):
                     continue
                 if re.search(r"\btrn?\($", before) or is_plural:
                     continue

@@ -117,7 +117,15 @@ def bad_options():
         ([VIEWER, "--size=-1"], 2, "--size -1 is too small"),
         ([VIEWER, "--size", "320"], 2, "--size 320 is too small"),
         ([VIEWER, "--size", "99999999999999"], 2, "larger than the allowed"),
-        ([VIEWER, "--size", "many"], 1, "Cannot parse integer"),
+        # Issue 23: a number GLib cannot read is a usage error like the others (it exited 1 with a bare line).
+        ([VIEWER, "--size", "many"], 2, 'sharedmemory: --size takes a whole number, not "many"\nRun sharedmemory --help'),
+        ([VIEWER, "--size", "1e6"], 2, '--size takes a whole number, not "1e6"'),
+        ([VIEWER, "--size", "99999999999999999999"], 2, "--size 99999999999999999999 is out of range\nRun sharedmemory --help"),
+        ([VIEWER, "--highlight-limit=1.5"], 2, '--highlight-limit takes a whole number, not "1.5"'),
+        # `--timeout -1` read "-1" as an option ("Missing value") while `--timeout=-1` was right.
+        ([CTL, "dump", "--key", "x", "--timeout", "-1"], 2, "--timeout must not be negative"),
+        ([CTL, "load", "--key", "x", "--timeout", "-1", "/etc/hostname"], 2, "--timeout must not be negative"),
+        ([CTL, "hold-lock", "--key", "x", "--seconds", "-1"], 2, "--seconds must not be negative"),
         ([VIEWER, "--key="], 2, "--key must not be empty"),
         ([LOADER, "--key="], 2, "--key must not be empty"),
         ([VIEWER, "stray"], 2, 'sharedmemory: unexpected argument "stray"'),
