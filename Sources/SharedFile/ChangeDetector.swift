@@ -4,7 +4,7 @@ import Foundation
 /// holds what was last returned, else a private copy (never reading past the segment's end).
 ///
 /// Framed: compared by generation (a header read, no payload copy). Damaged: by the problem text.
-/// Seed: by length and bytes (memcmp against the last copy). Pure, so it can be fuzzed on its own.
+/// Seed and Qt image: by layout, length and bytes (memcmp against the last copy). Pure, so it can be fuzzed on its own.
 struct ChangeDetector {
     private(set) var last: Snapshot?
 
@@ -42,11 +42,11 @@ struct ChangeDetector {
         case .damaged(let problem):
             return last.problem == problem
         case .notFramed:
-            let length = SegmentContent.seedLength(segment)
-            let copied = min(length, max(limit, 0))
-            return last.format == .seed && last.problem == nil && last.storedLength == length
+            let (format, range) = SegmentContent.unframed(segment)
+            let copied = min(range.count, max(limit, 0))
+            return last.format == format && last.problem == nil && last.storedLength == range.count
                 && last.payload.count == copied
-                && (copied == 0 || last.payload.withUnsafeBytes { memcmp($0.baseAddress!, segment.baseAddress!, copied) == 0 })
+                && (copied == 0 || last.payload.withUnsafeBytes { memcmp($0.baseAddress!, segment.baseAddress! + range.lowerBound, copied) == 0 })
         }
     }
 }

@@ -70,6 +70,8 @@ public struct DisplayText: Sendable, Equatable {
             parts.append(snapshot.loadTime == nil ? tr("{name}, {size}").filling(values) : tr("{name}, {size}, loaded at {time}").filling(values))
         case .seed:
             parts.append(tr("text written in the seed format (no file name), {size}").filling(["size": ByteCount.formatExact(stored)]))
+        case .qtImage:
+            parts.append(tr("a picture in the layout of Qt's image example (no file name), {size}").filling(["size": ByteCount.formatExact(stored)]))
         }
         if snapshot.isTruncated {
             parts.append(tr("truncated: {stored} of {total} bytes fit in the segment")

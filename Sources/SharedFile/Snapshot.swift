@@ -6,6 +6,9 @@ public enum ContentFormat: Sendable, Equatable {
     case framed
     /// The Qt example's: the bytes up to the first NUL, written with `strncpy(data, content, size - 1)`.
     case seed
+    /// Qt's image example's: a big-endian qint32 1, then a picture file (`QtImageStream`). Read only:
+    /// our loader writes it through `sharedmemory-ctl load --qt-image`, not in the other layouts' places.
+    case qtImage
 }
 
 /// A private copy of what a segment held at one moment, taken under the lock and decoded outside it.
@@ -53,6 +56,7 @@ public struct Snapshot: Sendable, Equatable {
         switch format {
         case .framed: return generation == 0
         case .seed: return storedLength == 0
+        case .qtImage: return false
         }
     }
 }
