@@ -97,12 +97,16 @@ struct Load: ParsableCommand {
     @OptionGroup var options: KeyOption
     @Argument(help: ArgumentHelp(tr("The file to load, or - for standard input."))) var file: String
     @Option(help: ArgumentHelp(tr("Seconds to wait for the lock, in all (attach, write and detach)."))) var timeout: Double = 5
+    @Flag(help: ArgumentHelp(tr("Write FILE, a PNG picture, the way Qt's shared memory example does (a QDataStream of the QImage: qint32 1, then the PNG), for the example's \"Display Image from Shared Memory\" (use --key QSharedMemoryExample; Qt 6.6+: --key-type posix). A segment is created when none exists, and then held until SIGINT/SIGTERM.")))
+    var qtImage = false
 
     func validate() throws {
         guard timeout >= 0 else { throw ValidationError(tr("--timeout must not be negative")) }
+        if qtImage, file == "-" { throw ValidationError(tr("--qt-image needs a file, not standard input")) }
     }
 
     func run() throws {
+        if qtImage { return try QtImageLoad(options: options, file: file, timeout: timeout).run() }
         // Only picked paths and standard input are loaded: the assets folder is never used here.
         let loader = FileLoader(key: options.key, assetsDirectory: URL(fileURLWithPath: "."),
                                 lockTimeout: lockDuration(timeout), nativeKey: options.ipcKey)
