@@ -1,7 +1,7 @@
 /// The layout of Qt's shared memory example (qtbase examples/corelib/ipc/sharedmemory): the loader
 /// writes `QDataStream << QImage` through a QBuffer, which is a big-endian qint32 `1` (0 marks a null
-/// image) followed by the image in an image file format (PNG when Qt wrote it; Qt's reader takes any
-/// format it knows). docs/PROTOCOL.md, "Qt's image example".
+/// image) followed by the image as a PNG file. Qt 6.11's `QDataStream >> QImage` reads PNG only (any
+/// non-zero marker), so our writer stores PNG only; our reader takes any raster signature after `1`. docs/PROTOCOL.md, "Qt's image example".
 public enum QtImageStream {
     /// The marker of a non-null image: qint32 1, big-endian (QDataStream's default byte order).
     public static let marker: [UInt8] = [0, 0, 0, 1]
