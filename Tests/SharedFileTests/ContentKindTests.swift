@@ -134,7 +134,7 @@ let redPNG: [UInt8] = [
     }
 }
 
-@Suite struct ByteSearchTests {
+@Suite struct ByteQueryTests {
     @Test func queriesAreHexOrText() {
         #expect(ByteQuery("7f 45 4c 46") == .hex([0x7f, 0x45, 0x4c, 0x46]))
         #expect(ByteQuery("0x7F454C46") == .hex([0x7f, 0x45, 0x4c, 0x46]))
@@ -143,22 +143,5 @@ let redPNG: [UInt8] = [
         #expect(ByteQuery("ELF") == .text(Array("ELF".utf8)))
         #expect(ByteQuery("7f 4") == .text(Array("7f 4".utf8)))
         #expect(ByteQuery("   ") == nil)
-    }
-
-    @Test func findsForwardBackwardAndWraps() {
-        let bytes: [UInt8] = Array("abcELFxxELFyy".utf8) + [0x7f, 0x45, 0x4c, 0x46]
-        bytes.withUnsafeBytes { raw in
-            let elf = Array("ELF".utf8)
-            #expect(ByteSearch.find(elf, in: raw, from: 0) == 3..<6)
-            #expect(ByteSearch.find(elf, in: raw, from: 4) == 8..<11)
-            #expect(ByteSearch.find(elf, in: raw, from: 9) == 14..<17)
-            #expect(ByteSearch.find(elf, in: raw, from: 15) == 3..<6)   // wraps to the top
-            #expect(ByteSearch.find(elf, in: raw, from: 8, backward: true) == 3..<6)
-            #expect(ByteSearch.find(elf, in: raw, from: 3, backward: true) == 14..<17)  // wraps to the bottom
-            #expect(ByteSearch.find([0x7f, 0x45, 0x4c, 0x46], in: raw, from: 0) == 13..<17)
-            #expect(ByteSearch.find(Array("zz".utf8), in: raw, from: 0) == nil)
-            #expect(ByteSearch.count(elf, in: raw) == 3)
-        }
-        Array("aaaa".utf8).withUnsafeBytes { #expect(ByteSearch.count(Array("aa".utf8), in: $0) == 3) }
     }
 }
