@@ -113,6 +113,7 @@ struct Bench: ParsableCommand {
                 try Startup(effort: effort, workspace: workspace, viewer: viewerPath, loader: loaderPath).run()
             }
             group("memory") { try Memory(effort: effort, workspace: workspace, viewer: viewerPath).run() }
+            group("memory over many loads") { try LoadSoak(effort: effort, workspace: workspace, viewer: viewerPath).run() }
         }
 
         let environment = Self.environment(quick: quick, viewer: skipGUI ? nil : viewerPath)

@@ -23,6 +23,7 @@ public final class SourceView: TextView {
         gtk_source_view_set_highlight_current_line(sourceView, 1)
         // Bracket matching marks the pair at the (hidden) cursor: noise in a reading view.
         gtk_source_buffer_set_highlight_matching_brackets(sourceBuffer, 0)
+        Self.keepNoUndo(sourceBuffer)
         // A theme change (GTK_THEME, gtk-theme-name, gtk-application-prefer-dark-theme) restyles
         // every widget: choose again then. The scheme's own CSS restyles the view too, which
         // chooses the same scheme again (a no-op).
@@ -43,7 +44,15 @@ public final class SourceView: TextView {
         gtk_source_buffer_set_style_scheme(fresh, gtk_source_buffer_get_style_scheme(old))
         gtk_source_buffer_set_highlight_syntax(fresh, gtk_source_buffer_get_highlight_syntax(old))
         gtk_source_buffer_set_highlight_matching_brackets(fresh, 0)
+        Self.keepNoUndo(fresh)
         return UnsafeMutableRawPointer(fresh).assumingMemoryBound(to: GtkTextBuffer.self)
+    }
+
+    /// A read-only view has nothing to undo, but a GtkSourceBuffer records every insertion and
+    /// deletion for undo (the default is unlimited levels): every load kept its whole text there,
+    /// ~300 KB per 266 KB load measured (Tests/reliability/memory_soak.py). No levels, no history.
+    private static func keepNoUndo(_ buffer: UnsafeMutablePointer<GtkSourceBuffer>) {
+        gtk_source_buffer_set_max_undo_levels(buffer, 0)
     }
 
     /// Highlights the text as `language` (nil: plain text); `highlight` false shows it plain too,

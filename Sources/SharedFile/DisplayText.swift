@@ -24,6 +24,9 @@ public struct DisplayText: Sendable, Equatable {
     public var fileName: String?
     /// `text` is a message about the segment (nothing loaded, a damaged header), not its content.
     public var isMessage = false
+    /// Which bytes of the payload each character of `text` shows (empty for a message): copy and
+    /// search go through it to the file's own bytes.
+    public var map = DisplayMap()
 
     /// Payloads beyond this many bytes are shown up to it, so that the window never freezes.
     public static let defaultLimit = 4 << 20
@@ -56,6 +59,7 @@ public struct DisplayText: Sendable, Equatable {
         let byteCut = Self.utf8Prefix(snapshot.payload, limit: limit)
         let shown = Self.linePrefix(snapshot.payload, end: byteCut, lines: lineLimit)
         let folding = LineFolding(Self.repaired(snapshot.payload[0..<shown]), limit: foldLimit)
+        map = snapshot.payload.withUnsafeBufferPointer { DisplayMap(source: UnsafeBufferPointer(rebasing: $0[0..<shown]), insertions: folding.insertions) }
         text = folding.text
         foldedLines = folding.foldedLines
         addedBreaks = folding.breaks

@@ -50,12 +50,13 @@ public final class SegmentReader {
     ///   - size: the segment size to create; an existing live segment keeps its own size.
     ///   - lockTimeout: how long one poll may wait for the lock before it reports the writer as stuck.
     ///   - copyLimit: copy at most this many payload bytes per change (plus 4, so that a text cut there
-    ///     can still end on a whole UTF-8 character). The default is what the viewer shows.
+    ///     can still end on a whole UTF-8 character). The default copies the whole payload: the
+    ///     viewer holds that one copy, which its copy, search and views read (issue 18).
     ///   - reachabilityInterval: how often `poll()` checks that loaders can still find the segment
     ///     (a few system calls); the polls in between skip it.
     ///   - nativeKey: a Qt 6 native key (POSIX or System V); nil is `key`'s legacy key, as in Qt 5.
     public init(key: String, size: Int, lockTimeout: Duration = .milliseconds(20),
-                copyLimit: Int = DisplayText.defaultLimit, reachabilityInterval: Duration = .milliseconds(250),
+                copyLimit: Int = .max, reachabilityInterval: Duration = .milliseconds(250),
                 nativeKey: NativeIpcKey? = nil) {
         self.key = key
         self.requestedSize = size

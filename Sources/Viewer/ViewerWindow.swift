@@ -27,6 +27,11 @@ final class ViewerWindow: AppWindow {
     /// Save As… (Ctrl+S) and the find bar (Ctrl+F): ViewerSaving.swift, ViewerSearch.swift.
     private var saving: ViewerSaving!
     private var search: ViewerSearch!
+    /// What the text view shows: the load's bytes and which of them each character shows (nil: a
+    /// message about the segment). Copy and search read the bytes through the map.
+    private var shown: (loaded: LoadedContent, map: DisplayMap)?
+    /// Says when a copy had to repair bytes that are not valid UTF-8.
+    private let copyNote = InfoBar(accessibleName: tr("Copy result"), closeLabel: tr("_Close"))
     /// The segment, read on a thread of its own: nothing here waits for its lock.
     private let reader: BackgroundReader<PreparedDisplay>
     private var isWokenByWriters = false
@@ -66,10 +71,12 @@ final class ViewerWindow: AppWindow {
         column.setMargins(12)
         column.add(info)
         column.add(saving.infoBar)
+        column.add(copyNote)
         column.add(search.bar)
         column.add(ScrolledWindow(content), expand: true)
         window.setChild(column)
         content.onSchemeChange { [weak self] scheme in self?.schemeChanged(scheme) }
+        content.copySelection { [weak self] range, kind in self?.copyText(range, kind) }
         if let trace {
             window.onFirstMapEvent { trace.mapped() }
             content.onVerticalScroll { trace.scrolled(atEnd: $0, moved: $1) }
@@ -202,7 +209,7 @@ final class ViewerWindow: AppWindow {
         var digest = Hasher()
         display.text.utf8.withContiguousStorageIfAvailable { digest.combine(bytes: UnsafeRawBufferPointer($0)) }
             ?? digest.combine(display.text)
-        return PreparedDisplay(display: display, digest: digest.finalize(), startedAt: start,
+        return PreparedDisplay(display: display, loaded: LoadedContent(snapshot), digest: digest.finalize(), startedAt: start,
                                microseconds: MainLoop.monotonicMicroseconds - start)
     }
 
@@ -211,6 +218,7 @@ final class ViewerWindow: AppWindow {
     /// inserted again (selection and search stay); another file starts at the top.
     private func render(_ prepared: PreparedDisplay, generation: UInt64?, storedLength: Int, started: Int64) {
         let display = prepared.display
+        shown = display.isMessage ? nil : (prepared.loaded, display.map)
         header.title = display.fileName
         saving.suggestedName = display.fileName
         let file = ShownFile(name: display.fileName, digest: prepared.digest)
@@ -223,12 +231,16 @@ final class ViewerWindow: AppWindow {
             info.text = shownInfo
         }
         if sameText {
+            search.contentChanged(shown?.loaded, map: display.map)   // the same text: the search starts again on the new copy
             trace?.renderUnchanged(generation: generation, bytes: storedLength, started: started)
             return
         }
         // After the first chunk is in (below): the language goes to the buffer that holds the new
         // text, not to the old one (a huge old text is swapped out and emptied in slices).
-        defer { highlight(display) }
+        defer {
+            highlight(display)
+            search.contentChanged(shown?.loaded, map: display.map)   // after the first chunk is in
+        }
         // No line numbers with folds (GtkTextBuffer would number each fold) nor over the highlight
         // limit: the gutter made the render gaps of 4 MiB texts 130-210 ms instead of 45-70
         // (docs/PERFORMANCE.md, "Issue 12"). Set before the insertion, which it slows.
@@ -299,6 +311,28 @@ final class ViewerWindow: AppWindow {
 
     private var describedLanguage: SyntaxLanguage?
 
+    /// The text a copy of the selected `range` (display characters) puts on the clipboard: exactly
+    /// the file's bytes it shows, not the display's folds; bytes that are not valid UTF-8 (or NUL,
+    /// which no clipboard text holds) come out as U+FFFD, and Ctrl+C says so. nil for a message:
+    /// GTK copies its text.
+    private func copyText(_ range: Range<Int>, _ kind: ClipboardKind) -> String? {
+        guard let shown else { return nil }
+        return shown.loaded.bytes.withUnsafeBufferPointer { bytes in
+            let selected = shown.map.byteRange(ofCharacters: range, in: bytes)
+            let repaired = shown.map.repairedCount(in: selected)
+            if kind == .clipboard {
+                if repaired > 0 {
+                    copyNote.show(trn("Copied {bytes}; {count} byte that is not valid UTF-8 (or a NUL) was copied as U+FFFD",
+                                      "Copied {bytes}; {count} bytes that are not valid UTF-8 (or NUL) were copied as U+FFFD", repaired)
+                        .filling(["bytes": ByteCount.format(selected.count), "count": repaired.localizedDigits]), isError: false)
+                } else {
+                    copyNote.hide()
+                }
+            }
+            return DisplayText.repaired(UnsafeBufferPointer(rebasing: bytes[selected]))
+        }
+    }
+
     /// The view's accessible description: the language and the style scheme, for screen readers
     /// and the GUI tests.
     private func describeContent(language: SyntaxLanguage?) {
@@ -319,6 +353,8 @@ final class ViewerWindow: AppWindow {
 /// A display value and what making it cost, on the reader's thread (for `--trace`).
 struct PreparedDisplay: Sendable {
     let display: DisplayText
+    /// The load's bytes, whole: the one copy the window keeps (copy and search read it).
+    let loaded: LoadedContent
     /// A digest of the shown text: the same bytes loaded again need no new insertion.
     let digest: Int
     /// When it was started and how long it took, in `g_get_monotonic_time` microseconds.

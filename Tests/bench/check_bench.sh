@@ -36,6 +36,7 @@ gui_keys=(
   startup_loader_help_ms startup_loader_mapped_ms
   rss_empty_1m_mib rss_peak_1m_mib rss_shmem_1m_mib private_growth_1m_payloads
   rss_empty_64m_mib rss_peak_64m_mib rss_shmem_64m_mib private_growth_64m_payloads
+  rss_growth_per_load_kib rss_growth_per_load_payloads
 )
 
 args=(--quick --json --viewer "$bin_dir/sharedmemory" --loader "$bin_dir/sharedmemory_loader")
