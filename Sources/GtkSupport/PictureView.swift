@@ -46,7 +46,7 @@ public final class PictureView: Widget {
             }
             return true
         }
-        connectSignal(UnsafeMutableRawPointer(area), "size-allocate") { [weak self] in
+        connectVoidSignalIgnoringArguments(UnsafeMutableRawPointer(area), "size-allocate") { [weak self] in
             guard let self, self.zoom == nil else { return }
             self.reportZoom()
         }

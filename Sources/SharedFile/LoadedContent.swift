@@ -11,12 +11,15 @@ public struct LoadedContent: Sendable {
     public let format: ContentFormat
     /// nil for the seed format.
     public let generation: UInt64?
+    /// What the bytes are (`ContentKind.detect`, from their first 64 KiB): the view they open in.
+    public let kind: ContentKind
 
     public init(_ snapshot: Snapshot) {
         bytes = snapshot.payload
         fileName = snapshot.fileName
         format = snapshot.format
         generation = snapshot.generation
+        kind = ContentKind.detect(snapshot.payload)
     }
 
     public init(bytes: [UInt8], fileName: String?, format: ContentFormat = .framed, generation: UInt64? = nil) {
@@ -24,5 +27,6 @@ public struct LoadedContent: Sendable {
         self.fileName = fileName
         self.format = format
         self.generation = generation
+        kind = ContentKind.detect(bytes)
     }
 }

@@ -21,6 +21,11 @@ final class ViewerSearch {
     private var isDone = true
     /// A move asked for while the matches it needs are still being found.
     private var waitingMove: (forward: Bool, fromStart: Bool)?
+    /// The hex view, while it is the one shown: a query is hex bytes or text (`ByteQuery`) and a
+    /// match is selected there; nil: the text view.
+    var hexView: HexView? {
+        didSet { if oldValue !== hexView { queryChanged(findBar.text, findBar.caseSensitive) } }
+    }
 
     init(application: Application, view: SourceView, header: HeaderBar) {
         self.view = view
@@ -53,7 +58,15 @@ final class ViewerSearch {
     }
 
     private func queryChanged(_ text: String, _ caseSensitive: Bool) {
-        query = text.isEmpty ? nil : ByteSearch.Query(needle: Array(text.utf8), caseSensitive: caseSensitive)
+        if hexView != nil {
+            // "7f 45 4c 46" is four bytes, whatever the case; text is matched as the option says.
+            query = ByteQuery(text).map {
+                if case .hex(let bytes) = $0 { return ByteSearch.Query(needle: bytes, caseSensitive: true) }
+                return ByteSearch.Query(needle: $0.bytes, caseSensitive: caseSensitive)
+            }
+        } else {
+            query = text.isEmpty ? nil : ByteSearch.Query(needle: Array(text.utf8), caseSensitive: caseSensitive)
+        }
         restart()
     }
 
@@ -87,6 +100,7 @@ final class ViewerSearch {
     /// The selection (or the cursor) in bytes of the content.
     private var selectedBytes: Range<Int>? {
         guard let content else { return nil }
+        if let hexView { return hexView.selectedBytes }
         let characters = view.selectedCharacters ?? view.cursorCharacter..<view.cursorCharacter
         return content.loaded.bytes.withUnsafeBufferPointer { content.map.byteRange(ofCharacters: characters, in: $0) }
     }
@@ -94,6 +108,7 @@ final class ViewerSearch {
     /// The matches a move can reach: those inside the bytes the view shows.
     private var reachable: Int {
         guard let content else { return 0 }
+        if hexView != nil { return matches.count }
         let shown = content.map.byteCount, length = query?.needle.count ?? 0
         return DisplayMap.firstIndex(in: matches, notBelow: shown - length + 1)
     }
@@ -121,6 +136,10 @@ final class ViewerSearch {
             return showCount()
         }
         let length = query?.needle.count ?? 0
+        if let hexView {
+            hexView.select(bytes: matches[index]..<(matches[index] + length))
+            return showCount()
+        }
         let range = content.loaded.bytes.withUnsafeBufferPointer {
             content.map.characterRange(ofBytes: matches[index]..<(matches[index] + length), in: $0)
         }

@@ -27,6 +27,10 @@ final class ViewerWindow: AppWindow {
     /// Save As… (Ctrl+S) and the find bar (Ctrl+F): ViewerSaving.swift, ViewerSearch.swift.
     private var saving: ViewerSaving!
     private var search: ViewerSearch!
+    /// The Text / Hex / Picture views of the load (ViewerContentViews.swift).
+    private var views: ViewerContentViews!
+    /// The Segment line's facts from the last display value, before the view's note.
+    private var displayInfo = ""
     /// What the text view shows: the load's bytes and which of them each character shows (nil: a
     /// message about the segment). Copy and search read the bytes through the map.
     private var shown: (loaded: LoadedContent, map: DisplayMap)?
@@ -73,7 +77,10 @@ final class ViewerWindow: AppWindow {
         column.add(saving.infoBar)
         column.add(copyNote)
         column.add(search.bar)
-        column.add(ScrolledWindow(content), expand: true)
+        views = ViewerContentViews(text: ScrolledWindow(content), header: header)
+        views.onNoteChanged = { [weak self] in self?.refreshInfo() }
+        views.onPageChanged = { [weak self] page in self?.search.hexView = page == .hex ? self?.views.hex : nil }
+        column.add(views.stack, expand: true)
         window.setChild(column)
         content.onSchemeChange { [weak self] scheme in self?.schemeChanged(scheme) }
         content.copySelection { [weak self] range, kind in self?.copyText(range, kind) }
@@ -226,15 +233,14 @@ final class ViewerWindow: AppWindow {
         let sameText = sameName && file == shownFile
         shownFile = file
         let generation = generation.map(String.init) ?? "seed"
-        defer {
-            shownInfo = withSharingNote(display.info + shownLanguage)
-            info.text = shownInfo
-        }
+        displayInfo = display.info
+        defer { refreshInfo() }
         if sameText {
             search.contentChanged(shown?.loaded, map: display.map)   // the same text: the search starts again on the new copy
             trace?.renderUnchanged(generation: generation, bytes: storedLength, started: started)
             return
         }
+        views.show(display.isMessage ? nil : prepared.loaded)
         // After the first chunk is in (below): the language goes to the buffer that holds the new
         // text, not to the old one (a huge old text is swapped out and emptied in slices).
         defer {
@@ -275,6 +281,13 @@ final class ViewerWindow: AppWindow {
         }, completion: {
             trace.renderDone(generation: generation, bytes: bytes, shown: shown, started: started)
         })
+    }
+
+    /// The Segment line: the display's facts, then what the shown view says (a picture's size and
+    /// format, "binary") or the text's language.
+    private func refreshInfo() {
+        shownInfo = withSharingNote(displayInfo + (views.note.map { " · " + $0 } ?? shownLanguage))
+        if failure == nil { info.text = shownInfo }
     }
 
     /// Guesses the language from the file's name and first bytes and highlights with it, unless the
