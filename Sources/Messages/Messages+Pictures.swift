@@ -45,6 +45,9 @@ extension Messages {
             .filling(["format": format.name, "reason": reason])
     }
 
+    /// Why a picture that decoded is only a part: the data stops before the file's end marker.
+    public static func pictureCutShort() -> String { tr("the data ends before the picture's end marker") }
+
     /// The Segment line's part for content shown as hex.
     public static func binaryInfo() -> String { tr("binary, shown as hex") }
 }

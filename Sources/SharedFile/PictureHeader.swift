@@ -61,4 +61,23 @@ public struct PictureHeader: Sendable, Equatable {
             return nil
         }
     }
+
+    /// Whether a PNG, JPEG or GIF file reaches its end marker (IEND, EOI, the trailer byte), zero
+    /// bytes after it allowed (a segment larger than the file). Decoders fill a cut JPEG with grey
+    /// without an error, so the viewer asks this to say the picture is cut. True for other formats.
+    public static func isComplete(_ bytes: [UInt8], format: PictureFormat) -> Bool {
+        var end = bytes.count
+        while end > 0, bytes[end - 1] == 0 { end -= 1 }
+        switch format {
+        case .png:
+            let iend: [UInt8] = [0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82]
+            return end >= 8 && Array(bytes[(end - 8)..<end]) == iend
+        case .jpeg:
+            return end >= 2 && bytes[end - 2] == 0xFF && bytes[end - 1] == 0xD9
+        case .gif:
+            return end >= 1 && bytes[end - 1] == 0x3B
+        default:
+            return true
+        }
+    }
 }

@@ -130,7 +130,11 @@ final class ViewerContentViews {
 
     private func decoded(_ decoded: DecodedPicture, format: PictureFormat) {
         picture.show(decoded.isDrawable ? decoded : nil)
-        switch decoded.problem {
+        var problem = decoded.problem
+        if problem == nil, decoded.isDrawable, let bytes = loaded?.bytes, !PictureHeader.isComplete(bytes, format: format) {
+            problem = .partial(Messages.pictureCutShort())
+        }
+        switch problem {
         case nil:
             pictureStatus.text = ""
             pictureStatus.setVisible(false)
@@ -143,7 +147,7 @@ final class ViewerContentViews {
         case .partial(let reason):
             pictureStatus.text = Messages.picturePartial(format: format, reason: reason)
         }
-        if decoded.problem != nil { pictureStatus.setVisible(true) }
+        if problem != nil { pictureStatus.setVisible(true) }
         pictureFacts = (format, decoded)
         updateNote()
     }

@@ -145,3 +145,15 @@ let redPNG: [UInt8] = [
         #expect(ByteQuery("   ") == nil)
     }
 }
+
+@Suite struct PictureCompletenessTests {
+    @Test func endMarkers() {
+        #expect(PictureHeader.isComplete(redPNG, format: .png))
+        #expect(PictureHeader.isComplete(redPNG + [0, 0, 0], format: .png))
+        #expect(!PictureHeader.isComplete(Array(redPNG.prefix(60)), format: .png))
+        #expect(PictureHeader.isComplete([0xFF, 0xD8, 0xFF, 0xE0, 0xFF, 0xD9], format: .jpeg))
+        #expect(!PictureHeader.isComplete([0xFF, 0xD8, 0xFF, 0xE0, 0x12, 0x34], format: .jpeg))
+        #expect(PictureHeader.isComplete(Array("GIF89a".utf8) + [0x3B], format: .gif))
+        #expect(!PictureHeader.isComplete(Array("GIF89a".utf8) + [0x2C], format: .gif))
+    }
+}

@@ -1208,6 +1208,7 @@ def main():
     import source_view_tests  # issue 12's reading view
     import viewer_save_tests, viewer_search_tests  # issue 12: the viewer's Save As, clipboard and search
     import viewer_copy_tests  # issue 18: exact copy and search
+    import viewer_picture_tests  # issue 19: pictures, hex, Qt's image example
     import loader_keyboard_tests  # issue 12's loader
     import german_tests  # issue 13: literal German, in the German run only
     import two_viewers_tests  # issue 14
@@ -1216,7 +1217,7 @@ def main():
     import big_folder_tests  # issue 14
     here = sys.modules[__name__]
     both = (two_viewers_tests.make_tests(here) + viewer_size_tests.make_tests(here)  # run in every language
-            + raw_name_tests.make_tests(here))
+            + raw_name_tests.make_tests(here) + viewer_picture_tests.make_tests(here))
     if l10n.LANGUAGE:
         candidates = TRANSLATED + german_tests.make_tests(here) + big_folder_tests.make_tests(here) + both
     else:
