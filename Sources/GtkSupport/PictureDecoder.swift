@@ -29,6 +29,8 @@ public final class DecodedPicture: @unchecked Sendable {
     let levels: [OpaquePointer]
     /// An animation (an animated GIF); nil for a still picture.
     let animation: OpaquePointer?
+    /// How long the decode took on its thread (GdkPixbuf, then the cairo levels).
+    public internal(set) var decodeMicroseconds: Int64 = 0
 
     init(width: Int, height: Int, declaredWidth: Int, declaredHeight: Int, problem: PictureProblem?,
          levels: [OpaquePointer], animation: OpaquePointer?) {
@@ -65,6 +67,13 @@ public enum PictureDecoder {
     /// The decode; call it on a worker thread. `loaderType` is GdkPixbuf's ("png", "jpeg", "svg", ...).
     public static func decode(_ bytes: [UInt8], loaderType: String, isVector: Bool,
                               budget: Int = pixelBudget) -> DecodedPicture {
+        let start = g_get_monotonic_time()
+        let picture = decodeUntimed(bytes, loaderType: loaderType, isVector: isVector, budget: budget)
+        picture.decodeMicroseconds = Int64(g_get_monotonic_time() - start)
+        return picture
+    }
+
+    private static func decodeUntimed(_ bytes: [UInt8], loaderType: String, isVector: Bool, budget: Int) -> DecodedPicture {
         var error: UnsafeMutablePointer<GError>?
         guard let loader = gdk_pixbuf_loader_new_with_type(loaderType, &error) else {
             g_clear_error(&error)

@@ -23,6 +23,8 @@ final class ViewerContentViews {
     private(set) var note: String?
     /// Called when `note` changes after the load (a picture decoded) or the view changed.
     var onNoteChanged: (@MainActor () -> Void)?
+    /// Called when a decoded picture is handed to the picture view (the trace).
+    var onPictureShown: (@MainActor (DecodedPicture) -> Void)?
     /// Called when the shown page changes.
     var onPageChanged: (@MainActor (Page) -> Void)?
     private var switching = false
@@ -150,6 +152,7 @@ final class ViewerContentViews {
         if problem != nil { pictureStatus.setVisible(true) }
         pictureFacts = (format, decoded)
         updateNote()
+        onPictureShown?(decoded)
     }
 
     private var pictureFacts: (PictureFormat, DecodedPicture)?

@@ -24,6 +24,7 @@ final class ViewerTrace {
 
     /// A render of `generation` began with the poll at `started`: measure main-loop gaps from there.
     func renderStarted(generation: String, at started: Int64) {
+        awaitingPicture = false
         scrollTicker?.stop()
         reportedEnd = false
         ticker?.stop()
@@ -83,6 +84,19 @@ final class ViewerTrace {
     func renderDone(generation: String, bytes: Int, shown: Int, started: Int64) {
         let now = MainLoop.monotonicMicroseconds
         Self.print("generation=\(generation) bytes=\(bytes) shown=\(shown) render_us=\(now - started)")
+        if !awaitingPicture { ticker?.settle(until: now + Self.settleMicroseconds) }
+    }
+
+    /// The render's content is a picture, decoded on its own thread: gaps are measured until it is shown.
+    private var awaitingPicture = false
+    func expectPicture() { awaitingPicture = true }
+
+    /// The decoded picture was handed to the picture view (`event=picture`); gaps are measured
+    /// until `settleMicroseconds` after it, which covers its first draws.
+    func pictureShown(width: Int, height: Int, decodeMicroseconds: Int64) {
+        awaitingPicture = false
+        let now = MainLoop.monotonicMicroseconds
+        Self.print("event=picture width=\(width) height=\(height) decode_us=\(decodeMicroseconds) t_us=\(now)")  // notr: trace lines are for tools
         ticker?.settle(until: now + Self.settleMicroseconds)
     }
 }

@@ -79,6 +79,9 @@ final class ViewerWindow: AppWindow {
         column.add(search.bar)
         views = ViewerContentViews(text: ScrolledWindow(content), header: header)
         views.onNoteChanged = { [weak self] in self?.refreshInfo() }
+        if let trace {
+            views.onPictureShown = { trace.pictureShown(width: $0.width, height: $0.height, decodeMicroseconds: $0.decodeMicroseconds) }
+        }
         views.onPageChanged = { [weak self] page in self?.search.hexView = page == .hex ? self?.views.hex : nil }
         column.add(views.stack, expand: true)
         window.setChild(column)
@@ -270,6 +273,7 @@ final class ViewerWindow: AppWindow {
         let bytes = storedLength
         let shown = display.text.utf8.count
         trace.renderStarted(generation: generation, at: started)
+        if case .picture = prepared.loaded.kind, !display.isMessage { trace.expectPicture() }
         let content = content
         let setStart = MainLoop.monotonicMicroseconds
         content.setText(display.text, firstChunk: {
