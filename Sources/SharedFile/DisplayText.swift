@@ -12,6 +12,10 @@ public struct DisplayText: Sendable, Equatable {
     public var text: String
     /// The `Segment` label: key, segment size and what is shown.
     public var info: String
+    /// `info` without what it says about the text's display (a shown prefix, folds, breaks): the
+    /// Segment line of the same bytes shown as a picture or as hex.
+    public var facts: String { factsInfo ?? info }
+    private var factsInfo: String?
     /// Only the first `limit` bytes of the payload are in `text`.
     public var isCapped: Bool
     /// Lines of the shown text over the fold limit: `text` has them cut into display paragraphs
@@ -81,6 +85,7 @@ public struct DisplayText: Sendable, Equatable {
             parts.append(tr("truncated: {stored} of {total} bytes fit in the segment")
                 .filling(["stored": "\(stored)", "total": "\(snapshot.originalSize)"]))
         }
+        factsInfo = parts.joined(separator: " · ")
         if shown < byteCut {
             parts.append(tr("showing the first {lines} lines ({shown}) of {stored}: the view holds at most {lines} lines")
                 .filling(["lines": Self.grouped(lineLimit), "shown": Self.bytes(shown), "stored": Self.bytes(stored)]))

@@ -29,8 +29,10 @@ final class ViewerWindow: AppWindow {
     private var search: ViewerSearch!
     /// The Text / Hex / Picture views of the load (ViewerContentViews.swift).
     private var views: ViewerContentViews!
-    /// The Segment line's facts from the last display value, before the view's note.
+    /// The Segment line's facts from the last display value, before the view's note (with and
+    /// without what it says about the text's display).
     private var displayInfo = ""
+    private var displayFacts = ""
     /// What the text view shows: the load's bytes and which of them each character shows (nil: a
     /// message about the segment). Copy and search read the bytes through the map.
     private var shown: (loaded: LoadedContent, map: DisplayMap)?
@@ -82,7 +84,10 @@ final class ViewerWindow: AppWindow {
         if let trace {
             views.onPictureShown = { trace.pictureShown(width: $0.width, height: $0.height, decodeMicroseconds: $0.decodeMicroseconds) }
         }
-        views.onPageChanged = { [weak self] page in self?.search.hexView = page == .hex ? self?.views.hex : nil }
+        views.onPageChanged = { [weak self] page in
+            self?.search.hexView = page == .hex ? self?.views.hex : nil
+            if page == .text { self?.showDeferredText() }
+        }
         column.add(views.stack, expand: true)
         window.setChild(column)
         content.onSchemeChange { [weak self] scheme in self?.schemeChanged(scheme) }
@@ -237,13 +242,52 @@ final class ViewerWindow: AppWindow {
         shownFile = file
         let generation = generation.map(String.init) ?? "seed"
         displayInfo = display.info
+        displayFacts = display.facts
         defer { refreshInfo() }
         if sameText {
             search.contentChanged(shown?.loaded, map: display.map)   // the same text: the search starts again on the new copy
             trace?.renderUnchanged(generation: generation, bytes: storedLength, started: started)
             return
         }
+        deferredText = nil   // switching to the Text view below must not show an older load's text
         views.show(display.isMessage ? nil : prepared.loaded)
+        guard display.isMessage || views.page == .text else {
+            return deferText(prepared, generation: generation, storedLength: storedLength, started: started)
+        }
+        renderText(prepared, generation: generation, storedLength: storedLength, started: started, sameName: sameName)
+    }
+
+    /// The text of a load shown in another view (a picture, binary as hex), kept until the Text view
+    /// is chosen: GTK's layout of megabytes of binary as text held the window for a second (a
+    /// 36 MB PNG), and its buffer more memory than the picture.
+    private var deferredText: (prepared: PreparedDisplay, generation: String, storedLength: Int, started: Int64)?
+
+    private func deferText(_ prepared: PreparedDisplay, generation: String, storedLength: Int, started: Int64) {
+        deferredText = (prepared, generation, storedLength, started)
+        restoring?.source.remove()
+        restoring = nil
+        content.setText("")
+        content.setLanguage(nil, highlight: false)
+        shownLanguage = ""
+        search.contentChanged(shown?.loaded, map: prepared.display.map)
+        guard let trace else { return }
+        trace.renderStarted(generation: generation, at: started)
+        if case .picture = prepared.loaded.kind { trace.expectPicture() }
+        trace.renderDone(generation: generation, bytes: storedLength, shown: 0, started: started)
+    }
+
+    /// The Text view was chosen: the deferred text goes in now.
+    private func showDeferredText() {
+        guard let deferred = deferredText else { return }
+        deferredText = nil
+        renderText(deferred.prepared, generation: deferred.generation, storedLength: deferred.storedLength,
+                   started: MainLoop.monotonicMicroseconds, sameName: false)
+        refreshInfo()
+    }
+
+    /// The text part of a render: the text view, its language, the search over it, the trace.
+    private func renderText(_ prepared: PreparedDisplay, generation: String, storedLength: Int, started: Int64, sameName: Bool) {
+        let display = prepared.display
         // After the first chunk is in (below): the language goes to the buffer that holds the new
         // text, not to the old one (a huge old text is swapped out and emptied in slices).
         defer {
@@ -290,7 +334,7 @@ final class ViewerWindow: AppWindow {
     /// The Segment line: the display's facts, then what the shown view says (a picture's size and
     /// format, "binary") or the text's language.
     private func refreshInfo() {
-        shownInfo = withSharingNote(displayInfo + (views.note.map { " · " + $0 } ?? shownLanguage))
+        shownInfo = withSharingNote(views.note.map { displayFacts + " · " + $0 } ?? displayInfo + shownLanguage)
         if failure == nil { info.text = shownInfo }
     }
 
