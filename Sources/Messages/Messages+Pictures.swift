@@ -50,4 +50,7 @@ extension Messages {
 
     /// The Segment line's part for content shown as hex.
     public static func binaryInfo() -> String { tr("binary, shown as hex") }
+
+    /// The Segment line's part for text (or a picture) the user chose to see as hex.
+    public static func shownAsHex() -> String { tr("shown as hex") }
 }

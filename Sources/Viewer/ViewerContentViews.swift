@@ -162,7 +162,7 @@ final class ViewerContentViews {
         note = nil
         if let loaded {
             switch (page, loaded.kind) {
-            case (.picture, .picture(let format)), (.hex, .picture(let format)):
+            case (.picture, .picture(let format)):
                 if let (decodedFormat, decoded) = pictureFacts, decodedFormat == format, decoded.declaredWidth > 0 {
                     note = decoded.declaredWidth != decoded.width && format.isVector
                         ? Messages.pictureScaled(format: format, width: decoded.declaredWidth, height: decoded.declaredHeight,
@@ -171,8 +171,10 @@ final class ViewerContentViews {
                 } else {
                     note = format.name
                 }
-            case (.hex, _):
+            case (.hex, .binary):
                 note = Messages.binaryInfo()
+            case (.hex, _):
+                note = Messages.shownAsHex()
             default:
                 note = nil
             }

@@ -193,6 +193,20 @@ def make_tests(h):
         view, _ = picture_widgets(viewer)
         top = pixel(view, 0.5, 0.3)
         h.check(top[:2] > "80", f"the decoded top of the JPEG is not red: #{top}")
+        # An SVG of a 60000 x 60000 canvas, blue, under a red picture it references on disk and on
+        # the network: drawn smaller, and blue (nothing was read on its behalf).
+        red = os.path.join(t.tmp, "red.png")
+        with open(red, "wb") as f:
+            f.write(png(64, 64, "ff0000"))
+        svg = (f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+               f'width="60000" height="60000" viewBox="0 0 100 100"><rect width="100" height="100" fill="#0000ff"/>'
+               f'<image href="file://{red}" width="100" height="100"/><image xlink:href="red.png" width="100" height="100"/>'
+               f'<image href="http://127.0.0.1:9/red.png" width="100" height="100"/></svg>').encode()
+        h.ctl_load(t, key, "canvas.svg", svg, viewer)
+        drawn = tr("{format}, {width} × {height} pixels, drawn at {shownWidth} × {shownHeight}", format="SVG",
+                   width=60000, height=60000, shownWidth=4096, shownHeight=4096)
+        h.wait_text(f"the Segment line to say {drawn}", viewer.info, lambda s: drawn in s, 10.0)
+        h.wait_until("the SVG blue, its external pictures not loaded", lambda: pixel(view) == "0000FF", 5.0)
         rss = rss_megabytes(viewer.pid)
         h.check(rss < 500, f"the viewer grew to {rss:.0f} MB")
         return f"RSS {rss:.0f} MB"
