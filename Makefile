@@ -197,6 +197,9 @@ screenshot: gui-test
 	cp out/viewer-light.png docs/viewer-light.png
 	cp out/viewer-dark.png docs/viewer-dark.png
 	cp out/screenshot-dark.png docs/screenshot-dark.png
+	cp out/viewer-picture.png docs/viewer-picture.png
+	cp out/viewer-picture-dark.png docs/viewer-picture-dark.png
+	cp out/viewer-hex.png docs/viewer-hex.png
 
 validate: catalogs
 	desktop-file-validate data/$(APP_VIEWER).desktop data/$(APP_LOADER).desktop
