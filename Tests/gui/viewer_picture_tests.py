@@ -39,6 +39,38 @@ def huge_png():
     return bytes(data)
 
 
+def gif(width, height, colours, frames, delay_cs=10, frame_size=None):
+    """An animated GIF: `frames` frames, frame i filled with colours[i % len] (global table of up to
+    4 colours, RRGGBB), each frame_size (default: the whole screen) at a place that moves. LZW written
+    without compression: a clear code before every pixel keeps the codes 3 bits wide."""
+    fw, fh = frame_size or (width, height)
+    table = b"".join(bytes.fromhex(c) for c in colours) + bytes(3 * (4 - len(colours)))
+    out = bytearray(b"GIF89a" + struct.pack("<HHBBB", width, height, 0xF1, 0, 0) + table)
+    out += b"!\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00"
+    for i in range(frames):
+        out += b"!\xf9\x04\x00" + struct.pack("<H", delay_cs) + b"\x00\x00"
+        x, y = ((i * 37) % max(1, width - fw + 1), (i * 91) % max(1, height - fh + 1))
+        out += b"," + struct.pack("<HHHHB", x, y, fw, fh, 0)
+        codes = [4, i % len(colours)] * (fw * fh) + [5]
+        bits = n = 0
+        data = bytearray()
+        for code in codes:
+            bits |= code << n
+            n += 3
+            while n >= 8:
+                data.append(bits & 0xFF)
+                bits >>= 8
+                n -= 8
+        if n:
+            data.append(bits & 0xFF)
+        out += bytes([2])
+        for start in range(0, len(data), 255):
+            block = data[start:start + 255]
+            out += bytes([len(block)]) + block
+        out += b"\x00"
+    return bytes(out + b";")
+
+
 ELF = b"\x7fELF\x02\x01\x01\x00" + bytes(8) + b"\x02\x00\x3e\x00" + bytes(44) + b"Hello, hex view!" * 4
 
 
@@ -211,5 +243,24 @@ def make_tests(h):
         h.check(rss < 500, f"the viewer grew to {rss:.0f} MB")
         return f"RSS {rss:.0f} MB"
 
-    return [test_viewer_shows_a_picture, test_viewer_shows_a_picture_dark, test_viewer_hex_view,
+    def test_viewer_animates_a_gif(t):
+        """A GIF of two frames, red and blue, 100 ms each: the centre shows both in turn. Then a GIF
+        of 10,000 one-pixel frames on a 1000 x 1000 screen: "GIF, 1000 × 1000 pixels", and the
+        viewer stays under 500 MB while it animates."""
+        key = t.key()
+        viewer = t.viewer(key)
+        h.ctl_load(t, key, "blink.gif", gif(64, 64, ["ff0000", "0000ff"], 2), viewer)
+        info = tr("{format}, {width} × {height} pixels", format="GIF", width=64, height=64)
+        h.wait_text(f"the Segment line to say {info}", viewer.info, lambda s: info in s, 10.0)
+        view, _ = picture_widgets(viewer)
+        seen = set()
+        h.wait_until("both frames at the centre", lambda: seen.add(pixel(view)) or {"FF0000", "0000FF"} <= seen, 5.0)
+        h.ctl_load(t, key, "many.gif", gif(1000, 1000, ["00ff00", "ff00ff"], 10000, delay_cs=2, frame_size=(1, 1)), viewer)
+        info = tr("{format}, {width} × {height} pixels", format="GIF", width=1000, height=1000)
+        h.wait_text(f"the Segment line to say {info}", viewer.info, lambda s: info in s, 20.0)
+        rss = rss_megabytes(viewer.pid)
+        h.check(rss < 500, f"the viewer grew to {rss:.0f} MB with 10,000 frames")
+        return f"both frames seen; 10,000 frames: RSS {rss:.0f} MB"
+
+    return [test_viewer_animates_a_gif, test_viewer_shows_a_picture, test_viewer_shows_a_picture_dark, test_viewer_hex_view,
             test_viewer_shows_qt_example_picture, test_viewer_hostile_pictures]
