@@ -37,6 +37,7 @@ gui_keys=(
   rss_empty_1m_mib rss_peak_1m_mib rss_shmem_1m_mib private_growth_1m_payloads
   rss_empty_64m_mib rss_peak_64m_mib rss_shmem_64m_mib private_growth_64m_payloads
   rss_growth_per_load_kib rss_growth_per_load_payloads
+  picture_floor_gap_ms picture_6000_max_gap_ms picture_6000_shown_ms picture_6000_decode_ms picture_6000_rss_peak_mib
 )
 
 args=(--quick --json --viewer "$bin_dir/sharedmemory" --loader "$bin_dir/sharedmemory_loader")
