@@ -262,5 +262,52 @@ def make_tests(h):
         h.check(rss < 500, f"the viewer grew to {rss:.0f} MB with 10,000 frames")
         return f"both frames seen; 10,000 frames: RSS {rss:.0f} MB"
 
-    return [test_viewer_animates_a_gif, test_viewer_shows_a_picture, test_viewer_shows_a_picture_dark, test_viewer_hex_view,
+    def save_as(viewer, target):
+        """Ctrl+S, the real dialog, the path typed into its Name entry, Save (GTK's English words)."""
+        h.send_keys(viewer, "ctrl+s")
+        def dialog():
+            app = h.app_for_pid(viewer.pid)
+            return next((c for c in (app.get_child_at_index(i) for i in range(app.get_child_count()))
+                         if c is not None and c.get_role() == Atspi.Role.FILE_CHOOSER), None)
+        chooser = h.wait_until("the save dialog", dialog, 10.0)
+        def entry():
+            for acc in h.walk(chooser):
+                if acc.get_role() == Atspi.Role.LABEL and acc.get_name() == "Name:":
+                    panel = acc.get_parent()
+                    return next((c for c in (panel.get_child_at_index(i) for i in range(panel.get_child_count()))
+                                 if c is not None and c.get_role() == Atspi.Role.TEXT), None)
+            return None
+        name = h.wait_until("the dialog's Name entry", entry, 3.0)
+        h.check(Atspi.EditableText.set_text_contents(name, target), "AT-SPI could not type into the Name entry")
+        h.wait_until("the typed path", lambda: h.text_of(name) == target, 2.0)
+        h.check(Atspi.Action.do_action(h.find(chooser, "Save", Atspi.Role.PUSH_BUTTON), 0), "AT-SPI could not click Save")
+        h.wait_until("the saved file", lambda: os.path.exists(target), 10.0)
+
+    def test_viewer_save_as_in_every_view(t):
+        """Save As from the Picture view and from the Hex view writes the segment's bytes exactly; a
+        picture in Qt's example layout saves as the PNG it holds."""
+        key = t.key()
+        viewer = t.viewer(key)
+        saved = []
+        for name, data in (("photo.png", png(120, 80, "336699")), ("header.elf", ELF)):
+            h.ctl_load(t, key, name, data, viewer)
+            target = os.path.join(t.tmp, "saved-" + name)
+            h.wait_until("the load shown", lambda: name in h.text_of(viewer.info), 5.0)
+            save_as(viewer, target)
+            h.wait_until("the whole file written", lambda: open(target, "rb").read() == data, 5.0)
+            saved.append(name)
+        path = os.path.join(t.tmp, "qt.png")
+        picture = png(64, 48, "cc3366")
+        with open(path, "wb") as f:
+            f.write(picture)
+        r = subprocess.run([h.CTL, "load", "--qt-image", "--key", key, path], capture_output=True, text=True, timeout=30)
+        h.check(r.returncode == 0, f"load --qt-image failed: {r.stderr or r.stdout}")
+        h.wait_text("the Qt picture shown", viewer.info, lambda s: "64 × 48" in s, 5.0)
+        target = os.path.join(t.tmp, "saved-qt.png")
+        save_as(viewer, target)
+        h.wait_until("the PNG written", lambda: open(target, "rb").read() == picture, 5.0)
+        return f"{', '.join(saved)} and Qt's layout saved byte for byte"
+
+    english_only = [] if LANGUAGE else [test_viewer_save_as_in_every_view]
+    return english_only + [test_viewer_animates_a_gif, test_viewer_shows_a_picture, test_viewer_shows_a_picture_dark, test_viewer_hex_view,
             test_viewer_shows_qt_example_picture, test_viewer_hostile_pictures]
