@@ -143,6 +143,28 @@ def make_tests(h):
         colours = h.wait_until("two blended checkerboard colours behind the half-transparent red", blended, 5.0)
         return f"centre #3366CC; behind transparency {sorted(colours)}"
 
+    def test_viewer_picture_zoom(t):
+        """A 2000 x 1500 picture opens fitted (under 100 %); Ctrl+0 is 100 %, Ctrl++ 125 %, Ctrl+- back,
+        Ctrl+0 at 100 % fits again; the zoom is said in the view's accessible description."""
+        key = t.key()
+        viewer = t.viewer(key)
+        view, _ = show_picture(t, key, viewer, "wide.png", png(2000, 1500, "228844"), 2000, 1500)
+        fitted = tr("zoom {percent} %, fitted to the window").split("{", 1)[0]
+        def zoom():
+            return view.get_description()
+        first = h.wait_until("the fitted zoom", lambda: zoom().startswith(fitted) and zoom(), 5.0)
+        percent = int(first[len(fitted):].split()[0])
+        h.check(0 < percent < 100, f"fitted at {percent} %")
+        steps = []
+        for combo, want in (("ctrl+0", tr("zoom {percent} %", percent=100)), ("ctrl+plus", tr("zoom {percent} %", percent=125)),
+                            ("ctrl+minus", tr("zoom {percent} %", percent=100)),
+                            ("ctrl+0", tr("zoom {percent} %, fitted to the window", percent=percent))):
+            h.send_keys(viewer, combo)
+            h.wait_until(f"{want!r} after {combo}", lambda: zoom() == want, 3.0)
+            steps.append(want)
+        h.check(pixel(view) == "228844", f"the picture's colour at the centre is #{pixel(view)}")
+        return f"fitted at {percent} %, then " + ", ".join(steps)
+
     def test_viewer_shows_a_picture_dark(t):
         """The same under Adwaita:dark (for the dark screenshot)."""
         return test_viewer_shows_a_picture(t, dark=True)
@@ -309,5 +331,5 @@ def make_tests(h):
         return f"{', '.join(saved)} and Qt's layout saved byte for byte"
 
     english_only = [] if LANGUAGE else [test_viewer_save_as_in_every_view]
-    return english_only + [test_viewer_animates_a_gif, test_viewer_shows_a_picture, test_viewer_shows_a_picture_dark, test_viewer_hex_view,
+    return english_only + [test_viewer_picture_zoom, test_viewer_animates_a_gif, test_viewer_shows_a_picture, test_viewer_shows_a_picture_dark, test_viewer_hex_view,
             test_viewer_shows_qt_example_picture, test_viewer_hostile_pictures]
