@@ -48,9 +48,6 @@ public final class LanguageDefinitions {
         _ = done.wait(timeout: .now() + .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)))
     }
 
-    /// Whether `id` is parsed already (then `withLanguage` calls back at once).
-    public func isReady(_ id: String) -> Bool { ready[id] != nil }
-
     /// The private manager, made and used on the queue only.
     nonisolated(unsafe) private static var manager: OpaquePointer?
 

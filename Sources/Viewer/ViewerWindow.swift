@@ -1,5 +1,6 @@
 import GtkSupport
 import Localization
+import Messages
 import SharedFile
 
 /// The viewer window: an info line and the segment's content, refreshed when a writer wakes the
@@ -42,7 +43,7 @@ final class ViewerWindow: AppWindow {
     private var shownInfo = ""
     /// Said after the Segment line's facts when another viewer already showed this key at start-up.
     private var sharingNote: String?
-    private var failure: String?
+    private var failure: PollFailure?
     private let trace: ViewerTrace?
     /// Non-zero when the segment could not be opened.
     private(set) var exitStatus: Int32 = 0
@@ -162,9 +163,10 @@ final class ViewerWindow: AppWindow {
             render(content.display, generation: content.generation, storedLength: content.storedLength,
                    started: content.started)
         }
-        if let message = update.failure {
-            if message != failure {
-                failure = message
+        if let problem = update.failure {
+            if problem != failure {
+                failure = problem
+                let message = Messages.pollFailure(problem, key: options.key)
                 Console.error("sharedmemory: \(message)")  // notr: the program name before a translated message
                 info.text = tr("{info}\nCannot read the segment: {problem}").filling(["info": shownInfo, "problem": message])
             }
@@ -205,7 +207,8 @@ final class ViewerWindow: AppWindow {
     /// Timed for the trace's first-chunk line.
     nonisolated static func display(_ snapshot: Snapshot, key: String, segmentSize: Int) -> PreparedDisplay {
         let start = MainLoop.monotonicMicroseconds
-        let display = DisplayText(snapshot: snapshot, key: key, segmentSize: segmentSize)
+        var display = DisplayText(snapshot: snapshot, key: key, segmentSize: segmentSize)
+        if let message = display.message { display.text = Messages.contentMessage(message) }
         var digest = Hasher()
         display.text.utf8.withContiguousStorageIfAvailable { digest.combine(bytes: UnsafeRawBufferPointer($0)) }
             ?? digest.combine(display.text)
@@ -227,7 +230,7 @@ final class ViewerWindow: AppWindow {
         shownFile = file
         let generation = generation.map(String.init) ?? "seed"
         defer {
-            shownInfo = withSharingNote(display.info + shownLanguage)
+            shownInfo = withSharingNote(Messages.segmentLine(display.facts) + shownLanguage)
             info.text = shownInfo
         }
         if sameText {
