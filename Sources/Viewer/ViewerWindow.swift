@@ -87,7 +87,12 @@ final class ViewerWindow: AppWindow {
     }
 
     /// The text has the focus, so arrow keys and Page Down scroll it.
-    func present() { window.present(focus: content) }
+    func present() {
+        window.present(focus: content)
+        // The slow definitions, parsed from low-priority idle calls once the window is drawn.
+        if let trace { LanguageDefinitions.shared.onParsed = { trace.languageParsed(id: $0, microseconds: $1) } }
+        LanguageDefinitions.shared.prepare(LanguageDefinitions.slowToParse)
+    }
 
     /// Stops polling and detaches; the last user removes the segment and its key file.
     func finish() {
@@ -100,7 +105,6 @@ final class ViewerWindow: AppWindow {
         // a few seconds at most.
         reader.close()
         saving.finish()
-        LanguageDefinitions.shared.finish()
     }
 
     /// Opens on the reader's thread: creating or attaching may wait for the lock. Results come back
