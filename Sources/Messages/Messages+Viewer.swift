@@ -18,8 +18,26 @@ extension Messages {
     /// What the viewer shows while no file has been loaded.
     public static var emptyMessage: String { tr("No file loaded yet, please use sharedmemory_loader to load one.") }
 
-    /// The viewer's Segment line: the key and segment, what it holds, and how it is shown.
+    /// The viewer's Segment line, in a few words: what the segment holds and how it is shown. The
+    /// key is the header bar's subtitle, the rest is in `segmentDetail` (the line's tooltip).
     public static func segmentLine(_ facts: SegmentFacts) -> String {
+        switch facts.content {
+        case .damaged(let problem):
+            return tr("damaged header: {problem}").filling(["problem": headerProblem(problem)])
+        case .nothingLoaded:
+            return tr("nothing loaded yet")
+        case .file(let name, let stored, let loadTime):
+            return ([fileFacts(name, ByteCount.format(stored), loadTime)] + shownParts(facts, stored: stored, detailed: false))
+                .joined(separator: " · ")
+        case .seed(let stored):
+            let what = tr("text written in the seed format (no file name), {size}").filling(["size": ByteCount.format(stored)])
+            return ([what] + shownParts(facts, stored: stored, detailed: false)).joined(separator: " · ")
+        }
+    }
+
+    /// The same facts in full, for the Segment line's tooltip and accessible description: the key
+    /// and the segment's size, the exact byte count, how the long lines were folded.
+    public static func segmentDetail(_ facts: SegmentFacts) -> String {
         let head = tr("Key {key} · segment {size}").filling(["size": ByteCount.format(facts.segmentSize), "key": facts.key])
         switch facts.content {
         case .damaged(let problem):
@@ -27,18 +45,21 @@ extension Messages {
         case .nothingLoaded:
             return tr("{head} · nothing loaded yet").filling(["head": head])
         case .file(let name, let stored, let loadTime):
-            // The file name last: filling goes in order, so a name holding "{size}" stays as it is.
-            let values: KeyValuePairs = ["size": ByteCount.formatExact(stored), "time": loadTime.map(clock) ?? "",
-                                         "name": name ?? tr("unnamed file")]
-            let what = loadTime == nil ? tr("{name}, {size}").filling(values) : tr("{name}, {size}, loaded at {time}").filling(values)
-            return ([head, what] + shownParts(facts, stored: stored)).joined(separator: " · ")
+            return ([head, fileFacts(name, ByteCount.formatExact(stored), loadTime)] + shownParts(facts, stored: stored, detailed: true))
+                .joined(separator: " · ")
         case .seed(let stored):
             let what = tr("text written in the seed format (no file name), {size}").filling(["size": ByteCount.formatExact(stored)])
-            return ([head, what] + shownParts(facts, stored: stored)).joined(separator: " · ")
+            return ([head, what] + shownParts(facts, stored: stored, detailed: true)).joined(separator: " · ")
         }
     }
 
-    private static func shownParts(_ facts: SegmentFacts, stored: Int) -> [String] {
+    private static func fileFacts(_ name: String?, _ size: String, _ loadTime: Date?) -> String {
+        // The file name last: filling goes in order, so a name holding "{size}" stays as it is.
+        let values: KeyValuePairs = ["size": size, "time": loadTime.map(clock) ?? "", "name": name ?? tr("unnamed file")]
+        return loadTime == nil ? tr("{name}, {size}").filling(values) : tr("{name}, {size}, loaded at {time}").filling(values)
+    }
+
+    private static func shownParts(_ facts: SegmentFacts, stored: Int, detailed: Bool) -> [String] {
         var parts: [String] = []
         if let total = facts.truncatedFrom {
             parts.append(tr("truncated: {stored} of {total} bytes fit in the segment")
@@ -51,6 +72,10 @@ extension Messages {
                 .filling(["lines": lines.localizedDigits, "shown": ByteCount.format(bytes), "stored": ByteCount.format(stored)]))
         case .firstBytes(let bytes):
             parts.append(tr("showing the first {shown} of {stored}").filling(["shown": ByteCount.format(bytes), "stored": ByteCount.format(stored)]))
+        }
+        if !detailed {
+            if facts.foldedLines > 0 { parts.append(tr("long lines wrapped for display")) }
+            return parts
         }
         if facts.foldedLines > 0 {
             let sentence = trn("{lines} line over {limit} characters folded for display (a tab, an emoji or a combining mark stacked on another counts as {weight}; {breaks} breaks added)",

@@ -41,6 +41,8 @@ final class ViewerWindow: AppWindow {
     private var timerPeriod: UInt32 = 0
     private var closed = false
     private var shownInfo = ""
+    /// The Segment line's facts in a few words and in full (its tooltip and accessible description).
+    private var shownFacts: (line: String, detail: String)?
     /// Said after the Segment line's facts when another viewer already showed this key at start-up.
     private var sharingNote: String?
     private var failure: PollFailure?
@@ -110,7 +112,7 @@ final class ViewerWindow: AppWindow {
     /// Opens on the reader's thread: creating or attaching may wait for the lock. Results come back
     /// through the main loop.
     private func open() {
-        info.text = tr("Key {key} · opening the segment…").filling(["key": options.key])
+        setInfo(tr("Key {key} · opening the segment…").filling(["key": options.key]))
         reader.open({ [weak self] opened in
             MainLoop.wakeFromAnyThread { self?.opened(opened) }
         }, updated: { [weak self] in
@@ -125,7 +127,7 @@ final class ViewerWindow: AppWindow {
             let message = tr("Unable to create or attach to the shared memory segment \"{key}\":\n{error}")
                 .filling(["key": options.key, "error": "\(error)"])
             Console.error("sharedmemory: \(message)")  // notr: the program name before a translated message
-            info.text = tr("Key {key} · not attached").filling(["key": options.key])
+            setInfo(tr("Key {key} · not attached").filling(["key": options.key]))
             content.setText(message)
             exitStatus = 1
         case .opened(let size, let otherViewer):
@@ -137,7 +139,7 @@ final class ViewerWindow: AppWindow {
             }
             shownInfo = withSharingNote(trn("Key {key} · segment {size} byte", "Key {key} · segment {size} bytes", size)
                 .filling(["key": options.key, "size": size.localizedDigits]))
-            info.text = shownInfo   // before the first poll's render: handed over in that order
+            setInfo(shownInfo)   // before the first poll's render: handed over in that order
             schedulePolling()
         }
     }
@@ -172,7 +174,7 @@ final class ViewerWindow: AppWindow {
                 failure = problem
                 let message = Messages.pollFailure(problem, key: options.key)
                 Console.error("sharedmemory: \(message)")  // notr: the program name before a translated message
-                info.text = tr("{info}\nCannot read the segment: {problem}").filling(["info": shownInfo, "problem": message])
+                setInfo(tr("{info}\nCannot read the segment: {problem}").filling(["info": shownInfo, "problem": message]))
             }
         } else {
             clearFailure()
@@ -182,7 +184,7 @@ final class ViewerWindow: AppWindow {
             // The first viewer ended: this one no longer shares the key.
             sharingNote = nil
             shownInfo = shownInfo.replacing(" · " + note, with: "")
-            if failure == nil { info.text = shownInfo }
+            if failure == nil { setInfo(shownInfo) }
         }
     }
 
@@ -192,7 +194,13 @@ final class ViewerWindow: AppWindow {
         let note = tr("segment made again ({reason})").filling(["reason": reason])
         Console.error("sharedmemory: \(note)")  // notr: the program name before a translated message
         shownInfo += " · " + note
-        info.text = shownInfo
+        setInfo(shownInfo)
+    }
+
+    /// Shows `text` on the Segment line; its tooltip and accessible description say the same with
+    /// the facts in full.
+    private func setInfo(_ text: String) {
+        info.setText(text, detail: shownFacts.map { text.replacing($0.line, with: $0.detail) })
     }
 
     /// The Segment line's facts, then the note about another viewer of this key, if any.
@@ -203,7 +211,7 @@ final class ViewerWindow: AppWindow {
     private func clearFailure() {
         guard failure != nil else { return }
         failure = nil
-        info.text = shownInfo
+        setInfo(shownInfo)
     }
 
     /// The display value of a snapshot: made on the reader's thread, after the poll unlocked, from
@@ -234,8 +242,10 @@ final class ViewerWindow: AppWindow {
         shownFile = file
         let generation = generation.map(String.init) ?? "seed"
         defer {
-            shownInfo = withSharingNote(Messages.segmentLine(display.facts) + shownLanguage)
-            info.text = shownInfo
+            let line = Messages.segmentLine(display.facts) + shownLanguage
+            shownFacts = (line, Messages.segmentDetail(display.facts) + shownLanguage)
+            shownInfo = withSharingNote(line)
+            setInfo(shownInfo)
         }
         if sameText {
             search.contentChanged(shown?.loaded, map: display.map)   // the same text: the search starts again on the new copy

@@ -4,8 +4,10 @@ import Testing
 @testable import SharedFile
 
 extension DisplayText {
-    /// The Segment line's words, as the viewer makes them from the facts.
-    var info: String { Messages.segmentLine(facts) }
+    /// The Segment line's facts in full (its tooltip), as the viewer makes them.
+    var info: String { Messages.segmentDetail(facts) }
+    /// The Segment line itself: the same in a few words.
+    var line: String { Messages.segmentLine(facts) }
     /// What the text view shows: the text, or the words of a message about the segment.
     var shown: String { message.map(Messages.contentMessage) ?? text }
 }
@@ -66,5 +68,18 @@ extension DisplayText {
         let display = DisplayText(snapshot: bad, key: "k", segmentSize: 10240)
         #expect(display.shown.contains("damaged header"))
         #expect(display.info.contains("payload length 9 exceeds"))
+    }
+
+    @Test func theLineSaysEachFactOnceInAFewWords() {
+        let empty = DisplayText(snapshot: Snapshot(format: .framed, payload: [], originalSize: 0, generation: 0),
+                                key: "fileloader_shm_key", segmentSize: 1 << 20)
+        #expect(empty.line == "nothing loaded yet")
+        let long = Array((String(repeating: "x", count: 4500) + "\n").utf8)
+        let folded = DisplayText(snapshot: framed(long), key: "fileloader_shm_key", segmentSize: 1 << 20)
+        #expect(!folded.line.contains("fileloader_shm_key"), "the key is the header bar's subtitle: \(folded.line)")
+        #expect(folded.line.hasPrefix("a.txt, \(ByteCount.format(long.count)), loaded at ")
+                && folded.line.hasSuffix(" · long lines wrapped for display"), "\(folded.line)")
+        #expect(!folded.line.contains("zero width") && folded.info.contains("zero width spaces"))
+        #expect(folded.info.hasPrefix("Key fileloader_shm_key · segment 1.0\u{00A0}MiB · a.txt, "))
     }
 }
