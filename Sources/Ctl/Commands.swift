@@ -142,7 +142,7 @@ struct Dump: ParsableCommand {
         if raw { return try writeAll(copy) }
         let snapshot = copy.withUnsafeBytes { SegmentContent.read($0) }
         if let problem = snapshot.problem {
-            throw RuntimeFailure(tr("the segment for key \"{key}\" holds a damaged header: {problem}").filling(["problem": problem, "key": options.key]))
+            throw RuntimeFailure(tr("the segment for key \"{key}\" holds a damaged header: {problem}").filling(["problem": Messages.headerProblem(problem), "key": options.key]))
         }
         try writeAll(snapshot.payload)
     }

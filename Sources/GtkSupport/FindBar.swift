@@ -59,6 +59,8 @@ public final class FindBar {
     /// A move: to the next match after the selection (`forward`), or the one before it;
     /// `fromSelectionStart`: a match starting where the selection starts counts (a new query).
     public var onMove: (@MainActor (_ forward: Bool, _ fromSelectionStart: Bool) -> Void)?
+    /// The bar was shown or hidden.
+    public var onOpenChanged: (@MainActor () -> Void)?
 
     /// - Parameters:
     ///   - view: the searched view, which gets the focus back when the bar closes.
@@ -150,8 +152,9 @@ public final class FindBar {
         }
         matchCase.onSignal("toggled") { [weak self] in self?.queryChanged() }
         connectVoidSignalIgnoringArguments(bar.widget, "notify::search-mode-enabled") { [weak self] in
-            guard let self, !self.isOpen else { return }
-            self.view.grabFocus()
+            guard let self else { return }
+            self.onOpenChanged?()
+            if !self.isOpen { self.view.grabFocus() }
         }
     }
 

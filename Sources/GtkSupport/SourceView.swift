@@ -12,6 +12,8 @@ public final class SourceView: TextView {
     public static let darkScheme = "oblivion"  // notr: a style scheme id
 
     private var schemeChanged: (@MainActor (SchemeChoice) -> Void)?
+    /// The span `markMatches` marked last (character offsets).
+    var markedMatches: Range<Int>?
     /// The scheme in use and whether the theme looked dark when it was chosen.
     public private(set) var scheme: SchemeChoice?
 
@@ -56,9 +58,9 @@ public final class SourceView: TextView {
     }
 
     /// Highlights the text as `language` (nil: plain text); `highlight` false shows it plain too,
-    /// without loading the language's definition. The definition is parsed off the main loop the
-    /// first time (`LanguageDefinitions`): until then, and if another language was asked for
-    /// meanwhile, the text stays plain.
+    /// without loading the language's definition. A definition not parsed at start-up is parsed
+    /// from a later idle call (`LanguageDefinitions`): until then, and if another language was
+    /// asked for meanwhile, the text stays plain.
     public func setLanguage(_ language: SyntaxLanguage?, highlight: Bool) {
         gtk_source_buffer_set_highlight_syntax(sourceBuffer, 0)   // no analysis of this text for the old language
         gtk_source_buffer_set_language(sourceBuffer, nil)

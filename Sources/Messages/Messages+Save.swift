@@ -13,9 +13,12 @@ extension Messages {
             return tr("Nothing to save: no file is loaded in the segment yet.")
         case .notOpen:
             return tr("Nothing to save: the viewer has no segment open.")
-        case .unreadable(let reason):
+        case .unreadable(let failure):
             return tr("Unable to save: the segment could not be read: {reason}\nTry again in a moment.")
-                .filling(["reason": reason])
+                .filling(["reason": readFailure(failure)])
+        case .damagedHeader(let problem):
+            return tr("Unable to save: the segment could not be read: {reason}\nTry again in a moment.")
+                .filling(["reason": headerProblem(problem)])
         case .failed(let problem):
             return saveProblem(problem)
         }

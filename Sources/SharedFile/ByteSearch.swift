@@ -95,10 +95,13 @@ public final class ByteSearch: Sendable {
         let last = from + window - count   // last possible start
         while position <= last {
             // The next byte that may start a match, either case of the needle's first byte.
-            let span = last - position + 1
-            let a = memchr(base + position, Int32(lower), span).map { base.distance(to: UnsafeRawPointer($0)) }
-            let b = lower == upper ? nil : memchr(base + position, Int32(upper), span).map { base.distance(to: UnsafeRawPointer($0)) }
-            guard let candidate = [a, b].compactMap({ $0 }).min() else { return nil }
+            // The other case is looked for only before the first one's hit: every byte is scanned
+            // about twice in all, however many candidates there are.
+            let a = memchr(base + position, Int32(lower), last - position + 1).map { base.distance(to: UnsafeRawPointer($0)) }
+            let before = (a ?? last + 1) - position
+            let b = lower == upper || before == 0 ? nil
+                : memchr(base + position, Int32(upper), before).map { base.distance(to: UnsafeRawPointer($0)) }
+            guard let candidate = b ?? a else { return nil }
             var index = 1
             while index < count, asciiLower(haystack[candidate + index]) == asciiLower(needle[index]) { index += 1 }
             if index == count { return candidate }

@@ -177,7 +177,7 @@ public struct LineFolding: Sendable, Equatable {
     /// Layout cost of a tab, an emoji or a stacked combining mark relative to a letter, measured
     /// (docs/PERFORMANCE.md): a paragraph of 500 tabs or emoji stalled GTK's layout for 100-300 ms,
     /// one of 1,000 letters ~35 ms.
-    static let heavyWeight = 10
+    public static let heavyWeight = 10
 
     /// In a folded line, a run of ASCII letters and digits (a "word" without any break opportunity)
     /// ends its paragraph after `limit / wordDivisor` characters: Pango lays such a word out in about

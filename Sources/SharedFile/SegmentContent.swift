@@ -69,7 +69,12 @@ public enum SegmentContent {
     /// keeps the full length). Never trusts the header: a damaged one gives a snapshot with `problem`
     /// set and no payload. The one decoder of the format: the viewer's change test uses it too.
     public static func read(_ segment: UnsafeRawBufferPointer, limit: Int = .max) -> Snapshot {
-        switch FramedHeader.decode(segment, segmentSize: segment.count) {
+        read(segment, decoded: FramedHeader.decode(segment, segmentSize: segment.count), limit: limit)
+    }
+
+    /// The same with the header already decoded (`ChangeDetector`: once per changed poll).
+    static func read(_ segment: UnsafeRawBufferPointer, decoded: FramedHeader.Decoded, limit: Int) -> Snapshot {
+        switch decoded {
         case .framed(let header):
             return snapshot(header, payload: segment, limit: limit)
         case .damaged(let problem):

@@ -1,5 +1,4 @@
 import Foundation
-import Localization
 import SharedMemory
 
 /// The viewer's side of the segment: creates it, then polls it cheaply.
@@ -73,7 +72,7 @@ public final class SegmentReader {
         memory.detach()
     }
 
-    /// The native key of the segment (the key file path).
+    /// The native key of the segment: the key file's path for System V, `/name` for POSIX.
     public var nativeKey: String { memory.nativeKey }
 
     /// The size of the attached segment, 0 before `open()`.
@@ -123,8 +122,8 @@ public final class SegmentReader {
     public enum Poll: Sendable, Equatable {
         case unchanged
         case changed(Snapshot)
-        /// The lock was not granted in time, or the segment went away; the text says which.
-        case failed(String)
+        /// The lock was not granted in time, or the segment went away; the value says which.
+        case failed(PollFailure)
     }
 
     /// Locks, checks for a change, copies only what changed, unlocks. First checks (a few system
@@ -183,9 +182,9 @@ public final class SegmentReader {
             detector.commit(next)
             return .changed(next)
         } catch let error as SharedMemoryError {
-            return .failed(error.message)
+            return .failed(.segment(error))
         } catch {
-            return .failed("\(error)")
+            return .failed(.other("\(error)"))
         }
     }
 
@@ -222,15 +221,14 @@ public final class SegmentReader {
             runWaiter()
         } catch {
             failedRecovery = reason
-            return .failed(tr("The segment for key \"{key}\" is unreachable: {reason}; making it again failed (retrying): {error}")
-                .filling(["key": key, "reason": reason, "error": "\(error)"]))
+            return .failed(.remakeFailed(reason: reason, error: "\(error)"))
         }
         failedRecovery = nil
         lastRecovery = reason
         recoveryCount += 1
         switch readLocked() {
         case .unchanged:
-            return .failed(tr("The segment for key \"{key}\" was made again: {reason}").filling(["key": key, "reason": reason]))
+            return .failed(.madeAgain(reason: reason))
         case let other: return other
         }
     }

@@ -10,8 +10,10 @@ public enum SaveOutcome: Sendable, Equatable {
     case nothingLoaded
     /// The viewer has no segment open (opening failed, or it is quitting).
     case notOpen
-    /// The segment could not be read: its lock was not granted in time, or its header is damaged. The text says which (`SharedMemoryError.message` or the header's problem).
-    case unreadable(String)
+    /// The segment could not be read: its lock was not granted in time (or it went away).
+    case unreadable(PollFailure)
+    /// The segment's header is damaged.
+    case damagedHeader(HeaderProblem)
     /// Writing the file failed; nothing was left behind.
     case failed(SaveProblem)
 }
@@ -57,11 +59,11 @@ extension BackgroundReader {
                 SegmentContent.read(UnsafeRawBufferPointer(segment))
             }
         } catch let error as SharedMemoryError {
-            return .failure(.init(.unreadable(error.message)))
+            return .failure(.init(.unreadable(.segment(error))))
         } catch {
-            return .failure(.init(.unreadable("\(error)")))
+            return .failure(.init(.unreadable(.other("\(error)"))))
         }
-        if let problem = snapshot.problem { return .failure(.init(.unreadable(problem))) }
+        if let problem = snapshot.problem { return .failure(.init(.damagedHeader(problem))) }
         if snapshot.isEmpty { return .failure(.init(.nothingLoaded)) }
         return .success(snapshot.payload)
     }

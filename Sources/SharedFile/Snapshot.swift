@@ -27,13 +27,13 @@ public struct Snapshot: Sendable, Equatable {
     public var loadTime: Date?
     /// Incremented by every framed write; 0 in the header the viewer stamps at creation.
     public var generation: UInt64?
-    /// A header that carries our magic but failed validation, said in words; the payload is then empty.
-    public var problem: String?
+    /// A header that carries our magic but failed validation, (a value: `Messages.headerProblem` says it); the payload is then empty.
+    public var problem: HeaderProblem?
 
     /// - Parameter storedLength: the segment's payload length when `payload` is only its start
     ///   (default: `payload.count`).
     public init(format: ContentFormat, payload: [UInt8], storedLength: Int? = nil, fileName: String? = nil,
-                originalSize: Int, loadTime: Date? = nil, generation: UInt64? = nil, problem: String? = nil) {
+                originalSize: Int, loadTime: Date? = nil, generation: UInt64? = nil, problem: HeaderProblem? = nil) {
         self.format = format
         self.payload = payload
         self.storedLength = max(storedLength ?? payload.count, payload.count)

@@ -44,6 +44,8 @@ final class ViewerSearch {
         application.addAction("find-previous", accelerators: ["<Shift>F3", "<Primary><Shift>g"]) { findBar.previous() }
         findBar.onQuery = { [weak self] text, caseSensitive in self?.queryChanged(text, caseSensitive) }
         findBar.onMove = { [weak self] forward, fromStart in self?.move(forward: forward, fromStart: fromStart) }
+        findBar.onOpenChanged = { [weak self] in self?.markVisibleMatches() }
+        view.onViewMoved { [weak self] in self?.markVisibleMatches() }
     }
 
     /// The count's words (`Messages.searchCount`); nothing while the entry is empty.
@@ -147,8 +149,23 @@ final class ViewerSearch {
         showCount()
     }
 
+    /// Marks the matches on screen while the bar is open (GtkSourceView's search-match colors).
+    private func markVisibleMatches() {
+        guard findBar.isOpen, let query, let content, !matches.isEmpty else { return view.markMatches([]) }
+        content.loaded.bytes.withUnsafeBufferPointer { bytes in
+            let visible = content.map.byteRange(ofCharacters: view.visibleCharacters, in: bytes)
+            let first = DisplayMap.firstIndex(in: matches, notBelow: visible.lowerBound - query.needle.count + 1)
+            let end = min(DisplayMap.firstIndex(in: matches, notBelow: visible.upperBound), reachable)
+            guard first < end else { return view.markMatches([]) }
+            view.markMatches(matches[first..<end].map {
+                content.map.characterRange(ofBytes: $0..<($0 + query.needle.count), in: bytes)
+            })
+        }
+    }
+
     /// Says the count and the selected match's place in it.
     private func showCount() {
+        markVisibleMatches()
         guard let query else { return findBar.show(SearchCount(isEmpty: true)) }
         var position: Int?
         if let selection = selectedBytes, !selection.isEmpty {

@@ -69,10 +69,15 @@ final class ViewerTrace {
     }
 
     /// The language guessed for a new text (GtkSourceView's id), whether it is highlighted and how
-    /// long asking for it took on the main loop (a definition not parsed yet is parsed on its own
-    /// thread, `LanguageDefinitions`, and applied when ready).
+    /// long asking for it took on the main loop (a definition not parsed yet is parsed from a
+    /// later idle call, `LanguageDefinitions`, and applied then).
     func language(id: String, highlighted: Bool, microseconds: Int64) {
         Self.print("event=language id=\(id) highlight=\(highlighted ? 1 : 0) set_us=\(microseconds)")  // notr: trace lines are for tools
+    }
+
+    /// A language definition parsed on the main loop (at start-up in idle, or first asked for): its cost.
+    func languageParsed(id: String, microseconds: Int64) {
+        Self.print("event=language-parse id=\(id) parse_us=\(microseconds)")  // notr: trace lines are for tools
     }
 
     /// The style scheme chosen (at start-up, and again when the theme changes).

@@ -1,5 +1,6 @@
 import GtkSupport
 import Localization
+import Messages
 import SharedFile
 
 /// The viewer window: an info line and the segment's content, refreshed when a writer wakes the
@@ -29,10 +30,8 @@ final class ViewerWindow: AppWindow {
     private var search: ViewerSearch!
     /// The Text / Hex / Picture views of the load (ViewerContentViews.swift).
     private var views: ViewerContentViews!
-    /// The Segment line's facts from the last display value, before the view's note (with and
-    /// without what it says about the text's display).
-    private var displayInfo = ""
-    private var displayFacts = ""
+    /// The Segment line's facts from the last display value, before the view's note.
+    private var displayFacts: SegmentFacts?
     /// What the text view shows: the load's bytes and which of them each character shows (nil: a
     /// message about the segment). Copy and search read the bytes through the map.
     private var shown: (loaded: LoadedContent, map: DisplayMap)?
@@ -46,9 +45,11 @@ final class ViewerWindow: AppWindow {
     private var timerPeriod: UInt32 = 0
     private var closed = false
     private var shownInfo = ""
+    /// The Segment line's facts in a few words and in full (its tooltip and accessible description).
+    private var shownFacts: (line: String, detail: String)?
     /// Said after the Segment line's facts when another viewer already showed this key at start-up.
     private var sharingNote: String?
-    private var failure: String?
+    private var failure: PollFailure?
     private let trace: ViewerTrace?
     /// Non-zero when the segment could not be opened.
     private(set) var exitStatus: Int32 = 0
@@ -101,7 +102,12 @@ final class ViewerWindow: AppWindow {
     }
 
     /// The text has the focus, so arrow keys and Page Down scroll it.
-    func present() { window.present(focus: content) }
+    func present() {
+        window.present(focus: content)
+        // The slow definitions, parsed from low-priority idle calls once the window is drawn.
+        if let trace { LanguageDefinitions.shared.onParsed = { trace.languageParsed(id: $0, microseconds: $1) } }
+        LanguageDefinitions.shared.prepare(LanguageDefinitions.slowToParse)
+    }
 
     /// Stops polling and detaches; the last user removes the segment and its key file.
     func finish() {
@@ -114,13 +120,12 @@ final class ViewerWindow: AppWindow {
         // a few seconds at most.
         reader.close()
         saving.finish()
-        LanguageDefinitions.shared.finish()
     }
 
     /// Opens on the reader's thread: creating or attaching may wait for the lock. Results come back
     /// through the main loop.
     private func open() {
-        info.text = tr("Key {key} · opening the segment…").filling(["key": options.key])
+        setInfo(tr("Key {key} · opening the segment…").filling(["key": options.key]))
         reader.open({ [weak self] opened in
             MainLoop.wakeFromAnyThread { self?.opened(opened) }
         }, updated: { [weak self] in
@@ -135,7 +140,7 @@ final class ViewerWindow: AppWindow {
             let message = tr("Unable to create or attach to the shared memory segment \"{key}\":\n{error}")
                 .filling(["key": options.key, "error": "\(error)"])
             Console.error("sharedmemory: \(message)")  // notr: the program name before a translated message
-            info.text = tr("Key {key} · not attached").filling(["key": options.key])
+            setInfo(tr("Key {key} · not attached").filling(["key": options.key]))
             content.setText(message)
             exitStatus = 1
         case .opened(let size, let otherViewer):
@@ -147,7 +152,7 @@ final class ViewerWindow: AppWindow {
             }
             shownInfo = withSharingNote(trn("Key {key} · segment {size} byte", "Key {key} · segment {size} bytes", size)
                 .filling(["key": options.key, "size": size.localizedDigits]))
-            info.text = shownInfo   // before the first poll's render: handed over in that order
+            setInfo(shownInfo)   // before the first poll's render: handed over in that order
             schedulePolling()
         }
     }
@@ -177,11 +182,12 @@ final class ViewerWindow: AppWindow {
             render(content.display, generation: content.generation, storedLength: content.storedLength,
                    started: content.started)
         }
-        if let message = update.failure {
-            if message != failure {
-                failure = message
+        if let problem = update.failure {
+            if problem != failure {
+                failure = problem
+                let message = Messages.pollFailure(problem, key: options.key)
                 Console.error("sharedmemory: \(message)")  // notr: the program name before a translated message
-                info.text = tr("{info}\nCannot read the segment: {problem}").filling(["info": shownInfo, "problem": message])
+                setInfo(tr("{info}\nCannot read the segment: {problem}").filling(["info": shownInfo, "problem": message]))
             }
         } else {
             clearFailure()
@@ -191,7 +197,7 @@ final class ViewerWindow: AppWindow {
             // The first viewer ended: this one no longer shares the key.
             sharingNote = nil
             shownInfo = shownInfo.replacing(" · " + note, with: "")
-            if failure == nil { info.text = shownInfo }
+            if failure == nil { setInfo(shownInfo) }
         }
     }
 
@@ -201,7 +207,13 @@ final class ViewerWindow: AppWindow {
         let note = tr("segment made again ({reason})").filling(["reason": reason])
         Console.error("sharedmemory: \(note)")  // notr: the program name before a translated message
         shownInfo += " · " + note
-        info.text = shownInfo
+        setInfo(shownInfo)
+    }
+
+    /// Shows `text` on the Segment line; its tooltip and accessible description say the same with
+    /// the facts in full.
+    private func setInfo(_ text: String) {
+        info.setText(text, detail: shownFacts.map { text.replacing($0.line, with: $0.detail) })
     }
 
     /// The Segment line's facts, then the note about another viewer of this key, if any.
@@ -212,7 +224,7 @@ final class ViewerWindow: AppWindow {
     private func clearFailure() {
         guard failure != nil else { return }
         failure = nil
-        info.text = shownInfo
+        setInfo(shownInfo)
     }
 
     /// The display value of a snapshot: made on the reader's thread, after the poll unlocked, from
@@ -220,7 +232,8 @@ final class ViewerWindow: AppWindow {
     /// Timed for the trace's first-chunk line.
     nonisolated static func display(_ snapshot: Snapshot, key: String, segmentSize: Int) -> PreparedDisplay {
         let start = MainLoop.monotonicMicroseconds
-        let display = DisplayText(snapshot: snapshot, key: key, segmentSize: segmentSize)
+        var display = DisplayText(snapshot: snapshot, key: key, segmentSize: segmentSize)
+        if let message = display.message { display.text = Messages.contentMessage(message) }
         var digest = Hasher()
         display.text.utf8.withContiguousStorageIfAvailable { digest.combine(bytes: UnsafeRawBufferPointer($0)) }
             ?? digest.combine(display.text)
@@ -241,7 +254,6 @@ final class ViewerWindow: AppWindow {
         let sameText = sameName && file == shownFile
         shownFile = file
         let generation = generation.map(String.init) ?? "seed"
-        displayInfo = display.info
         displayFacts = display.facts
         defer { refreshInfo() }
         if sameText {
@@ -334,8 +346,19 @@ final class ViewerWindow: AppWindow {
     /// The Segment line: the display's facts, then what the shown view says (a picture's size and
     /// format, "binary") or the text's language.
     private func refreshInfo() {
-        shownInfo = withSharingNote(views.note.map { displayFacts + " · " + $0 } ?? displayInfo + shownLanguage)
-        if failure == nil { info.text = shownInfo }
+        guard var facts = displayFacts else { return }
+        var suffix = shownLanguage
+        if let note = views.note {
+            // Another view: what the text view's display did (a shown prefix, folds) does not apply.
+            facts.shown = .all
+            facts.foldedLines = 0
+            facts.addedBreaks = 0
+            suffix = " · " + note
+        }
+        let line = Messages.segmentLine(facts) + suffix
+        shownFacts = (line, Messages.segmentDetail(facts) + suffix)
+        shownInfo = withSharingNote(line)
+        if failure == nil { setInfo(shownInfo) }
     }
 
     /// Guesses the language from the file's name and first bytes and highlights with it, unless the

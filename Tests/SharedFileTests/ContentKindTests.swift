@@ -95,10 +95,15 @@ let redPNG: [UInt8] = [
         #expect(ContentKind.detect(snapshot.payload) == .picture(.png))
         // Unchanged: no copy; another picture of the same length: changed.
         var detector = ChangeDetector()
-        #expect(detector.next(segment.readOnly) != nil)
-        #expect(detector.next(segment.readOnly) == nil)
+        func poll() -> Snapshot? {
+            guard let next = ChangeDetector.changed(segment.readOnly, since: detector.last) else { return nil }
+            detector.commit(next)
+            return next
+        }
+        #expect(poll() != nil)
+        #expect(poll() == nil)
         segment.buffer[4 + 60] ^= 0xFF
-        #expect(detector.next(segment.readOnly)?.format == .qtImage)
+        #expect(poll()?.format == .qtImage)
     }
 
     @Test func aNullImageOrZeroesAreAnEmptySeed() {

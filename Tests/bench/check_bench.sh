@@ -23,7 +23,7 @@ library_keys=(
   file_read_4k_gbps file_read_1m_gbps file_read_64m_gbps
   segment_write_4k_gbps segment_write_1m_gbps segment_write_64m_gbps
   reader_changed_4k_gbps reader_changed_1m_gbps reader_changed_64m_gbps
-  poll_unchanged_ns display_text_1m_gbps
+  poll_unchanged_ns display_text_1m_gbps search_64m_gbps search_64m_caseless_gbps
   cp_shm_64m_ms ctl_load_64m_ms
 )
 gui_keys=(
