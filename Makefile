@@ -32,7 +32,9 @@ BINARIES   := sharedmemory sharedmemory_loader sharedmemory-ctl
 # committed): window icons come from them, so no process loads librsvg (~9 MiB) for its icon.
 ICON_SIZES := 48 128
 
-BUILD_DEPS := libgtk-3-dev libgtksourceview-4-dev libglib2.0-dev pkg-config gettext
+# librsvg2-common: GdkPixbuf's SVG loader; webp-pixbuf-loader: its WebP loader (the viewer's Picture view;
+# PNG, JPEG, GIF, BMP, ICO and TIFF loaders come with libgdk-pixbuf itself).
+BUILD_DEPS := libgtk-3-dev libgtksourceview-4-dev libglib2.0-dev pkg-config gettext librsvg2-common webp-pixbuf-loader
 # The fonts only make the screenshot show every script of assets/files/multilingual.txt.
 # qtbase5-dev, qt6-base-dev + g++ let the interop tests build a real QSharedMemory peer against
 # each Qt (they skip without them; `make test` requires both, see unit-test).
@@ -230,6 +232,9 @@ screenshot: gui-test
 	cp out/viewer-light.png docs/viewer-light.png
 	cp out/viewer-dark.png docs/viewer-dark.png
 	cp out/screenshot-dark.png docs/screenshot-dark.png
+	cp out/viewer-picture.png docs/viewer-picture.png
+	cp out/viewer-picture-dark.png docs/viewer-picture-dark.png
+	cp out/viewer-hex.png docs/viewer-hex.png
 
 validate: catalogs
 	desktop-file-validate data/$(APP_VIEWER).desktop data/$(APP_LOADER).desktop

@@ -21,6 +21,8 @@ struct Bench: ParsableCommand {
     @Flag(help: "Few repetitions: checks that every figure can be measured, not how fast.")
     var quick = false
 
+    @Flag(name: .customLong("pictures"), help: "Only the picture figures (a 6000 x 6000 PNG in the viewer).")
+    var picturesOnly = false
     @Flag(help: "Print the figures as JSON instead of a table.")
     var json = false
 
@@ -100,6 +102,9 @@ struct Bench: ParsableCommand {
             group("start-up") {
                 try Startup(effort: effort, workspace: workspace, viewer: viewerPath, loader: loaderPath).run()
             }
+        } else if picturesOnly {
+            try Self.ensureDisplay()
+            group("large picture") { try LargePicture(effort: effort, workspace: workspace, viewer: viewerPath).run() }
         } else if hardText {
             let viewerArguments = viewerHighlightLimit.map { ["--highlight-limit", String($0)] } ?? []
             group("hard text") {
@@ -113,10 +118,10 @@ struct Bench: ParsableCommand {
                 try CtlLoad(effort: effort, workspace: workspace, ctl: directory + "/sharedmemory-ctl").run()
             }
         }
-        if !hardText, !startupOnly {
+        if !hardText, !startupOnly, !picturesOnly {
             group("assets folder listing") { try Listing(effort: effort, workspace: workspace).run() }
         }
-        if !skipGUI, !hardText, !startupOnly {
+        if !skipGUI, !hardText, !startupOnly, !picturesOnly {
             group("change-to-display latency") { try ViewerLatency(effort: effort, workspace: workspace, viewer: viewerPath).run() }
             group("viewer idle cost") { try ViewerIdle(effort: effort, workspace: workspace, viewer: viewerPath).run() }
             group("large text") { try LargeText(effort: effort, workspace: workspace, viewer: viewerPath).run() }
@@ -124,6 +129,8 @@ struct Bench: ParsableCommand {
                 try Startup(effort: effort, workspace: workspace, viewer: viewerPath, loader: loaderPath).run()
             }
             group("memory") { try Memory(effort: effort, workspace: workspace, viewer: viewerPath).run() }
+            group("memory over many loads") { try LoadSoak(effort: effort, workspace: workspace, viewer: viewerPath).run() }
+            group("large picture") { try LargePicture(effort: effort, workspace: workspace, viewer: viewerPath).run() }
         }
 
         let environment = Self.environment(quick: quick, viewer: skipGUI ? nil : viewerPath)

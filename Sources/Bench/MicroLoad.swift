@@ -72,8 +72,8 @@ extension Micro {
                 .against(ceiling))
 
             // The viewer's side of a change: lock, validate, private copy, unlock.
-            // It copies at most what the viewer shows (DisplayText.defaultLimit), so the rate is
-            // computed from the bytes it copied, not from the segment's payload.
+            // It copies the whole payload (the viewer holds it for copy and search); the rate is
+            // computed from the bytes it copied.
             var copies: [Double] = []
             var copied = 0
             for index in 0...repetitions {
@@ -103,9 +103,28 @@ extension Micro {
         let decode = timeEach(repetitions: effort.copies(for: 1 << 20)) {
             _ = DisplayText(snapshot: text, key: key, segmentSize: Self.segmentSize)
         }
-        figures.append(Figure("display_text_1m_gbps", "DisplayText of a 1 MiB snapshot (UTF-8 repair + String)",
+        figures.append(Figure("display_text_1m_gbps", "DisplayText of a 1 MiB snapshot (UTF-8 repair + String + DisplayMap)",
                               unit: "GB/s", samples: gigabytesPerSecond(bytes: 1 << 20, nanoseconds: decode))
             .against(memcpy["1m"]))
+
+        // The find bar's search (ByteSearch, every slice) of 64 MiB of text, with and without Match case.
+        let haystack = Workspace.textBlock(count: 64 << 20)
+        for caseSensitive in [true, false] {
+            let query = ByteSearch.Query(needle: Array("0004200".utf8), caseSensitive: caseSensitive)
+            var matches = 0
+            let search = timeEach(repetitions: effort.copies(for: 64 << 20)) {
+                var found: [Int] = []
+                var from = 0
+                while from < haystack.count {
+                    from = ByteSearch.find(query, in: haystack, from: from, startingBefore: min(haystack.count, from + ByteSearch.sliceBytes), into: &found)
+                }
+                matches = found.count
+            }
+            let label = caseSensitive ? "search_64m_gbps" : "search_64m_caseless_gbps"
+            figures.append(Figure(label, "ByteSearch of 64 MiB of text, \(caseSensitive ? "Match case" : "ASCII case folded") (\(matches) matches)",
+                                  unit: "GB/s", samples: gigabytesPerSecond(bytes: 64 << 20, nanoseconds: search))
+                .against(memcpy["64m"]))
+        }
         return figures
     }
 }

@@ -25,6 +25,7 @@ struct Effort: Sendable {
     var largeTextRuns: Int { quick ? 1 : 5 }
     var startupRuns: Int { quick ? 2 : 11 }
     var memoryRuns: Int { quick ? 1 : 3 }
+    var soakLoads: Int { quick ? 60 : 400 }
 }
 
 /// A private temporary folder with the files the bench loads, and unique segment keys.

@@ -95,11 +95,15 @@ struct Load: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp(tr("Seconds to wait for the lock, in all (attach, write and detach; default: 5)."), valueName: "seconds"),
             transform: { try Seconds.parse($0) })
     var timeout = Seconds(value: 5)
+    @Flag(help: ArgumentHelp(tr("Write FILE, a PNG picture, the way Qt's shared memory example does (a QDataStream of the QImage: qint32 1, then the PNG), for the example's \"Display Image from Shared Memory\" (use --key QSharedMemoryExample; Qt 6.6+: --key-type posix). A segment is created when none exists, and then held until SIGINT/SIGTERM.")))
+    var qtImage = false
 
     func validate() throws {
+        if qtImage, file == "-" { throw ValidationError(tr("--qt-image needs a file, not standard input")) }
     }
 
     func run() throws {
+        if qtImage { return try QtImageLoad(options: options, file: file, timeout: timeout).run() }
         // Only picked paths and standard input are loaded: the assets folder is never used here.
         let loader = FileLoader(key: options.key, assetsDirectory: URL(fileURLWithPath: "."),
                                 lockTimeout: timeout.duration, nativeKey: options.ipcKey)
@@ -136,7 +140,7 @@ struct Dump: ParsableCommand {
         if raw { return try writeAll(copy) }
         let snapshot = copy.withUnsafeBytes { SegmentContent.read($0) }
         if let problem = snapshot.problem {
-            throw RuntimeFailure(tr("the segment for key \"{key}\" holds a damaged header: {problem}").filling(["problem": problem, "key": options.key]))
+            throw RuntimeFailure(tr("the segment for key \"{key}\" holds a damaged header: {problem}").filling(["problem": Messages.headerProblem(problem), "key": options.key]))
         }
         try writeAll(snapshot.payload)
     }

@@ -7,3 +7,11 @@ extension HeaderBar {
         gtk_widget_show_all(child.widget)
     }
 }
+
+extension HeaderBar {
+    /// Adds `child` at the start of the bar (left, in left-to-right locales), shown.
+    public func packStart(_ child: Widget) {
+        gtk_header_bar_pack_start(cast(GtkHeaderBar.self), child.widget)
+        gtk_widget_show_all(child.widget)
+    }
+}

@@ -22,6 +22,13 @@ public final class Label: Widget {
 
     private var tooltipShowsText = false
 
+    /// Shows `text`, and after ``limitLines(_:)`` puts `detail` (the same facts said in full) in
+    /// the tooltip, which is also the accessible description; nil: the text itself.
+    public func setText(_ text: String, detail: String?) {
+        gtk_label_set_text(label, text)
+        if tooltipShowsText { setTooltip(detail ?? text) }
+    }
+
     /// Shows at most `lines` wrapped lines, the last one ending in "…" when the text needs more, so
     /// that a long text (a 254-character file name) never makes the window taller: a wrapped label
     /// asks for the height of its text wrapped at its narrowest. The whole text stays in the

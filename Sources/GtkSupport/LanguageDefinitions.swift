@@ -1,75 +1,73 @@
-import SystemSupport
 import CGtk
 import CGtkSource
-import Dispatch
 
-/// GtkSourceView language definitions, parsed on a thread of their own.
+/// GtkSourceView language definitions, parsed on the main thread (GTK and GtkSourceView objects
+/// live there only) but off the critical path: the slow ones are parsed at start-up from idle
+/// calls at low priority, once the window is drawn, before a file asks for them.
 ///
 /// GtkSourceView parses a language's definition (its XML and every file it refers to, each regex
 /// compiled) the first time a buffer uses the language, and frees it when no buffer uses it any
-/// more. On the main loop that first use stalled the viewer: 14-30 ms for C, Swift and sh, 80-150 ms
-/// for JSON, HTML and Markdown (measured on the 2-core VM under load; HTML embeds CSS and
-/// JavaScript, Markdown HTML). Here a private language manager lives on a serial queue; the first
-/// request for a language parses it there by giving it to an empty buffer (highlighting off, so no
-/// analysis is scheduled) that is kept for the life of the process, so the parsed definition stays
-/// and the main loop's buffers share it. The main thread uses a language only once its parse is over,
-/// and never calls the private manager itself.
+/// more. That first use stalled the viewer: 14-30 ms for C, Swift and sh, 80-150 ms for JSON, HTML
+/// and Markdown (measured on the 2-core VM under load; HTML embeds CSS and JavaScript, Markdown
+/// HTML). A parse here gives the language to an empty buffer (highlighting off, so no analysis is
+/// scheduled) that is kept for the life of the process, so the definition stays parsed and the
+/// view's buffers share it. A language asked for before its turn is parsed next, from an idle call
+/// after the text is drawn (the text shows plain until then).
 @MainActor
 public final class LanguageDefinitions {
     /// The one set of definitions of the process.
     public static let shared = LanguageDefinitions()
 
-    private var ready: [String: LanguagePointer] = [:]
+    /// The languages whose first parse costs most (measured above): parsed at start-up.
+    public static let slowToParse = ["json", "markdown", "html"]  // notr: language ids
+
+    private var parsed: [String: UInt] = [:]   // id -> GtkSourceLanguage address (0: no such language)
+    private var order: [String] = []
     private var waiting: [String: [@MainActor (UnsafeMutablePointer<GtkSourceLanguage>?) -> Void]] = [:]
-    private let queue = DispatchQueue(label: "sharedmemory.language-definitions")  // notr: a queue label
+    private var idle: MainLoop.Source?
+    /// Called after each parse with the language id and how long it took (µs), for traces.
+    public var onParsed: (@MainActor (String, Int64) -> Void)?
+
+    /// Parses `ids` from idle calls at low priority, one per call, in this order.
+    public func prepare(_ ids: [String]) {
+        order += ids.filter { parsed[$0] == nil && !order.contains($0) }
+        schedule()
+    }
 
     /// Calls `body` with the parsed language `id` (nil: GtkSourceView has no such language): at once
-    /// when it was parsed before, else from the main loop once the parse thread is done with it.
+    /// when it was parsed before, else from the idle call that parses it next.
     public func withLanguage(_ id: String, _ body: @escaping @MainActor (UnsafeMutablePointer<GtkSourceLanguage>?) -> Void) {
-        if let parsed = ready[id] { return body(parsed.pointer) }
-        if waiting[id] != nil { waiting[id]!.append(body); return }
-        waiting[id] = [body]
-        queue.async {
-            let parsed = Self.parse(id)
-            MainLoop.wakeFromAnyThread { [weak self] in
-                guard let self else { return }
-                self.ready[id] = parsed
-                for waiter in self.waiting.removeValue(forKey: id) ?? [] { waiter(parsed.pointer) }
-            }
+        if let address = parsed[id] { return body(UnsafeMutablePointer(bitPattern: address)) }
+        waiting[id, default: []].append(body)
+        order.removeAll { $0 == id }
+        order.insert(id, at: 0)
+        schedule()
+    }
+
+    private func schedule() {
+        guard idle == nil, !order.isEmpty else { return }
+        // Low priority: after redraws, input and the text's own insertion and layout.
+        idle = MainLoop.addIdle(priority: Priority(G_PRIORITY_LOW)) { [weak self] in
+            guard let self, !self.order.isEmpty else { self?.idle = nil; return false }
+            let id = self.order.removeFirst()
+            let start = MainLoop.monotonicMicroseconds
+            let language = Self.parse(id)
+            self.parsed[id] = UInt(bitPattern: language)
+            self.onParsed?(id, MainLoop.monotonicMicroseconds - start)
+            for waiter in self.waiting.removeValue(forKey: id) ?? [] { waiter(language) }
+            if self.order.isEmpty { self.idle = nil }
+            return !self.order.isEmpty
         }
     }
 
-    /// Waits (at most `timeout`) until no parse is running: a parse still running while the process
-    /// exits crashed in libxml2 as exit() tore down what it was using (a viewer closed right after a
-    /// new file arrived).
-    public func finish(timeout: Duration = .seconds(2)) {
-        let done = DispatchSemaphore(value: 0)
-        queue.async { done.signal() }
-        _ = done.wait(timeout: .now() + .nanoseconds(timeout.wholeNanoseconds))
-    }
-
-    /// Whether `id` is parsed already (then `withLanguage` calls back at once).
-    public func isReady(_ id: String) -> Bool { ready[id] != nil }
-
-    /// The private manager, made and used on the queue only.
-    nonisolated(unsafe) private static var manager: OpaquePointer?
-
-    /// On the queue: the language and its definition, kept parsed by a buffer that is never freed.
-    nonisolated private static func parse(_ id: String) -> LanguagePointer {
-        if manager == nil { manager = OpaquePointer(gtk_source_language_manager_new()) }
-        guard let language = gtk_source_language_manager_get_language(UnsafeMutablePointer(manager), id) else {
-            return LanguagePointer(address: 0)
+    /// The language and its definition, kept parsed by a buffer that is never freed.
+    private static func parse(_ id: String) -> UnsafeMutablePointer<GtkSourceLanguage>? {
+        guard let language = gtk_source_language_manager_get_language(gtk_source_language_manager_get_default(), id) else {
+            return nil
         }
         let keeper = gtk_source_buffer_new(nil)
         gtk_source_buffer_set_highlight_syntax(keeper, 0)
         gtk_source_buffer_set_language(keeper, language)   // the parse
-        return LanguagePointer(address: UInt(bitPattern: language))
+        return language
     }
-}
-
-/// A GtkSourceLanguage handed from the parse thread to the main thread (an address: a language is
-/// only used on the main thread once handed over).
-private struct LanguagePointer: Sendable {
-    let address: UInt
-    var pointer: UnsafeMutablePointer<GtkSourceLanguage>? { UnsafeMutablePointer(bitPattern: address) }
 }

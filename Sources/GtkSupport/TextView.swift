@@ -20,6 +20,10 @@ public class TextView: Widget {
     public var firstChunkSize = 4 * 1024
 
     private var pending: PendingInsert?
+    /// `copySelection(through:)`: what a copy puts on a clipboard, and whether a selection change
+    /// waits in an idle to serve the primary selection.
+    var copyProvider: (@MainActor (Range<Int>, ClipboardKind) -> String?)?
+    var primaryPending = false
     /// Lays the lines out in bounded slices and handles Ctrl+End/Ctrl+Home (issue 9).
     private lazy var validator = TextLayoutValidator(view)
 

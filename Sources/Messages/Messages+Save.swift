@@ -19,9 +19,12 @@ extension Messages {
                 .filling(["name": DisplayName.shown(now)])
         case .contentChanged(nil):
             return tr("Not saved: while the dialog was open, the segment's content changed. Nothing was written.\nChoose Save As again to save what is shown now.")
-        case .unreadable(let reason):
+        case .unreadable(let failure):
             return tr("Unable to save: the segment could not be read: {reason}\nTry again in a moment.")
-                .filling(["reason": reason])
+                .filling(["reason": readFailure(failure)])
+        case .damagedHeader(let problem):
+            return tr("Unable to save: the segment could not be read: {reason}\nTry again in a moment.")
+                .filling(["reason": headerProblem(problem)])
         case .failed(let problem):
             return saveProblem(problem)
         }

@@ -40,7 +40,7 @@ public final class BackgroundReader<Display: Sendable>: Sendable {
         public var content: Content?
         /// Why the last poll failed (the lock was not granted in time, the segment went away);
         /// nil when it worked.
-        public var failure: String?
+        public var failure: PollFailure?
         /// Set when a poll made the segment again (`SegmentReader.lastRecovery`).
         public var recovery: String?
         /// `SegmentReader.isWokenByWriters` after the last poll.
@@ -132,13 +132,13 @@ public final class BackgroundReader<Display: Sendable>: Sendable {
         let started = Int64(g_get_monotonic_time())
         let recoveries = reader.recoveryCount
         var content: Update.Content?
-        var failure: String?
+        var failure: PollFailure?
         switch reader.poll() {
         case .unchanged: break
         case .changed(let snapshot):
             content = Update.Content(display: prepare(snapshot, reader.segmentSize), generation: snapshot.generation,
                                      storedLength: snapshot.storedLength, version: snapshot.version(), started: started)
-        case .failed(let message): failure = message
+        case .failed(let problem): failure = problem
         }
         let recovery = reader.recoveryCount != recoveries ? reader.lastRecovery : nil
         let woken = reader.isWokenByWriters

@@ -3,8 +3,8 @@ import Foundation
 /// The viewer's change test, run under the lock on the live segment: nil when the segment still
 /// holds what was last returned, else a private copy (never reading past the segment's end).
 ///
-/// Framed: compared by generation (a header read, no payload copy). Damaged: by the problem text.
-/// Seed: by length and bytes (memcmp against the last copy). Pure, so it can be fuzzed on its own.
+/// Framed: compared by generation (a header read, no payload copy). Damaged: by the problem.
+/// Seed and Qt image: by layout, length and bytes (memcmp against the last copy). Pure, so it can be fuzzed on its own.
 struct ChangeDetector {
     private(set) var last: Snapshot?
 
@@ -19,34 +19,30 @@ struct ChangeDetector {
         last = kept
     }
 
-    /// Under the lock: nil when unchanged, else the new snapshot (also recorded as `last`).
-    mutating func next(_ segment: UnsafeRawBufferPointer, limit: Int = .max) -> Snapshot? {
-        guard let snapshot = Self.changed(segment, since: last, limit: limit) else { return nil }
-        commit(snapshot)
-        return snapshot
-    }
-
     /// - Parameter limit: copy at most this many payload bytes (`storedLength` keeps the full length).
     ///   A seed segment is then compared by its length and those first bytes: a change beyond them,
     ///   of the same length, changes nothing that is shown.
+    ///   The header is decoded once, for the comparison and the copy.
     static func changed(_ segment: UnsafeRawBufferPointer, since last: Snapshot?, limit: Int = .max) -> Snapshot? {
-        if let last, holds(segment, last, limit: limit) { return nil }
-        return SegmentContent.read(segment, limit: limit)
+        let decoded = FramedHeader.decode(segment, segmentSize: segment.count)
+        if let last, holds(decoded, segment, last, limit: limit) { return nil }
+        return SegmentContent.read(segment, decoded: decoded, limit: limit)
     }
 
     /// Whether the segment still holds what `last` recorded, without copying anything.
-    private static func holds(_ segment: UnsafeRawBufferPointer, _ last: Snapshot, limit: Int) -> Bool {
-        switch FramedHeader.decode(segment, segmentSize: segment.count) {
+    private static func holds(_ decoded: FramedHeader.Decoded, _ segment: UnsafeRawBufferPointer, _ last: Snapshot,
+                              limit: Int) -> Bool {
+        switch decoded {
         case .framed(let header):
             return last.format == .framed && last.problem == nil && last.generation == header.generation
         case .damaged(let problem):
             return last.problem == problem
         case .notFramed:
-            let length = SegmentContent.seedLength(segment)
-            let copied = min(length, max(limit, 0))
-            return last.format == .seed && last.problem == nil && last.storedLength == length
+            let (format, range) = SegmentContent.unframed(segment)
+            let copied = min(range.count, max(limit, 0))
+            return last.format == format && last.problem == nil && last.storedLength == range.count
                 && last.payload.count == copied
-                && (copied == 0 || last.payload.withUnsafeBytes { memcmp($0.baseAddress!, segment.baseAddress!, copied) == 0 })
+                && (copied == 0 || last.payload.withUnsafeBytes { memcmp($0.baseAddress!, segment.baseAddress! + range.lowerBound, copied) == 0 })
         }
     }
 }

@@ -1,35 +1,37 @@
 import CGLib
 import Foundation
-// The fuzz harness (Tests/reliability/fuzz) compiles this file with Localization.swift in one module.
-#if canImport(Localization)
-import Localization
-#endif
 
-/// What the viewer's two widgets show for a snapshot: the text (always valid UTF-8, capped) and the
-/// `Segment` info line. Pure: computed outside the lock from the snapshot's private copy.
+/// What the viewer's text view shows for a snapshot (always valid UTF-8, capped) and the facts of
+/// its `Segment` line (`SegmentFacts`; the words are `Messages.segmentLine`'s). Pure: computed
+/// outside the lock from the snapshot's private copy.
 public struct DisplayText: Sendable, Equatable {
-    /// Valid UTF-8 for the text view: invalid sequences and NUL bytes become U+FFFD (`g_utf8_make_valid`).
+    /// Valid UTF-8 for the text view: invalid sequences and NUL bytes become U+FFFD
+    /// (`g_utf8_make_valid`). Empty when `message` is set: the caller puts its words there.
     public var text: String
-    /// The `Segment` label: key, segment size and what is shown.
-    public var info: String
+    /// The `Segment` line's facts.
+    public var facts: SegmentFacts
     /// Only the first `limit` bytes of the payload are in `text`.
     public var isCapped: Bool
     /// Lines of the shown text over the fold limit: `text` has them cut into display paragraphs
-    /// joined by U+2029 (`LineFolding`), and `info` says so.
+    /// joined by U+2029 (`LineFolding`).
     public var foldedLines = 0
-    /// U+200B break opportunities `text` has that the file has not (`LineFolding.breaks`), and `info` says so.
+    /// U+200B break opportunities `text` has that the file has not (`LineFolding.breaks`).
     public var addedBreaks = 0
     /// The loaded file's name (framed segments; the seed format has none): the viewer's title and
     /// what its syntax highlighting is guessed from.
     public var fileName: String?
     /// `fileName` as the title shows it: control and bidi characters visible, isolated (``DisplayName``).
     public var shownFileName: String? { fileName.map(DisplayName.shown) }
-    /// `text` is a message about the segment (nothing loaded, a damaged header), not its content.
-    public var isMessage = false
+    /// The view shows a message about the segment (nothing loaded, a damaged header), not its
+    /// content: `Messages.contentMessage` says it.
+    public var message: SegmentFacts.Content?
+    public var isMessage: Bool { message != nil }
+    /// Which bytes of the payload each character of `text` shows (empty for a message): copy and
+    /// search go through it to the file's own bytes.
+    public var map = DisplayMap()
 
     /// Payloads beyond this many bytes are shown up to it, so that the window never freezes.
     public static let defaultLimit = 4 << 20
-    public static var emptyMessage: String { tr("No file loaded yet, please use sharedmemory_loader to load one.") }
 
     /// At most this many lines are shown: GtkTextView's work on a resize, a replacement or the
     /// insertion grows with the number of lines (4 Mi newlines: a resize stalls 275 ms, replacing
@@ -38,19 +40,18 @@ public struct DisplayText: Sendable, Equatable {
 
     public init(snapshot: Snapshot, key: String, segmentSize: Int, limit: Int = DisplayText.defaultLimit,
                 foldLimit: Int = LineFolding.defaultLimit, lineLimit: Int = DisplayText.defaultLineLimit) {
-        let head = tr("Key {key} · segment {size}").filling(["size": Self.bytes(segmentSize), "key": key])
         if let problem = snapshot.problem {
-            text = tr("The segment holds a damaged header, so its content cannot be shown.\n\n{problem}.").filling(["problem": problem])
-            info = tr("{head} · damaged header: {problem}").filling(["head": head, "problem": problem])
+            text = ""
+            facts = SegmentFacts(key: key, segmentSize: segmentSize, content: .damaged(problem))
+            message = facts.content
             isCapped = false
-            isMessage = true
             return
         }
         if snapshot.isEmpty {
-            text = Self.emptyMessage
-            info = tr("{head} · nothing loaded yet").filling(["head": head])
+            text = ""
+            facts = SegmentFacts(key: key, segmentSize: segmentSize, content: .nothingLoaded)
+            message = facts.content
             isCapped = false
-            isMessage = true
             return
         }
         // The payload may be only the start of what the segment holds (the reader's copy limit).
@@ -58,46 +59,31 @@ public struct DisplayText: Sendable, Equatable {
         let byteCut = Self.utf8Prefix(snapshot.payload, limit: limit)
         let shown = Self.linePrefix(snapshot.payload, end: byteCut, lines: lineLimit)
         let folding = LineFolding(Self.repaired(snapshot.payload[0..<shown]), limit: foldLimit)
+        map = snapshot.payload.withUnsafeBufferPointer { DisplayMap(source: UnsafeBufferPointer(rebasing: $0[0..<shown]), insertions: folding.insertions) }
         text = folding.text
         foldedLines = folding.foldedLines
         addedBreaks = folding.breaks
         isCapped = shown < stored
-        var parts = [head]
         switch snapshot.format {
         case .framed:
             fileName = snapshot.fileName
-            // The file name last: filling goes in order, so a name holding "{size}" stays as it is.
-            let values: KeyValuePairs = ["size": ByteCount.formatExact(stored), "time": snapshot.loadTime.map(Self.clock) ?? "",
-                                         "name": snapshot.fileName.map(DisplayName.shown) ?? tr("unnamed file")]
-            parts.append(snapshot.loadTime == nil ? tr("{name}, {size}").filling(values) : tr("{name}, {size}, loaded at {time}").filling(values))
+            facts = SegmentFacts(key: key, segmentSize: segmentSize,
+                                 content: .file(name: snapshot.fileName, stored: stored, loadTime: snapshot.loadTime))
         case .seed:
-            parts.append(tr("text written in the seed format (no file name), {size}").filling(["size": ByteCount.formatExact(stored)]))
+            facts = SegmentFacts(key: key, segmentSize: segmentSize, content: .seed(stored: stored))
+        case .qtImage:
+            facts = SegmentFacts(key: key, segmentSize: segmentSize, content: .qtImage(stored: stored))
         }
-        if snapshot.isTruncated {
-            parts.append(tr("truncated: {stored} of {total} bytes fit in the segment")
-                .filling(["stored": "\(stored)", "total": "\(snapshot.originalSize)"]))
-        }
+        if snapshot.isTruncated { facts.truncatedFrom = snapshot.originalSize }
         if shown < byteCut {
-            parts.append(tr("showing the first {lines} lines ({shown}) of {stored}: the view holds at most {lines} lines")
-                .filling(["lines": Self.grouped(lineLimit), "shown": Self.bytes(shown), "stored": Self.bytes(stored)]))
+            facts.shown = .firstLines(lines: lineLimit, bytes: shown)
         } else if isCapped {
-            parts.append(tr("showing the first {shown} of {stored}").filling(["shown": Self.bytes(shown), "stored": Self.bytes(stored)]))
+            facts.shown = .firstBytes(shown)
         }
-        if folding.foldedLines > 0 {
-            // The count is grouped ("12,345"), so trn's own {count} is replaced by the grouped form first.
-            let sentence = trn("{lines} line over {limit} characters folded for display (a tab, an emoji or a combining mark stacked on another counts as {weight}; {breaks} breaks added)",
-                               "{lines} lines over {limit} characters folded for display (a tab, an emoji or a combining mark stacked on another counts as {weight}; {breaks} breaks added)",
-                               folding.foldedLines)
-            parts.append(sentence.filling(["lines": Self.grouped(folding.foldedLines), "limit": Self.grouped(foldLimit),
-                                           "weight": "\(LineFolding.heavyWeight)", "breaks": Self.grouped(folding.folds)]))
-        }
-        if folding.breaks > 0 {
-            let sentence = trn("{breaks} invisible break opportunity (zero width space) added inside runs of over {run} letters or digits, so that wrapping draws no hyphen",
-                               "{breaks} invisible break opportunities (zero width spaces) added inside runs of over {run} letters or digits, so that wrapping draws no hyphen",
-                               folding.breaks)
-            parts.append(sentence.filling(["breaks": Self.grouped(folding.breaks), "run": "\(LineFolding.breakRun)"]))
-        }
-        info = parts.joined(separator: " · ")
+        facts.foldedLines = folding.foldedLines
+        facts.folds = folding.folds
+        facts.foldLimit = foldLimit
+        facts.addedBreaks = folding.breaks
     }
 
     /// Repairs bytes into a String the way GTK accepts: `g_utf8_make_valid` replaces each invalid
@@ -142,26 +128,5 @@ public struct DisplayText: Sendable, Equatable {
         var steps = 0
         while end > 0, steps < 3, bytes[end] & 0xC0 == 0x80 { end -= 1; steps += 1 }
         return end
-    }
-
-    /// A size as people read it ("1.0 MiB", "512 bytes"), whatever it divides by: `ByteCount`, the
-    /// one formatting of sizes that the windows and the ctl share.
-    static func bytes(_ count: Int) -> String { ByteCount.format(count) }
-
-    /// 12345 -> "12,345".
-    static func grouped(_ number: Int) -> String {
-        let digits = Array(String(number))
-        var out = ""
-        for (index, digit) in digits.enumerated() {
-            if index > 0, (digits.count - index) % 3 == 0 { out.append(",") }
-            out.append(digit)
-        }
-        return out
-    }
-
-    static func clock(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.dateFormat = "HH:mm:ss"
-        return formatter.string(from: date)
     }
 }

@@ -1,11 +1,4 @@
 import Foundation
-// The fuzz harness (Tests/reliability/fuzz) compiles this file with Localization.swift in one module.
-#if canImport(Localization)
-import Localization
-#endif
-#if canImport(SharedMemory)
-import SharedMemory
-#endif
 
 /// The fixed header of the framed format (docs/PROTOCOL.md). All integers little-endian.
 ///
@@ -41,7 +34,7 @@ struct FramedHeader: Equatable {
     enum Decoded: Equatable {
         case framed(FramedHeader)
         /// Our magic, but a field that cannot be true for this segment.
-        case damaged(String)
+        case damaged(HeaderProblem)
         /// No magic: the seed format.
         case notFramed
     }
@@ -51,36 +44,28 @@ struct FramedHeader: Equatable {
     static func decode(_ raw: UnsafeRawBufferPointer, segmentSize: Int) -> Decoded {
         guard raw.count >= magic.count, raw.prefix(magic.count).elementsEqual(magic) else { return .notFramed }
         guard raw.count >= size, segmentSize >= size else {
-            return .damaged(trn("the segment ({count} byte) is smaller than a framed header ({header} bytes)",
-                                "the segment ({count} bytes) is smaller than a framed header ({header} bytes)", segmentSize)
-                .filling(["header": digits(size)]))
+            return .damaged(.segmentTooSmall(segmentSize: segmentSize, headerSize: size))
         }
         let version = raw.loadUnaligned(fromByteOffset: 8, as: UInt32.self).littleEndian
         guard version == Self.version else {
-            return .damaged(tr("unknown format version {version} (this viewer reads version {supported})")
-                .filling(["version": "\(version)", "supported": "\(Self.version)"]))
+            return .damaged(.unknownVersion(found: version, supported: Self.version))
         }
         let headerSize = raw.loadUnaligned(fromByteOffset: 12, as: UInt32.self).littleEndian
         guard headerSize == UInt32(size) else {
-            return .damaged(tr("header size {found}, expected {expected}").filling(["found": "\(headerSize)", "expected": "\(size)"]))
+            return .damaged(.headerSize(found: headerSize, expected: size))
         }
         let capacity = UInt64(segmentSize - size)
         let payloadLength = raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self).littleEndian
         guard payloadLength <= capacity else {
-            return .damaged(trn("payload length {length} exceeds the segment's capacity of {count} byte",
-                                "payload length {length} exceeds the segment's capacity of {count} bytes", Int(capacity))
-                .filling(["length": digits(payloadLength)]))
+            return .damaged(.payloadTooLong(length: payloadLength, capacity: capacity))
         }
         let originalSize = raw.loadUnaligned(fromByteOffset: 32, as: UInt64.self).littleEndian
         guard originalSize >= payloadLength, originalSize <= UInt64(Int.max) else {
-            return .damaged(trn("original size {size} is smaller than the payload ({count} byte)",
-                                "original size {size} is smaller than the payload ({count} bytes)", Int(payloadLength))
-                .filling(["size": digits(originalSize)]))
+            return .damaged(.originalSizeTooSmall(originalSize: originalSize, payloadLength: payloadLength))
         }
         let nameLength = Int(raw.loadUnaligned(fromByteOffset: 48, as: UInt16.self).littleEndian)
         guard nameLength <= maxNameBytes else {
-            return .damaged(trn("file name length {length} exceeds {count} byte", "file name length {length} exceeds {count} bytes", maxNameBytes)
-                .filling(["length": "\(nameLength)"]))
+            return .damaged(.nameTooLong(length: nameLength, limit: maxNameBytes))
         }
         return .framed(FramedHeader(
             generation: raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self).littleEndian,
@@ -119,13 +104,4 @@ struct FramedHeader: Equatable {
         bytes.removeSubrange(end...)
         return bytes
     }
-}
-
-/// The number grouped for the locale (plain in the fuzz harness, which has no SharedMemory).
-private func digits(_ number: some BinaryInteger) -> String {
-    #if canImport(SharedMemory)
-    number.localizedDigits
-    #else
-    "\(number)"
-    #endif
 }

@@ -23,6 +23,10 @@ public struct LineFolding: Sendable, Equatable {
     /// How many U+200B ZERO WIDTH SPACE break opportunities were inserted into long runs of ASCII
     /// letters and digits inside folded lines (`breakRun`).
     public var breaks = 0
+    /// Where the input got an inserted character (a U+2029 or a U+200B, 3 bytes each), as byte
+    /// offsets of the input, in increasing order: what `DisplayMap` needs to tell the display's
+    /// characters from the file's.
+    public var insertions: [Int] = []
 
     /// Heaviest display paragraph. Chosen by measurement (docs/PERFORMANCE.md, "Hard text"): in a
     /// GtkTextView on the 2-core VM, the longest main-loop stall with paragraphs of 1,000 letters
@@ -54,10 +58,12 @@ public struct LineFolding: Sendable, Equatable {
     public init(_ text: String, limit: Int = LineFolding.defaultLimit) {
         var text = text
         let limit = max(limit, 2 * Self.heavyWeight)   // every paragraph holds a character
+        var insertions: [Int] = []
         let result: (bytes: [UInt8], lines: Int, folds: Int, breaks: Int)? = text.withUTF8 { bytes in
             let found = Self.cuts(bytes, limit: limit)
             guard !found.cuts.isEmpty else { return nil }
             var out: [UInt8] = []
+            insertions.reserveCapacity(found.cuts.count + found.breaks.count)
             out.reserveCapacity(bytes.count + found.cuts.count * Self.separatorBytes.count
                                 + found.breaks.count * Self.zeroWidthSpaceBytes.count)
             var copied = 0
@@ -68,16 +74,19 @@ public struct LineFolding: Sendable, Equatable {
                     let at = found.breaks[nextBreak]
                     out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<at]))
                     out.append(contentsOf: Self.zeroWidthSpaceBytes)
+                    insertions.append(at)
                     copied = at
                     nextBreak += 1
                 }
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<cut]))
                 out.append(contentsOf: Self.separatorBytes)
+                insertions.append(cut)
                 copied = cut
             }
             for at in found.breaks[nextBreak...] {
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<at]))
                 out.append(contentsOf: Self.zeroWidthSpaceBytes)
+                insertions.append(at)
                 copied = at
             }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied...]))
@@ -93,6 +102,7 @@ public struct LineFolding: Sendable, Equatable {
         foldedLines = result.lines
         folds = result.folds
         breaks = result.breaks
+        self.insertions = insertions
     }
 
     /// Offsets where a fold separator goes, in increasing order, how many lines they fold, and the
@@ -167,7 +177,7 @@ public struct LineFolding: Sendable, Equatable {
     /// Layout cost of a tab, an emoji or a stacked combining mark relative to a letter, measured
     /// (docs/PERFORMANCE.md): a paragraph of 500 tabs or emoji stalled GTK's layout for 100-300 ms,
     /// one of 1,000 letters ~35 ms.
-    static let heavyWeight = 10
+    public static let heavyWeight = 10
 
     /// In a folded line, a run of ASCII letters and digits (a "word" without any break opportunity)
     /// ends its paragraph after `limit / wordDivisor` characters: Pango lays such a word out in about

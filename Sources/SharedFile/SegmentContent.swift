@@ -69,16 +69,28 @@ public enum SegmentContent {
     /// keeps the full length). Never trusts the header: a damaged one gives a snapshot with `problem`
     /// set and no payload. The one decoder of the format: the viewer's change test uses it too.
     public static func read(_ segment: UnsafeRawBufferPointer, limit: Int = .max) -> Snapshot {
-        switch FramedHeader.decode(segment, segmentSize: segment.count) {
+        read(segment, decoded: FramedHeader.decode(segment, segmentSize: segment.count), limit: limit)
+    }
+
+    /// The same with the header already decoded (`ChangeDetector`: once per changed poll).
+    static func read(_ segment: UnsafeRawBufferPointer, decoded: FramedHeader.Decoded, limit: Int) -> Snapshot {
+        switch decoded {
         case .framed(let header):
             return snapshot(header, payload: segment, limit: limit)
         case .damaged(let problem):
             return Snapshot(format: .framed, payload: [], originalSize: 0, problem: problem)
         case .notFramed:
-            let length = seedLength(segment)
-            return Snapshot(format: .seed, payload: Array(segment[0..<min(length, max(limit, 0))]),
-                            storedLength: length, originalSize: length)
+            let (format, range) = unframed(segment)
+            return Snapshot(format: format, payload: Array(segment[range.lowerBound..<(range.lowerBound + min(range.count, max(limit, 0)))]),
+                            storedLength: range.count, originalSize: range.count)
         }
+    }
+
+    /// What a segment without our magic holds, and where: a picture in Qt's image example's layout,
+    /// else the seed text (up to its first NUL, so a zero-filled segment is an empty one).
+    static func unframed(_ segment: UnsafeRawBufferPointer) -> (ContentFormat, Range<Int>) {
+        if let image = QtImageStream.picture(in: segment) { return (.qtImage, image.range) }
+        return (.seed, 0..<seedLength(segment))
     }
 
     /// Stamps the empty framed header (generation 0). A segment too small for a header gets the

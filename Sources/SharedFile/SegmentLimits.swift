@@ -14,6 +14,7 @@ public enum SegmentLimits {
         switch format {
         case .framed: FramedHeader.size + bytes
         case .seed: bytes + 1
+        case .qtImage: QtImageStream.marker.count + bytes
         }
     }
 

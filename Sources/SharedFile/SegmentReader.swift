@@ -1,5 +1,4 @@
 import Foundation
-import Localization
 import SharedMemory
 
 /// The viewer's side of the segment: creates it, then polls it cheaply.
@@ -50,12 +49,13 @@ public final class SegmentReader {
     ///   - size: the segment size to create; an existing live segment keeps its own size.
     ///   - lockTimeout: how long one poll may wait for the lock before it reports the writer as stuck.
     ///   - copyLimit: copy at most this many payload bytes per change (plus 4, so that a text cut there
-    ///     can still end on a whole UTF-8 character). The default is what the viewer shows.
+    ///     can still end on a whole UTF-8 character). The default copies the whole payload: the
+    ///     viewer holds that one copy, which its copy, search and views read (issue 18).
     ///   - reachabilityInterval: how often `poll()` checks that loaders can still find the segment
     ///     (a few system calls); the polls in between skip it.
     ///   - nativeKey: a Qt 6 native key (POSIX or System V); nil is `key`'s legacy key, as in Qt 5.
     public init(key: String, size: Int, lockTimeout: Duration = .milliseconds(20),
-                copyLimit: Int = DisplayText.defaultLimit, reachabilityInterval: Duration = .milliseconds(250),
+                copyLimit: Int = .max, reachabilityInterval: Duration = .milliseconds(250),
                 nativeKey: NativeIpcKey? = nil) {
         self.key = key
         self.requestedSize = size
@@ -72,7 +72,7 @@ public final class SegmentReader {
         memory.detach()
     }
 
-    /// The native key of the segment (the key file path).
+    /// The native key of the segment: the key file's path for System V, `/name` for POSIX.
     public var nativeKey: String { memory.nativeKey }
 
     /// The size of the attached segment, 0 before `open()`.
@@ -122,8 +122,8 @@ public final class SegmentReader {
     public enum Poll: Sendable, Equatable {
         case unchanged
         case changed(Snapshot)
-        /// The lock was not granted in time, or the segment went away; the text says which.
-        case failed(String)
+        /// The lock was not granted in time, or the segment went away; the value says which.
+        case failed(PollFailure)
     }
 
     /// Locks, checks for a change, copies only what changed, unlocks. First checks (a few system
@@ -182,7 +182,7 @@ public final class SegmentReader {
             detector.commit(next)
             return .changed(next)
         } catch {
-            return .failed(error.message)
+            return .failed(.segment(error))
         }
     }
 
@@ -219,15 +219,14 @@ public final class SegmentReader {
             runWaiter()
         } catch {
             failedRecovery = reason
-            return .failed(tr("The segment for key \"{key}\" is unreachable: {reason}; making it again failed (retrying): {error}")
-                .filling(["key": key, "reason": reason, "error": "\(error)"]))
+            return .failed(.remakeFailed(reason: reason, error: "\(error)"))
         }
         failedRecovery = nil
         lastRecovery = reason
         recoveryCount += 1
         switch readLocked() {
         case .unchanged:
-            return .failed(tr("The segment for key \"{key}\" was made again: {reason}").filling(["key": key, "reason": reason]))
+            return .failed(.madeAgain(reason: reason))
         case let other: return other
         }
     }

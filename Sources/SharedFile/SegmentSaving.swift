@@ -13,8 +13,10 @@ public enum SaveOutcome: Sendable, Equatable {
     /// The segment holds other content than the version the user chose to save (a load while the
     /// dialog was open); nothing was written. `now` is the name of the file it holds now (framed).
     case contentChanged(now: String?)
-    /// The segment could not be read: its lock was not granted in time, or its header is damaged. The text says which (`SharedMemoryError.message` or the header's problem).
-    case unreadable(String)
+    /// The segment could not be read: its lock was not granted in time (or it went away).
+    case unreadable(PollFailure)
+    /// The segment's header is damaged.
+    case damagedHeader(HeaderProblem)
     /// Writing the file failed; nothing was left behind.
     case failed(SaveProblem)
 }
@@ -62,9 +64,9 @@ extension BackgroundReader {
                 SegmentContent.read(UnsafeRawBufferPointer(segment))
             }
         } catch {
-            return .failure(.init(.unreadable(error.message)))
+            return .failure(.init(.unreadable(.segment(error))))
         }
-        if let problem = snapshot.problem { return .failure(.init(.unreadable(problem))) }
+        if let problem = snapshot.problem { return .failure(.init(.damagedHeader(problem))) }
         if snapshot.isEmpty { return .failure(.init(.nothingLoaded)) }
         if let shown, snapshot.version(digesting: shown.digestedLength) != shown {
             return .failure(.init(.contentChanged(now: snapshot.fileName)))

@@ -6,6 +6,9 @@ public enum ContentFormat: Sendable, Equatable {
     case framed
     /// The Qt example's: the bytes up to the first NUL, written with `strncpy(data, content, size - 1)`.
     case seed
+    /// Qt's image example's: a big-endian qint32 1, then a picture file (`QtImageStream`). Read only:
+    /// our loader writes it through `sharedmemory-ctl load --qt-image`, not in the other layouts' places.
+    case qtImage
 }
 
 /// A private copy of what a segment held at one moment, taken under the lock and decoded outside it.
@@ -24,13 +27,13 @@ public struct Snapshot: Sendable, Equatable {
     public var loadTime: Date?
     /// Incremented by every framed write; 0 in the header the viewer stamps at creation.
     public var generation: UInt64?
-    /// A header that carries our magic but failed validation, said in words; the payload is then empty.
-    public var problem: String?
+    /// A header that carries our magic but failed validation, (a value: `Messages.headerProblem` says it); the payload is then empty.
+    public var problem: HeaderProblem?
 
     /// - Parameter storedLength: the segment's payload length when `payload` is only its start
     ///   (default: `payload.count`).
     public init(format: ContentFormat, payload: [UInt8], storedLength: Int? = nil, fileName: String? = nil,
-                originalSize: Int, loadTime: Date? = nil, generation: UInt64? = nil, problem: String? = nil) {
+                originalSize: Int, loadTime: Date? = nil, generation: UInt64? = nil, problem: HeaderProblem? = nil) {
         self.format = format
         self.payload = payload
         self.storedLength = max(storedLength ?? payload.count, payload.count)
@@ -53,6 +56,7 @@ public struct Snapshot: Sendable, Equatable {
         switch format {
         case .framed: return generation == 0
         case .seed: return storedLength == 0
+        case .qtImage: return false
         }
     }
 }
@@ -60,12 +64,12 @@ public struct Snapshot: Sendable, Equatable {
 /// Which content a segment held, small enough to keep: what "Save As…" compares under the lock, so
 /// that it writes what the user saw when choosing it, never content loaded meanwhile (issue 23).
 /// Framed content is told apart by its generation (every write increments it); seed content, which
-/// has none, by its length and a digest of the bytes the viewer copied.
+/// has none (nor has Qt's image layout), by its length and a digest of the bytes the viewer copied.
 public struct ContentVersion: Sendable, Equatable {
     let format: ContentFormat
     let generation: UInt64?
     let storedLength: Int
-    let problem: String?
+    let problem: HeaderProblem?
     /// How many payload bytes `digest` covers (a viewer with a copy limit digests only those).
     let digestedLength: Int
     let digest: Int
@@ -75,7 +79,7 @@ extension Snapshot {
     /// The version of this content; a seed payload is digested over its first `digesting` bytes
     /// (all of them by default). Hasher's seed is per process, so versions compare within one.
     public func version(digesting limit: Int? = nil) -> ContentVersion {
-        let length = format == .seed ? min(limit ?? payload.count, payload.count) : 0
+        let length = format != .framed ? min(limit ?? payload.count, payload.count) : 0
         var hasher = Hasher()
         payload.withUnsafeBytes { hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: $0.prefix(length))) }
         return ContentVersion(format: format, generation: generation, storedLength: storedLength, problem: problem,

@@ -24,6 +24,7 @@ final class ViewerTrace {
 
     /// A render of `generation` began with the poll at `started`: measure main-loop gaps from there.
     func renderStarted(generation: String, at started: Int64) {
+        awaitingPicture = false
         scrollTicker?.stop()
         reportedEnd = false
         ticker?.stop()
@@ -68,10 +69,15 @@ final class ViewerTrace {
     }
 
     /// The language guessed for a new text (GtkSourceView's id), whether it is highlighted and how
-    /// long asking for it took on the main loop (a definition not parsed yet is parsed on its own
-    /// thread, `LanguageDefinitions`, and applied when ready).
+    /// long asking for it took on the main loop (a definition not parsed yet is parsed from a
+    /// later idle call, `LanguageDefinitions`, and applied then).
     func language(id: String, highlighted: Bool, microseconds: Int64) {
         Self.print("event=language id=\(id) highlight=\(highlighted ? 1 : 0) set_us=\(microseconds)")  // notr: trace lines are for tools
+    }
+
+    /// A language definition parsed on the main loop (at start-up in idle, or first asked for): its cost.
+    func languageParsed(id: String, microseconds: Int64) {
+        Self.print("event=language-parse id=\(id) parse_us=\(microseconds)")  // notr: trace lines are for tools
     }
 
     /// The style scheme chosen (at start-up, and again when the theme changes).
@@ -83,6 +89,19 @@ final class ViewerTrace {
     func renderDone(generation: String, bytes: Int, shown: Int, started: Int64) {
         let now = MainLoop.monotonicMicroseconds
         Self.print("generation=\(generation) bytes=\(bytes) shown=\(shown) render_us=\(now - started)")
+        if !awaitingPicture { ticker?.settle(until: now + Self.settleMicroseconds) }
+    }
+
+    /// The render's content is a picture, decoded on its own thread: gaps are measured until it is shown.
+    private var awaitingPicture = false
+    func expectPicture() { awaitingPicture = true }
+
+    /// The decoded picture was handed to the picture view (`event=picture`); gaps are measured
+    /// until `settleMicroseconds` after it, which covers its first draws.
+    func pictureShown(width: Int, height: Int, decodeMicroseconds: Int64) {
+        awaitingPicture = false
+        let now = MainLoop.monotonicMicroseconds
+        Self.print("event=picture width=\(width) height=\(height) decode_us=\(decodeMicroseconds) t_us=\(now)")  // notr: trace lines are for tools
         ticker?.settle(until: now + Self.settleMicroseconds)
     }
 }

@@ -1,5 +1,6 @@
 import GtkSupport
 import Localization
+import Messages
 import SharedFile
 
 /// The viewer window: an info line and the segment's content, refreshed when a writer wakes the
@@ -27,6 +28,15 @@ final class ViewerWindow: AppWindow {
     /// Save As… (Ctrl+S) and the find bar (Ctrl+F): ViewerSaving.swift, ViewerSearch.swift.
     private var saving: ViewerSaving!
     private var search: ViewerSearch!
+    /// The Text / Hex / Picture views of the load (ViewerContentViews.swift).
+    private var views: ViewerContentViews!
+    /// The Segment line's facts from the last display value, before the view's note.
+    private var displayFacts: SegmentFacts?
+    /// What the text view shows: the load's bytes and which of them each character shows (nil: a
+    /// message about the segment). Copy and search read the bytes through the map.
+    private var shown: (loaded: LoadedContent, map: DisplayMap)?
+    /// Says when a copy had to repair bytes that are not valid UTF-8.
+    private let copyNote = InfoBar(accessibleName: tr("Copy result"), closeLabel: tr("_Close"))
     /// The segment, read on a thread of its own: nothing here waits for its lock.
     private let reader: BackgroundReader<PreparedDisplay>
     private var isWokenByWriters = false
@@ -36,9 +46,11 @@ final class ViewerWindow: AppWindow {
     private var timerPeriod: UInt32 = 0
     private var closed = false
     private var shownInfo = ""
+    /// The Segment line's facts in a few words and in full (its tooltip and accessible description).
+    private var shownFacts: (line: String, detail: String)?
     /// Said after the Segment line's facts when another viewer already showed this key at start-up.
     private var sharingNote: String?
-    private var failure: String?
+    private var failure: PollFailure?
     private let trace: ViewerTrace?
     /// Non-zero when the segment could not be opened.
     private(set) var exitStatus: Int32 = 0
@@ -70,10 +82,21 @@ final class ViewerWindow: AppWindow {
         column.setMargins(12)
         column.add(info)
         column.add(saving.infoBar)
+        column.add(copyNote)
         column.add(search.bar)
-        column.add(ScrolledWindow(content), expand: true)
+        views = ViewerContentViews(text: ScrolledWindow(content), header: header)
+        views.onNoteChanged = { [weak self] in self?.refreshInfo() }
+        if let trace {
+            views.onPictureShown = { trace.pictureShown(width: $0.width, height: $0.height, decodeMicroseconds: $0.decodeMicroseconds) }
+        }
+        views.onPageChanged = { [weak self] page in
+            self?.search.hexView = page == .hex ? self?.views.hex : nil
+            if page == .text { self?.showDeferredText() }
+        }
+        column.add(views.stack, expand: true)
         window.setChild(column)
         content.onSchemeChange { [weak self] scheme in self?.schemeChanged(scheme) }
+        content.copySelection { [weak self] range, kind in self?.copyText(range, kind) }
         if let trace {
             window.onFirstMapEvent { trace.mapped() }
             content.onVerticalScroll { trace.scrolled(atEnd: $0, moved: $1) }
@@ -83,7 +106,12 @@ final class ViewerWindow: AppWindow {
     }
 
     /// The text has the focus, so arrow keys and Page Down scroll it.
-    func present() { window.present(focus: content) }
+    func present() {
+        window.present(focus: content)
+        // The slow definitions, parsed from low-priority idle calls once the window is drawn.
+        if let trace { LanguageDefinitions.shared.onParsed = { trace.languageParsed(id: $0, microseconds: $1) } }
+        LanguageDefinitions.shared.prepare(LanguageDefinitions.slowToParse)
+    }
 
     /// Stops polling and detaches; the last user removes the segment and its key file.
     func finish() {
@@ -96,13 +124,12 @@ final class ViewerWindow: AppWindow {
         // a few seconds at most.
         reader.close()
         saving.finish()
-        LanguageDefinitions.shared.finish()
     }
 
     /// Opens on the reader's thread: creating or attaching may wait for the lock. Results come back
     /// through the main loop.
     private func open() {
-        info.text = tr("Key {key} · opening the segment…").filling(["key": shownKey])
+        setInfo(tr("Key {key} · opening the segment…").filling(["key": shownKey]))
         reader.open({ [weak self] opened in
             MainLoop.wakeFromAnyThread { self?.opened(opened) }
         }, updated: { [weak self] in
@@ -117,7 +144,7 @@ final class ViewerWindow: AppWindow {
             let message = tr("Unable to create or attach to the shared memory segment \"{key}\":\n{error}")
                 .filling(["key": shownKey, "error": "\(error)"])
             Console.error("sharedmemory: \(message)")  // notr: the program name before a translated message
-            info.text = tr("Key {key} · not attached").filling(["key": shownKey])
+            setInfo(tr("Key {key} · not attached").filling(["key": shownKey]))
             content.setText(message)
             exitStatus = 1
         case .opened(let size, let otherViewer):
@@ -129,7 +156,7 @@ final class ViewerWindow: AppWindow {
             }
             shownInfo = withSharingNote(trn("Key {key} · segment {size} byte", "Key {key} · segment {size} bytes", size)
                 .filling(["key": shownKey, "size": size.localizedDigits]))
-            info.text = shownInfo   // before the first poll's render: handed over in that order
+            setInfo(shownInfo)   // before the first poll's render: handed over in that order
             schedulePolling()
         }
     }
@@ -160,11 +187,12 @@ final class ViewerWindow: AppWindow {
             render(content.display, generation: content.generation, storedLength: content.storedLength,
                    started: content.started)
         }
-        if let message = update.failure {
-            if message != failure {
-                failure = message
+        if let problem = update.failure {
+            if problem != failure {
+                failure = problem
+                let message = Messages.pollFailure(problem, key: options.key)
                 Console.error("sharedmemory: \(message)")  // notr: the program name before a translated message
-                info.text = tr("{info}\nCannot read the segment: {problem}").filling(["info": shownInfo, "problem": message])
+                setInfo(tr("{info}\nCannot read the segment: {problem}").filling(["info": shownInfo, "problem": message]))
             }
         } else {
             clearFailure()
@@ -174,7 +202,7 @@ final class ViewerWindow: AppWindow {
             // The first viewer ended: this one no longer shares the key.
             sharingNote = nil
             shownInfo = shownInfo.replacing(" · " + note, with: "")
-            if failure == nil { info.text = shownInfo }
+            if failure == nil { setInfo(shownInfo) }
         }
     }
 
@@ -184,7 +212,13 @@ final class ViewerWindow: AppWindow {
         let note = tr("segment made again ({reason})").filling(["reason": reason])
         Console.error("sharedmemory: \(note)")  // notr: the program name before a translated message
         shownInfo += " · " + note
-        info.text = shownInfo
+        setInfo(shownInfo)
+    }
+
+    /// Shows `text` on the Segment line; its tooltip and accessible description say the same with
+    /// the facts in full.
+    private func setInfo(_ text: String) {
+        info.setText(text, detail: shownFacts.map { text.replacing($0.line, with: $0.detail) })
     }
 
     /// The Segment line's facts, then the note about another viewer of this key, if any.
@@ -195,7 +229,7 @@ final class ViewerWindow: AppWindow {
     private func clearFailure() {
         guard failure != nil else { return }
         failure = nil
-        info.text = shownInfo
+        setInfo(shownInfo)
     }
 
     /// The display value of a snapshot: made on the reader's thread, after the poll unlocked, from
@@ -203,11 +237,12 @@ final class ViewerWindow: AppWindow {
     /// Timed for the trace's first-chunk line.
     nonisolated static func display(_ snapshot: Snapshot, key: String, segmentSize: Int) -> PreparedDisplay {
         let start = MainLoop.monotonicMicroseconds
-        let display = DisplayText(snapshot: snapshot, key: key, segmentSize: segmentSize)
+        var display = DisplayText(snapshot: snapshot, key: key, segmentSize: segmentSize)
+        if let message = display.message { display.text = Messages.contentMessage(message) }
         var digest = Hasher()
         display.text.utf8.withContiguousStorageIfAvailable { digest.combine(bytes: UnsafeRawBufferPointer($0)) }
             ?? digest.combine(display.text)
-        return PreparedDisplay(display: display, digest: digest.finalize(), startedAt: start,
+        return PreparedDisplay(display: display, loaded: LoadedContent(snapshot), digest: digest.finalize(), startedAt: start,
                                microseconds: MainLoop.monotonicMicroseconds - start)
     }
 
@@ -216,6 +251,7 @@ final class ViewerWindow: AppWindow {
     /// inserted again (selection and search stay); another file starts at the top.
     private func render(_ prepared: PreparedDisplay, generation: UInt64?, storedLength: Int, started: Int64) {
         let display = prepared.display
+        shown = display.isMessage ? nil : (prepared.loaded, display.map)
         header.title = display.shownFileName
         saving.suggestedName = display.fileName
         let file = ShownFile(name: display.fileName, digest: prepared.digest)
@@ -223,17 +259,58 @@ final class ViewerWindow: AppWindow {
         let sameText = sameName && file == shownFile
         shownFile = file
         let generation = generation.map(String.init) ?? "seed"
-        defer {
-            shownInfo = withSharingNote(display.info + shownLanguage)
-            info.text = shownInfo
-        }
+        displayFacts = display.facts
+        defer { refreshInfo() }
         if sameText {
+            search.contentChanged(shown?.loaded, map: display.map)   // the same text: the search starts again on the new copy
             trace?.renderUnchanged(generation: generation, bytes: storedLength, started: started)
             return
         }
+        deferredText = nil   // switching to the Text view below must not show an older load's text
+        views.show(display.isMessage ? nil : prepared.loaded)
+        guard display.isMessage || views.page == .text else {
+            return deferText(prepared, generation: generation, storedLength: storedLength, started: started)
+        }
+        renderText(prepared, generation: generation, storedLength: storedLength, started: started, sameName: sameName)
+    }
+
+    /// The text of a load shown in another view (a picture, binary as hex), kept until the Text view
+    /// is chosen: GTK's layout of megabytes of binary as text held the window for a second (a
+    /// 36 MB PNG), and its buffer more memory than the picture.
+    private var deferredText: (prepared: PreparedDisplay, generation: String, storedLength: Int, started: Int64)?
+
+    private func deferText(_ prepared: PreparedDisplay, generation: String, storedLength: Int, started: Int64) {
+        deferredText = (prepared, generation, storedLength, started)
+        restoring?.source.remove()
+        restoring = nil
+        content.setText("")
+        content.setLanguage(nil, highlight: false)
+        shownLanguage = ""
+        search.contentChanged(shown?.loaded, map: prepared.display.map)
+        guard let trace else { return }
+        trace.renderStarted(generation: generation, at: started)
+        if case .picture = prepared.loaded.kind { trace.expectPicture() }
+        trace.renderDone(generation: generation, bytes: storedLength, shown: 0, started: started)
+    }
+
+    /// The Text view was chosen: the deferred text goes in now.
+    private func showDeferredText() {
+        guard let deferred = deferredText else { return }
+        deferredText = nil
+        renderText(deferred.prepared, generation: deferred.generation, storedLength: deferred.storedLength,
+                   started: MainLoop.monotonicMicroseconds, sameName: false)
+        refreshInfo()
+    }
+
+    /// The text part of a render: the text view, its language, the search over it, the trace.
+    private func renderText(_ prepared: PreparedDisplay, generation: String, storedLength: Int, started: Int64, sameName: Bool) {
+        let display = prepared.display
         // After the first chunk is in (below): the language goes to the buffer that holds the new
         // text, not to the old one (a huge old text is swapped out and emptied in slices).
-        defer { highlight(display) }
+        defer {
+            highlight(display)
+            search.contentChanged(shown?.loaded, map: display.map)   // after the first chunk is in
+        }
         // No line numbers with folds (GtkTextBuffer would number each fold) nor over the highlight
         // limit: the gutter made the render gaps of 4 MiB texts 130-210 ms instead of 45-70
         // (docs/PERFORMANCE.md, "Issue 12"). Set before the insertion, which it slows.
@@ -257,6 +334,7 @@ final class ViewerWindow: AppWindow {
         let bytes = storedLength
         let shown = display.text.utf8.count
         trace.renderStarted(generation: generation, at: started)
+        if case .picture = prepared.loaded.kind, !display.isMessage { trace.expectPicture() }
         let content = content
         let setStart = MainLoop.monotonicMicroseconds
         content.setText(display.text, firstChunk: {
@@ -268,6 +346,24 @@ final class ViewerWindow: AppWindow {
         }, completion: {
             trace.renderDone(generation: generation, bytes: bytes, shown: shown, started: started)
         })
+    }
+
+    /// The Segment line: the display's facts, then what the shown view says (a picture's size and
+    /// format, "binary") or the text's language.
+    private func refreshInfo() {
+        guard var facts = displayFacts else { return }
+        var suffix = shownLanguage
+        if let note = views.note {
+            // Another view: what the text view's display did (a shown prefix, folds) does not apply.
+            facts.shown = .all
+            facts.foldedLines = 0
+            facts.addedBreaks = 0
+            suffix = " · " + note
+        }
+        let line = Messages.segmentLine(facts) + suffix
+        shownFacts = (line, Messages.segmentDetail(facts) + suffix)
+        shownInfo = withSharingNote(line)
+        if failure == nil { setInfo(shownInfo) }
     }
 
     /// Guesses the language from the file's name and first bytes and highlights with it, unless the
@@ -304,6 +400,28 @@ final class ViewerWindow: AppWindow {
 
     private var describedLanguage: SyntaxLanguage?
 
+    /// The text a copy of the selected `range` (display characters) puts on the clipboard: exactly
+    /// the file's bytes it shows, not the display's folds; bytes that are not valid UTF-8 (or NUL,
+    /// which no clipboard text holds) come out as U+FFFD, and Ctrl+C says so. nil for a message:
+    /// GTK copies its text.
+    private func copyText(_ range: Range<Int>, _ kind: ClipboardKind) -> String? {
+        guard let shown else { return nil }
+        return shown.loaded.bytes.withUnsafeBufferPointer { bytes in
+            let selected = shown.map.byteRange(ofCharacters: range, in: bytes)
+            let repaired = shown.map.repairedCount(in: selected)
+            if kind == .clipboard {
+                if repaired > 0 {
+                    copyNote.show(trn("Copied {bytes}; {count} byte that is not valid UTF-8 (or a NUL) was copied as U+FFFD",
+                                      "Copied {bytes}; {count} bytes that are not valid UTF-8 (or NUL) were copied as U+FFFD", repaired)
+                        .filling(["bytes": ByteCount.format(selected.count), "count": repaired.localizedDigits]), isError: false)
+                } else {
+                    copyNote.hide()
+                }
+            }
+            return DisplayText.repaired(UnsafeBufferPointer(rebasing: bytes[selected]))
+        }
+    }
+
     /// The view's accessible description: the language and the style scheme, for screen readers
     /// and the GUI tests.
     private func describeContent(language: SyntaxLanguage?) {
@@ -324,6 +442,8 @@ final class ViewerWindow: AppWindow {
 /// A display value and what making it cost, on the reader's thread (for `--trace`).
 struct PreparedDisplay: Sendable {
     let display: DisplayText
+    /// The load's bytes, whole: the one copy the window keeps (copy and search read it).
+    let loaded: LoadedContent
     /// A digest of the shown text: the same bytes loaded again need no new insertion.
     let digest: Int
     /// When it was started and how long it took, in `g_get_monotonic_time` microseconds.

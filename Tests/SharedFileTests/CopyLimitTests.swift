@@ -42,11 +42,11 @@ import TestSupport
         let text = [UInt8](repeating: 0x41, count: 3000)
         _ = text.withUnsafeBytes { SegmentContent.write($0, name: "a", into: segment) }
         var detector = ChangeDetector()
-        let first = detector.next(UnsafeRawBufferPointer(segment))
+        let first = poll(&detector, UnsafeRawBufferPointer(segment))
         #expect(first?.payload == text)
         #expect(detector.last?.payload.isEmpty == true, "a second copy of the payload is kept")
         #expect(detector.last?.generation == 1)
-        #expect(detector.next(UnsafeRawBufferPointer(segment)) == nil)
+        #expect(poll(&detector, UnsafeRawBufferPointer(segment)) == nil)
     }
 
     @Test func seedChangesAreFoundWithinTheLimitAndByLength() throws {
@@ -58,15 +58,15 @@ import TestSupport
         }
         var detector = ChangeDetector()
         write("0123456789 and a tail")
-        let first = detector.next(UnsafeRawBufferPointer(segment), limit: 10)
+        let first = poll(&detector, UnsafeRawBufferPointer(segment), limit: 10)
         #expect(first?.payload == Array("0123456789".utf8))
         #expect(first?.storedLength == 21)
         #expect(detector.last?.payload.count == 10, "seed keeps the bytes it compares")
-        #expect(detector.next(UnsafeRawBufferPointer(segment), limit: 10) == nil)
+        #expect(poll(&detector, UnsafeRawBufferPointer(segment), limit: 10) == nil)
         write("0123X56789 and a tail")
-        #expect(detector.next(UnsafeRawBufferPointer(segment), limit: 10)?.payload == Array("0123X56789".utf8))
+        #expect(poll(&detector, UnsafeRawBufferPointer(segment), limit: 10)?.payload == Array("0123X56789".utf8))
         write("0123X56789 and a longer tail")
-        #expect(detector.next(UnsafeRawBufferPointer(segment), limit: 10)?.storedLength == 28)
+        #expect(poll(&detector, UnsafeRawBufferPointer(segment), limit: 10)?.storedLength == 28)
     }
 
     @Test(arguments: [FileLoader.ReadStrategy.buffered, .direct, .automatic])
@@ -127,5 +127,12 @@ import TestSupport
         defer { memory.detach() }
         #expect(memory.prefault(byteCount: 1 << 20), "Linux >= 5.14 supports MADV_POPULATE_WRITE")
         #expect(memory.data!.allSatisfy { $0 == 0 }, "prefaulting changed the content")
+    }
+
+    /// One poll's change test as `SegmentReader` runs it: compare and copy, then record.
+    private func poll(_ detector: inout ChangeDetector, _ segment: UnsafeRawBufferPointer, limit: Int = .max) -> Snapshot? {
+        guard let next = ChangeDetector.changed(segment, since: detector.last, limit: limit) else { return nil }
+        detector.commit(next)
+        return next
     }
 }

@@ -1,6 +1,16 @@
 import Foundation
+import Messages
 import Testing
 @testable import SharedFile
+
+extension DisplayText {
+    /// The Segment line's facts in full (its tooltip), as the viewer makes them.
+    var info: String { Messages.segmentDetail(facts) }
+    /// The Segment line itself: the same in a few words.
+    var line: String { Messages.segmentLine(facts) }
+    /// What the text view shows: the text, or the words of a message about the segment.
+    var shown: String { message.map(Messages.contentMessage) ?? text }
+}
 
 @Suite struct DisplayTextTests {
     private func framed(_ bytes: [UInt8], original: Int? = nil, name: String = "a.txt") -> Snapshot {
@@ -11,7 +21,7 @@ import Testing
     @Test func nothingLoadedShowsTheSeedMessage() {
         let empty = Snapshot(format: .framed, payload: [], originalSize: 0, generation: 0)
         let display = DisplayText(snapshot: empty, key: "fileloader_shm_key", segmentSize: 1 << 20)
-        #expect(display.text == "No file loaded yet, please use sharedmemory_loader to load one.")
+        #expect(display.shown == "No file loaded yet, please use sharedmemory_loader to load one.")
         #expect(display.info == "Key fileloader_shm_key · segment 1.0\u{00A0}MiB · nothing loaded yet")
     }
 
@@ -54,9 +64,22 @@ import Testing
     }
 
     @Test func damagedHeaderIsExplainedNotShown() {
-        let bad = Snapshot(format: .framed, payload: [], originalSize: 0, problem: "payload length 9 exceeds")
+        let bad = Snapshot(format: .framed, payload: [], originalSize: 0, problem: .payloadTooLong(length: 9, capacity: 8))
         let display = DisplayText(snapshot: bad, key: "k", segmentSize: 10240)
-        #expect(display.text.contains("damaged header"))
+        #expect(display.shown.contains("damaged header"))
         #expect(display.info.contains("payload length 9 exceeds"))
+    }
+
+    @Test func theLineSaysEachFactOnceInAFewWords() {
+        let empty = DisplayText(snapshot: Snapshot(format: .framed, payload: [], originalSize: 0, generation: 0),
+                                key: "fileloader_shm_key", segmentSize: 1 << 20)
+        #expect(empty.line == "nothing loaded yet")
+        let long = Array((String(repeating: "x", count: 4500) + "\n").utf8)
+        let folded = DisplayText(snapshot: framed(long), key: "fileloader_shm_key", segmentSize: 1 << 20)
+        #expect(!folded.line.contains("fileloader_shm_key"), "the key is the header bar's subtitle: \(folded.line)")
+        #expect(folded.line.hasPrefix("a.txt, \(ByteCount.format(long.count)), loaded at ")
+                && folded.line.hasSuffix(" · long lines wrapped for display"), "\(folded.line)")
+        #expect(!folded.line.contains("zero width") && folded.info.contains("zero width spaces"))
+        #expect(folded.info.hasPrefix("Key fileloader_shm_key · segment 1.0\u{00A0}MiB · a.txt, "))
     }
 }

@@ -1,9 +1,13 @@
 import Foundation
+import Messages
 import Testing
 import TestSupport
 @testable import SharedFile
 
 @Suite struct FramedHeaderTests {
+    /// The problem in the viewer's words.
+    private func words(_ snapshot: Snapshot) -> String? { snapshot.problem.map(Messages.headerProblem) }
+
     private func stamped(size: Int = 1024, _ edit: (UnsafeMutableRawBufferPointer) -> Void) -> FakeSegment {
         let segment = FakeSegment(size: size)
         SegmentContent.stampEmpty(segment.buffer)
@@ -20,23 +24,23 @@ import TestSupport
     func lyingLengthsAreRejected(offset: Int, value: UInt64, words: String) {
         let segment = stamped { $0.storeBytes(of: value.littleEndian, toByteOffset: offset, as: UInt64.self) }
         let snapshot = SegmentContent.read(segment.readOnly)
-        #expect(snapshot.problem?.contains(words) == true)
+        #expect(self.words(snapshot)?.contains(words) == true)
         #expect(snapshot.payload.isEmpty && !snapshot.isEmpty)
     }
 
     @Test func unknownVersionAndHeaderSizeAreRejected() {
         let v2 = stamped { $0.storeBytes(of: UInt32(2).littleEndian, toByteOffset: 8, as: UInt32.self) }
-        #expect(SegmentContent.read(v2.readOnly).problem?.contains("version 2") == true)
+        #expect(words(SegmentContent.read(v2.readOnly))?.contains("version 2") == true)
         let odd = stamped { $0.storeBytes(of: UInt32(64).littleEndian, toByteOffset: 12, as: UInt32.self) }
-        #expect(SegmentContent.read(odd.readOnly).problem?.contains("header size 64") == true)
+        #expect(words(SegmentContent.read(odd.readOnly))?.contains("header size 64") == true)
         let name = stamped { $0.storeBytes(of: UInt16(999).littleEndian, toByteOffset: 48, as: UInt16.self) }
-        #expect(SegmentContent.read(name.readOnly).problem?.contains("name length 999") == true)
+        #expect(words(SegmentContent.read(name.readOnly))?.contains("name length 999") == true)
     }
 
     @Test func magicInASegmentTooSmallForAHeaderIsDamaged() {
         let segment = FakeSegment(size: 100)
         segment.buffer.copyBytes(from: FramedHeader.magic)
-        #expect(SegmentContent.read(segment.readOnly).problem?.contains("smaller than a framed header") == true)
+        #expect(words(SegmentContent.read(segment.readOnly))?.contains("smaller than a framed header") == true)
     }
 
     @Test func aLoaderNeverWritesFramedIntoADamagedHeader() {

@@ -1,4 +1,5 @@
 import Foundation
+import SharedMemory
 import Testing
 @testable import SharedFile
 
@@ -185,7 +186,7 @@ import Testing
                                 loadTime: Date(timeIntervalSince1970: 0), generation: 1)
         let display = DisplayText(snapshot: snapshot, key: "k", segmentSize: 1 << 20)
         #expect(display.foldedLines == 2)
-        #expect(display.info.contains("2 lines over 1,000 characters folded for display (a tab, an emoji or a combining mark stacked on another counts as 10; "
+        #expect(display.info.contains("2 lines over \(1000.localizedDigits) characters folded for display (a tab, an emoji or a combining mark stacked on another counts as 10; "
                                       + "12 breaks added)"))   // runs of letters end every 500
         // 14 paragraphs of 500 letters, a U+200B after every 16 of them.
         #expect(display.addedBreaks == 434)

@@ -1,4 +1,5 @@
 import Foundation
+import Messages
 import SharedMemory
 import Testing
 import TestSupport
@@ -62,7 +63,7 @@ import Glibc
         let old = try #require(try SharedMemory.info(key: key).segment?.id)
         #expect(try run("/usr/bin/ipcrm", ["-m", "\(old)"]).status == 0)
         guard case .failed(let first) = reader.poll() else { Issue.record("recovered under a held lock"); return }
-        #expect(first.contains("making it again failed (retrying)"), "\(first)")
+        #expect(Messages.pollFailure(first, key: key).contains("making it again failed (retrying)"), "\(first)")
         guard case .failed = reader.poll() else { Issue.record("the retry did not wait for the lock"); return }
         try holder.unlock()
         holder.detach()
@@ -160,7 +161,7 @@ import Glibc
             var result = SegmentReader.Poll.unchanged
             let poll = elapsed { result = reader.poll() }
             #expect(poll < .milliseconds(200))
-            if case .failed(let message) = result { #expect(message.contains("timed out")) } else {
+            if case .failed(let problem) = result { #expect(Messages.pollFailure(problem, key: key).contains("timed out")) } else {
                 Issue.record("poll under a held lock gave \(result)")
             }
         }

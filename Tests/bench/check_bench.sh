@@ -23,7 +23,7 @@ library_keys=(
   file_read_4k_gbps file_read_1m_gbps file_read_64m_gbps
   segment_write_4k_gbps segment_write_1m_gbps segment_write_64m_gbps
   reader_changed_4k_gbps reader_changed_1m_gbps reader_changed_64m_gbps
-  poll_unchanged_ns display_text_1m_gbps
+  poll_unchanged_ns display_text_1m_gbps search_64m_gbps search_64m_caseless_gbps
   cp_shm_64m_ms ctl_load_64m_ms
 )
 gui_keys=(
@@ -36,6 +36,8 @@ gui_keys=(
   startup_loader_help_ms startup_loader_mapped_ms
   rss_empty_1m_mib rss_peak_1m_mib rss_shmem_1m_mib private_growth_1m_payloads
   rss_empty_64m_mib rss_peak_64m_mib rss_shmem_64m_mib private_growth_64m_payloads
+  rss_growth_per_load_kib rss_growth_per_load_payloads
+  picture_floor_gap_ms picture_6000_max_gap_ms picture_6000_shown_ms picture_6000_decode_ms picture_6000_rss_peak_mib
 )
 
 args=(--quick --json --viewer "$bin_dir/sharedmemory" --loader "$bin_dir/sharedmemory_loader")

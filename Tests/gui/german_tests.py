@@ -31,8 +31,8 @@ def make_tests(h):
         h.wait_text("the German empty text", viewer.text,
                     lambda s: s == "Noch keine Datei geladen; bitte laden Sie eine mit sharedmemory_loader.", 2.0)
         head = f"Schlüssel {key} · Segment "
-        h.wait_text("the German Segment line", viewer.info,
-                    lambda s: s.startswith(head) and s.endswith(" · noch nichts geladen"), 2.0)
+        h.wait_text("the German Segment line", viewer.info, lambda s: s == "noch nichts geladen", 2.0)
+        h.check(viewer.info.get_description().startswith(head), f"the tooltip: {viewer.info.get_description()!r}")
         loader = t.loader(key)
         h.check(loader.frame.get_name() == "Shared-Memory-Lader", f"loader title {loader.frame.get_name()!r}")
         for name, role in (("Datei", Atspi.Role.COMBO_BOX), ("Neu laden", Atspi.Role.PUSH_BUTTON),
@@ -46,8 +46,10 @@ def make_tests(h):
         size = os.path.getsize(os.path.join(h.ASSETS, name))
         # The size in German digits ("1.234 Bytes" past 999), the time after "geladen um".
         exact = f"{size:,}".replace(",", ".")
-        info = h.wait_text("the Segment line of the load", viewer.info,
-                           lambda s: s.startswith(head) and f" · {name}, " in s and " geladen um " in s, h.UPDATE_DEADLINE)
+        h.wait_text("the Segment line of the load", viewer.info,
+                    lambda s: s.startswith(f"{name}, ") and " geladen um " in s, h.UPDATE_DEADLINE)
+        info = viewer.info.get_description()
+        h.check(info.startswith(head), f"the tooltip: {info!r}")
         h.check(f"{exact} Bytes" in info or f"{exact} Byte" in info, f"no German byte count {exact!r} in {info!r}")
         return f"Segment line: {info!r}"
 

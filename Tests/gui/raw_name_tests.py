@@ -27,6 +27,6 @@ def make_tests(h):
             started = time.monotonic()
             t.pick(loader, name)
             h.expect_loaded(loader, viewer, name, data, started)
-            h.wait_text(f"{name!r} in the Segment line", viewer.info, lambda s: f" · {name}, " in s, h.UPDATE_DEADLINE)
+            h.wait_text(f"{name!r} in the Segment line", viewer.info, lambda s: s.startswith(f"{name}, "), h.UPDATE_DEADLINE)
 
     return [test_name_not_utf8_is_listed_and_loaded]

@@ -23,6 +23,7 @@ from common import Failure, Spawned, check, ctl, ids  # noqa: E402
 
 sys.path.insert(0, os.path.join(common.ROOT, "Tests", "gui"))
 import run_gui_tests as gui  # noqa: E402
+import memory_soak  # noqa: E402
 
 MAX_BLOCK = 1.0   # no GUI operation may hold a main loop longer than this
 
@@ -229,6 +230,13 @@ def test_missing_assets_and_outside_links(t, _):
     return "missing assets folder reported in the window; links leading outside not offered"
 
 
+def test_memory_flat_over_loads(_t, loads):
+    """Mixed loads (folded base64, minified JSON, 2,000-line logs, small files) into one running
+    viewer: its resident memory ends within 10 MB of where it stood after the first 50 (issue 18;
+    a GtkSourceBuffer's undo history kept every load's text before)."""
+    return memory_soak.check_flat(loads)
+
+
 TESTS = [
     (test_stuck_writer_then_killed, 5, 50),
     (test_viewer_killed_and_restarted, 2, 10),
@@ -236,6 +244,7 @@ TESTS = [
     (test_ipcrm_segment_and_semaphore, 2, 10),
     (test_viewer_under_concurrent_load, 5, 30),
     (test_missing_assets_and_outside_links, 1, 1),
+    (test_memory_flat_over_loads, 250, 2000),
 ]
 
 

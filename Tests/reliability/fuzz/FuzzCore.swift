@@ -91,8 +91,8 @@ enum Fuzz {
         }
         if display {
             let shown = DisplayText(snapshot: snapshot, key: "fuzz", segmentSize: segment.count, limit: 1024)
-            guard !shown.info.isEmpty, !shown.text.utf8.contains(0) else {
-                throw FuzzFailure(description: "display text with NUL or empty info")
+            guard !shown.text.utf8.contains(0), shown.isMessage == (snapshot.problem != nil || snapshot.isEmpty) else {
+                throw FuzzFailure(description: "display text with NUL, or a message for content")
             }
             // Folding (a tiny limit, so it happens) only adds U+2029 separators and the U+200B it counts.
             let folded = DisplayText(snapshot: snapshot, key: "fuzz", segmentSize: segment.count, limit: 1024, foldLimit: 40)
@@ -102,11 +102,33 @@ enum Fuzz {
                   spaces(folded.text) - folded.addedBreaks == spaces(shown.text) - shown.addedBreaks else {
                 throw FuzzFailure(description: "folding changed the text")
             }
+            // The map gives back exactly the shown bytes: the whole display, and a random range.
+            let map = folded.map
+            let scalars = Array(folded.text.unicodeScalars)
+            try snapshot.payload.withUnsafeBufferPointer { bytes in
+                guard folded.isMessage || map.byteRange(ofCharacters: 0..<scalars.count, in: bytes) == 0..<map.byteCount else {
+                    throw FuzzFailure(description: "the map does not span the shown bytes")
+                }
+                guard !scalars.isEmpty else { return }
+                let a = r.below(scalars.count), b = a + r.below(scalars.count - a + 1)
+                let range = map.byteRange(ofCharacters: a..<b, in: bytes)
+                let copied = Array(DisplayText.repaired(UnsafeBufferPointer(rebasing: bytes[range])).unicodeScalars)
+                guard copied == scalars[a..<b].filter({ $0 != "\u{2029}" && $0 != "\u{200B}" })
+                        || scalars.contains(where: { $0 == "\u{200B}" || $0 == "\u{2029}" }) && snapshot.payload.contains(0xE2) else {
+                    throw FuzzFailure(description: "characters \(a)..<\(b) copy other bytes than they show")
+                }
+            }
         }
 
         // Two ticks with the header (or a payload byte) changed in between.
         var detector = ChangeDetector()
-        guard let first = detector.next(raw), first == snapshot else {
+        // What SegmentReader does on each poll: compare and copy, then record.
+        func tick() -> Snapshot? {
+            guard let next = ChangeDetector.changed(raw, since: detector.last) else { return nil }
+            detector.commit(next)
+            return next
+        }
+        guard let first = tick(), first == snapshot else {
             throw FuzzFailure(description: "first tick differs from SegmentContent.read")
         }
         if segment.count > 0 {
@@ -117,7 +139,7 @@ enum Fuzz {
             }
         }
         let fresh = SegmentContent.read(raw)
-        if let second = detector.next(raw) {
+        if let second = tick() {
             guard second == fresh else { throw FuzzFailure(description: "second tick differs from a fresh read") }
         } else {
             // "Unchanged" must be true in the sense the protocol promises.
