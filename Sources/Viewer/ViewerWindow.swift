@@ -43,6 +43,11 @@ final class ViewerWindow: AppWindow {
     private var shownInfo = ""
     /// The Segment line's facts in a few words and in full (its tooltip and accessible description).
     private var shownFacts: (line: String, detail: String)?
+    /// The facts of the shown load, completed by its line count when `lines` has it.
+    private var facts: SegmentFacts?
+    private let lines = LineIndex()
+    /// Counts the renders of new bytes: a line count belongs to the one it was started for.
+    private var renders = 0
     /// Said after the Segment line's facts when another viewer already showed this key at start-up.
     private var sharingNote: String?
     private var failure: PollFailure?
@@ -197,6 +202,32 @@ final class ViewerWindow: AppWindow {
         setInfo(shownInfo)
     }
 
+    /// The Segment line of the shown load, its language and the notes.
+    private func showFacts() {
+        guard let facts else { return }
+        let line = Messages.segmentLine(facts) + shownLanguage
+        shownFacts = (line, Messages.segmentDetail(facts) + shownLanguage)
+        shownInfo = withSharingNote(line)
+        if failure == nil { setInfo(shownInfo) }
+    }
+
+    /// Counts the load's lines off the main loop (`LineIndex`); a view showing only the start of
+    /// the content then says which lines it shows, of how many.
+    private func countLines(_ loaded: LoadedContent, shownBytes: Int) {
+        renders += 1
+        let render = renders
+        lines.build(loaded.bytes) { [weak self] progress in
+            guard progress.isDone else { return }
+            let shown = shownBytes == 0 ? 0 : progress.line(containing: shownBytes - 1, in: loaded.bytes) + 1
+            MainLoop.wakeFromAnyThread {
+                guard let self, self.renders == render, self.facts != nil else { return }
+                self.facts?.shownLines = shown
+                self.facts?.totalLines = progress.lines
+                self.showFacts()
+            }
+        }
+    }
+
     /// Shows `text` on the Segment line; its tooltip and accessible description say the same with
     /// the facts in full.
     private func setInfo(_ text: String) {
@@ -241,12 +272,14 @@ final class ViewerWindow: AppWindow {
         let sameText = sameName && file == shownFile
         shownFile = file
         let generation = generation.map(String.init) ?? "seed"
-        defer {
-            let line = Messages.segmentLine(display.facts) + shownLanguage
-            shownFacts = (line, Messages.segmentDetail(display.facts) + shownLanguage)
-            shownInfo = withSharingNote(line)
-            setInfo(shownInfo)
+        var next = display.facts
+        if sameText {   // the same bytes: the same lines
+            next.shownLines = facts?.shownLines
+            next.totalLines = facts?.totalLines
         }
+        facts = next
+        defer { showFacts() }
+        if !sameText { countLines(prepared.loaded, shownBytes: display.map.byteCount) }
         if sameText {
             search.contentChanged(shown?.loaded, map: display.map)   // the same text: the search starts again on the new copy
             trace?.renderUnchanged(generation: generation, bytes: storedLength, started: started)

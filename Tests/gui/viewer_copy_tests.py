@@ -139,4 +139,20 @@ def make_tests(h):
         h.wait_text(f"1 of {expected}", label, lambda s: s == f"1 of {expected}", 5.0)
         return f"'aa': 1 of {expected}"
 
-    return [test_viewer_copy_is_exact, test_viewer_search_across_a_fold, test_viewer_search_counts_like_grep]
+    def test_viewer_big_file_says_which_lines(t):
+        """8 MiB of 64-byte lines: the view shows the first 4 MiB, and the Segment line says which
+        lines of how many (counted off the main loop); a search counts in the whole content."""
+        key = t.key()
+        viewer = t.viewer(key, "--size", str((8 << 20) + 4096))
+        lines = [f"line {i:09d} ".ljust(63, "x") + "\n" for i in range(131072)]
+        data = "".join(lines).encode()
+        h.ctl_load(t, key, "big.log", data, viewer)
+        line = h.wait_text("the lines shown", viewer.info, lambda s: "showing lines 1 to 65536 of 131072" in s, 30.0)
+        keys(viewer, "ctrl+f")
+        label = viewer.widget("Matches", Atspi.Role.LABEL)
+        type_text(viewer, "line 000131071")
+        h.wait_text("the last line counted", label, lambda s: s == "1 match", 10.0)
+        return f"Segment line: {line!r}; the last line found by the search"
+
+    return [test_viewer_copy_is_exact, test_viewer_search_across_a_fold, test_viewer_search_counts_like_grep,
+            test_viewer_big_file_says_which_lines]
