@@ -27,6 +27,10 @@ public class TextView: Widget {
     /// Lays the lines out in bounded slices and handles Ctrl+End/Ctrl+Home (issue 9).
     private lazy var validator = TextLayoutValidator(view)
 
+    /// Whether the views lay their lines out ahead of GTK (`TextLayoutValidator.isEnabled`: GTK 3.24,
+    /// `SHAREDMEMORY_LAYOUT_VALIDATOR` not 0).
+    public static var validatesLayout: Bool { TextLayoutValidator.isEnabled }
+
     /// Creates a read-only, word-wrapping text view without a cursor.
     public convenience init(monospace: Bool = true) {
         self.init(textView: gtk_text_view_new(), monospace: monospace)

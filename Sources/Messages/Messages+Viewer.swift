@@ -73,6 +73,9 @@ extension Messages {
         }
         switch facts.shown {
         case .all: break
+        case .firstLines, .firstBytes where !detailed && facts.shownLines != nil && facts.totalLines != nil:
+            parts.append(tr("showing lines 1 to {shown} of {total}")
+                .filling(["shown": facts.shownLines!.localizedDigits, "total": facts.totalLines!.localizedDigits]))
         case .firstLines(let lines, let bytes):
             parts.append(tr("showing the first {lines} lines ({shown}) of {stored}: the view holds at most {lines} lines")
                 .filling(["lines": lines.localizedDigits, "shown": ByteCount.format(bytes), "stored": ByteCount.format(stored)]))

@@ -37,6 +37,9 @@ public struct SegmentFacts: Sendable, Equatable {
     public var folds = 0
     public var foldLimit = LineFolding.defaultLimit
     public var addedBreaks = 0
+    /// The lines the view shows and the load's lines (`LineIndex`), once counted.
+    public var shownLines: Int?
+    public var totalLines: Int?
 
     public init(key: String, segmentSize: Int, content: Content) {
         self.key = key

@@ -30,7 +30,8 @@ final class ViewerWindow: AppWindow {
     private var search: ViewerSearch!
     /// The Text / Hex / Picture views of the load (ViewerContentViews.swift).
     private var views: ViewerContentViews!
-    /// The Segment line's facts from the last display value, before the view's note.
+    /// The Segment line's facts from the last display value (completed by its line count when
+    /// `lines` has it), before the view's note.
     private var displayFacts: SegmentFacts?
     /// What the text view shows: the load's bytes and which of them each character shows (nil: a
     /// message about the segment). Copy and search read the bytes through the map.
@@ -48,6 +49,9 @@ final class ViewerWindow: AppWindow {
     private var shownInfo = ""
     /// The Segment line's facts in a few words and in full (its tooltip and accessible description).
     private var shownFacts: (line: String, detail: String)?
+    private let lines = LineIndex()
+    /// Counts the renders of new bytes: a line count belongs to the one it was started for.
+    private var renders = 0
     /// Said after the Segment line's facts when another viewer already showed this key at start-up.
     private var sharingNote: String?
     private var failure: PollFailure?
@@ -215,6 +219,23 @@ final class ViewerWindow: AppWindow {
         setInfo(shownInfo)
     }
 
+    /// Counts the load's lines off the main loop (`LineIndex`); a view showing only the start of
+    /// the content then says which lines it shows, of how many.
+    private func countLines(_ loaded: LoadedContent, shownBytes: Int) {
+        renders += 1
+        let render = renders
+        lines.build(loaded.bytes) { [weak self] progress in
+            guard progress.isDone else { return }
+            let shown = shownBytes == 0 ? 0 : progress.line(containing: shownBytes - 1, in: loaded.bytes) + 1
+            MainLoop.wakeFromAnyThread {
+                guard let self, self.renders == render, self.displayFacts != nil else { return }
+                self.displayFacts?.shownLines = shown
+                self.displayFacts?.totalLines = progress.lines
+                self.refreshInfo()
+            }
+        }
+    }
+
     /// Shows `text` on the Segment line; its tooltip and accessible description say the same with
     /// the facts in full.
     private func setInfo(_ text: String) {
@@ -259,8 +280,14 @@ final class ViewerWindow: AppWindow {
         let sameText = sameName && file == shownFile
         shownFile = file
         let generation = generation.map(String.init) ?? "seed"
-        displayFacts = display.facts
+        var next = display.facts
+        if sameText {   // the same bytes: the same lines
+            next.shownLines = displayFacts?.shownLines
+            next.totalLines = displayFacts?.totalLines
+        }
+        displayFacts = next
         defer { refreshInfo() }
+        if !sameText { countLines(prepared.loaded, shownBytes: display.map.byteCount) }
         if sameText {
             search.contentChanged(shown?.loaded, map: display.map)   // the same text: the search starts again on the new copy
             trace?.renderUnchanged(generation: generation, bytes: storedLength, started: started)
@@ -356,6 +383,7 @@ final class ViewerWindow: AppWindow {
         if let note = views.note {
             // Another view: what the text view's display did (a shown prefix, folds) does not apply.
             facts.shown = .all
+            facts.shownLines = nil
             facts.foldedLines = 0
             facts.addedBreaks = 0
             suffix = " · " + note

@@ -139,4 +139,43 @@ def make_tests(h):
         h.wait_text(f"1 of {expected}", label, lambda s: s == f"1 of {expected}", 5.0)
         return f"'aa': 1 of {expected}"
 
-    return [test_viewer_copy_is_exact, test_viewer_search_across_a_fold, test_viewer_search_counts_like_grep]
+    def test_viewer_big_file_says_which_lines(t):
+        """8 MiB of 64-byte lines: the view shows the first 4 MiB, and the Segment line says which
+        lines of how many (counted off the main loop); a search counts in the whole content."""
+        key = t.key()
+        viewer = t.viewer(key, "--size", str((8 << 20) + 4096))
+        lines = [f"line {i:09d} ".ljust(63, "x") + "\n" for i in range(131072)]
+        data = "".join(lines).encode()
+        h.ctl_load(t, key, "big.log", data, viewer)
+        line = h.wait_text("the lines shown", viewer.info, lambda s: "showing lines 1 to 65536 of 131072" in s, 30.0)
+        keys(viewer, "ctrl+f")
+        label = viewer.widget("Matches", Atspi.Role.LABEL)
+        type_text(viewer, "line 000131071")
+        h.wait_text("the last line counted", label, lambda s: s == "1 match", 10.0)
+        return f"Segment line: {line!r}; the last line found by the search"
+
+    def test_viewer_layout_validator_both_ways(t):
+        """The reach into GtkTextView's private layout (TextLayoutValidator) is on by default on GTK
+        3.24 and off with SHAREDMEMORY_LAYOUT_VALIDATOR=0: either way folded text is shown whole,
+        Ctrl+End works and the copy is the file's bytes."""
+        name, data = files()[0]
+        said = []
+        for value in ("0", None):
+            key = t.key()
+            env = {"SHAREDMEMORY_LAYOUT_VALIDATOR": value} if value is not None else None
+            viewer = t.viewer(key, "--trace", extra_env=env)
+            h.wait_until("the mapped trace line", lambda: "event=mapped" in viewer.log_text(), 5.0)
+            expected = "layout_validator=0" if value == "0" else "layout_validator=1"
+            h.check(expected in viewer.log_text(), f"SHAREDMEMORY_LAYOUT_VALIDATOR={value}: no {expected} in the trace")
+            h.ctl_load(t, key, name, data, viewer)
+            shown = shown_whole(viewer, data)
+            h.check(Atspi.Component.grab_focus(viewer.text), "AT-SPI could not focus the text")
+            keys(viewer, "ctrl+End", "ctrl+a", "ctrl+c")
+            h.wait_until("Ctrl+A to select everything", lambda: selection(viewer) == (0, len(shown)), 3.0)
+            copied = []
+            h.wait_until("the exact copy", lambda: copied.append(clipboard()) or copied[-1] == data, 5.0)
+            said.append(expected)
+        return ", ".join(said) + ": the whole text shown and copied exactly"
+
+    return [test_viewer_copy_is_exact, test_viewer_layout_validator_both_ways, test_viewer_search_across_a_fold, test_viewer_search_counts_like_grep,
+            test_viewer_big_file_says_which_lines]
