@@ -71,15 +71,17 @@ extension Messages {
             parts.append(tr("truncated: {stored} of {total} bytes fit in the segment")
                 .filling(["stored": stored.localizedDigits, "total": total.localizedDigits]))
         }
-        switch facts.shown {
-        case .all: break
-        case .firstLines, .firstBytes where !detailed && facts.shownLines != nil && facts.totalLines != nil:
+        // In a few words, once the lines are counted: which lines are shown, of how many. (A `where`
+        // after two patterns binds to the last one only: the counts are matched as values here.)
+        switch (facts.shown, facts.shownLines, facts.totalLines) {
+        case (.all, _, _): break
+        case (.firstLines, let shown?, let total?) where !detailed, (.firstBytes, let shown?, let total?) where !detailed:
             parts.append(tr("showing lines 1 to {shown} of {total}")
-                .filling(["shown": facts.shownLines!.localizedDigits, "total": facts.totalLines!.localizedDigits]))
-        case .firstLines(let lines, let bytes):
+                .filling(["shown": shown.localizedDigits, "total": total.localizedDigits]))
+        case (.firstLines(let lines, let bytes), _, _):
             parts.append(tr("showing the first {lines} lines ({shown}) of {stored}: the view holds at most {lines} lines")
                 .filling(["lines": lines.localizedDigits, "shown": ByteCount.format(bytes), "stored": ByteCount.format(stored)]))
-        case .firstBytes(let bytes):
+        case (.firstBytes(let bytes), _, _):
             parts.append(tr("showing the first {shown} of {stored}").filling(["shown": ByteCount.format(bytes), "stored": ByteCount.format(stored)]))
         }
         if !detailed {

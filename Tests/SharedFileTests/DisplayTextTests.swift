@@ -56,6 +56,18 @@ extension DisplayText {
         #expect(display.info.contains("showing the first 4 bytes of 20 bytes"))
     }
 
+    /// The Segment line of a view holding only the first lines, before and after they are counted
+    /// (the line count arrives later, from a thread: until then the words must not need it).
+    @Test func firstLinesAreSaidBeforeAndAfterTheyAreCounted() {
+        let bytes = Array(String(repeating: "line\n", count: 10).utf8)
+        var display = DisplayText(snapshot: framed(bytes), key: "k", segmentSize: 999, lineLimit: 3)
+        #expect(display.line.contains("showing the first 3 lines"))
+        display.facts.shownLines = 3
+        display.facts.totalLines = 10
+        #expect(display.line.contains("showing lines 1 to 3 of 10"))
+        #expect(display.info.contains("showing the first 3 lines"))
+    }
+
     @Test func seedContentSaysSo() {
         let seed = Snapshot(format: .seed, payload: Array("hi".utf8), originalSize: 2)
         let display = DisplayText(snapshot: seed, key: "k", segmentSize: 10240)
