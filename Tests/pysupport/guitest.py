@@ -6,7 +6,8 @@ and reliability runners use. Each helper lives in a small module of its own:
     l10n      the run's language: `tr`, `prefix`, the programs' locale
     waiting   `wait_until`, `short`
     keys      Qt-style key files, ftok, ipcs; a segment's resources present or gone
-    x11       Xlib through ctypes (toplevels, close, move, icons), xdotool key presses
+    xlib      libX11 through ctypes, the Xlib structures
+    x11       what a window manager does (toplevels, close, move, icons), xdotool key presses
     atspi     find accessibles, read and wait for texts, the loader's combo, typed keys
     files     the sample files, screenshots' paths, ctl_load, the framed header's generation
     apps      App and Test (started programs, their logs), the GTK-warning allow-list

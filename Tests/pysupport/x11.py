@@ -1,36 +1,14 @@
 """X11 through ctypes (Xlib), just what a window manager does, and real key presses (xdotool)."""
 
 import ctypes
-import ctypes.util
 import os
 import subprocess
 
 from harness import check
 from waiting import wait_until
+from xlib import XEvent, XWindowAttributes, libx11
 
-
-class XClientMessageEvent(ctypes.Structure):
-    _fields_ = [("type", ctypes.c_int), ("serial", ctypes.c_ulong), ("send_event", ctypes.c_int),
-                ("display", ctypes.c_void_p), ("window", ctypes.c_ulong),
-                ("message_type", ctypes.c_ulong), ("format", ctypes.c_int),
-                ("data", ctypes.c_long * 5)]
-
-
-class XWindowAttributes(ctypes.Structure):
-    _fields_ = [("x", ctypes.c_int), ("y", ctypes.c_int), ("width", ctypes.c_int),
-                ("height", ctypes.c_int), ("border_width", ctypes.c_int), ("depth", ctypes.c_int),
-                ("visual", ctypes.c_void_p), ("root", ctypes.c_ulong), ("class_", ctypes.c_int),
-                ("bit_gravity", ctypes.c_int), ("win_gravity", ctypes.c_int),
-                ("backing_store", ctypes.c_int), ("backing_planes", ctypes.c_ulong),
-                ("backing_pixel", ctypes.c_ulong), ("save_under", ctypes.c_int),
-                ("colormap", ctypes.c_ulong), ("map_installed", ctypes.c_int),
-                ("map_state", ctypes.c_int), ("all_event_masks", ctypes.c_long),
-                ("your_event_mask", ctypes.c_long), ("do_not_propagate_mask", ctypes.c_long),
-                ("override_redirect", ctypes.c_int), ("screen", ctypes.c_void_p)]
-
-
-class XEvent(ctypes.Union):
-    _fields_ = [("xclient", XClientMessageEvent), ("pad", ctypes.c_long * 24)]
+XA_CARDINAL = 6
 
 
 class X11:
@@ -38,32 +16,8 @@ class X11:
     (by _NET_WM_PID), ask it to close (WM_DELETE_WINDOW), move it."""
 
     def __init__(self):
-        lib = ctypes.util.find_library("X11")
-        check(lib, "libX11 not found")
-        x = ctypes.CDLL(lib)
-        x.XOpenDisplay.restype = ctypes.c_void_p
-        x.XOpenDisplay.argtypes = [ctypes.c_char_p]
-        x.XDefaultRootWindow.restype = ctypes.c_ulong
-        x.XDefaultRootWindow.argtypes = [ctypes.c_void_p]
-        x.XInternAtom.restype = ctypes.c_ulong
-        x.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
-        x.XQueryTree.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.POINTER(ctypes.c_ulong),
-                                 ctypes.POINTER(ctypes.c_ulong),
-                                 ctypes.POINTER(ctypes.POINTER(ctypes.c_ulong)),
-                                 ctypes.POINTER(ctypes.c_uint)]
-        x.XGetWindowProperty.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_long,
-                                         ctypes.c_long, ctypes.c_int, ctypes.c_ulong,
-                                         ctypes.POINTER(ctypes.c_ulong), ctypes.POINTER(ctypes.c_int),
-                                         ctypes.POINTER(ctypes.c_ulong), ctypes.POINTER(ctypes.c_ulong),
-                                         ctypes.POINTER(ctypes.c_void_p)]
-        x.XSendEvent.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_long,
-                                 ctypes.POINTER(XEvent)]
-        x.XGetWindowAttributes.argtypes = [ctypes.c_void_p, ctypes.c_ulong,
-                                           ctypes.POINTER(XWindowAttributes)]
-        x.XMoveWindow.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_int]
-        x.XResizeWindow.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_uint, ctypes.c_uint]
-        x.XFlush.argtypes = [ctypes.c_void_p]
-        x.XFree.argtypes = [ctypes.c_void_p]
+        x = libx11()
+        check(x, "libX11 not found")
         self.x = x
         # xvfb-run returns once Xvfb said it is ready, but give a slow start some slack
         self.dpy = wait_until(f"X display {os.environ.get('DISPLAY')!r}", lambda: x.XOpenDisplay(None), 10.0)
@@ -83,18 +37,25 @@ class X11:
             self.x.XFree(kids)
         return result
 
-    def _pid_of(self, w):
+    def _property(self, window, name, length, kind=0, item=ctypes.c_ulong):
+        """XGetWindowProperty of up to `length` items of `kind` (0: AnyPropertyType): the property's
+        format and its items, copied out (format 32 arrives as C longs); (0, []) without one."""
         actual, fmt = ctypes.c_ulong(), ctypes.c_int()
         nitems, after, prop = ctypes.c_ulong(), ctypes.c_ulong(), ctypes.c_void_p()
-        ok = self.x.XGetWindowProperty(self.dpy, w, self.atom("_NET_WM_PID"), 0, 1, 0, 6,  # XA_CARDINAL
+        ok = self.x.XGetWindowProperty(self.dpy, window, self.atom(name), 0, length, 0, kind,
                                        ctypes.byref(actual), ctypes.byref(fmt), ctypes.byref(nitems),
                                        ctypes.byref(after), ctypes.byref(prop))
-        pid = None
-        if ok == 0 and prop.value and nitems.value == 1:
-            pid = ctypes.cast(prop, ctypes.POINTER(ctypes.c_ulong))[0]
-        if prop.value:
-            self.x.XFree(prop)
-        return pid
+        try:
+            if ok != 0 or not prop.value:
+                return 0, []
+            return fmt.value, ctypes.cast(prop, ctypes.POINTER(item))[:nitems.value]
+        finally:
+            if prop.value:
+                self.x.XFree(prop)
+
+    def _pid_of(self, w):
+        _, items = self._property(w, "_NET_WM_PID", 1, XA_CARDINAL)
+        return items[0] if len(items) == 1 else None
 
     def _viewable(self, w):
         attrs = XWindowAttributes()
@@ -115,21 +76,14 @@ class X11:
     def icon_sizes(self, window):
         """The (width, height) of each image in the window's _NET_WM_ICON (what title bars and
         task bars show); [] without one."""
-        actual, fmt = ctypes.c_ulong(), ctypes.c_int()
-        nitems, after, prop = ctypes.c_ulong(), ctypes.c_ulong(), ctypes.c_void_p()
-        ok = self.x.XGetWindowProperty(self.dpy, window, self.atom("_NET_WM_ICON"), 0, 1 << 20, 0, 6,
-                                       ctypes.byref(actual), ctypes.byref(fmt), ctypes.byref(nitems),
-                                       ctypes.byref(after), ctypes.byref(prop))
+        fmt, data = self._property(window, "_NET_WM_ICON", 1 << 20, XA_CARDINAL)
         sizes = []
-        if ok == 0 and prop.value and fmt.value == 32:
-            data = ctypes.cast(prop, ctypes.POINTER(ctypes.c_ulong))  # format 32 arrives as longs
+        if fmt == 32:
             i = 0
-            while i + 2 <= nitems.value:
+            while i + 2 <= len(data):
                 w, h = data[i], data[i + 1]
                 sizes.append((w, h))
                 i += 2 + w * h
-        if prop.value:
-            self.x.XFree(prop)
         return sizes
 
     def request_close(self, window):
@@ -160,20 +114,10 @@ class X11:
     def min_size(self, window):
         """The minimum size the window asks its window manager for (WM_NORMAL_HINTS' PMinSize),
         None without one."""
-        actual, fmt = ctypes.c_ulong(), ctypes.c_int()
-        nitems, after, prop = ctypes.c_ulong(), ctypes.c_ulong(), ctypes.c_void_p()
-        ok = self.x.XGetWindowProperty(self.dpy, window, self.atom("WM_NORMAL_HINTS"), 0, 18, 0, 0,  # AnyPropertyType
-                                       ctypes.byref(actual), ctypes.byref(fmt), ctypes.byref(nitems),
-                                       ctypes.byref(after), ctypes.byref(prop))
-        size = None
-        if ok == 0 and prop.value and nitems.value >= 7:
-            data = ctypes.cast(prop, ctypes.POINTER(ctypes.c_long))   # flags, x, y, w, h, min_w, min_h, ...
-            if data[0] & (1 << 4):
-                size = (data[5], data[6])
-        if prop.value:
-            self.x.XFree(prop)
-        return size
-
+        _, data = self._property(window, "WM_NORMAL_HINTS", 18, item=ctypes.c_long)
+        if len(data) >= 7 and data[0] & (1 << 4):   # flags, x, y, w, h, min_w, min_h, ...
+            return data[5], data[6]
+        return None
 
 _x11 = None
 
