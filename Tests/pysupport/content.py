@@ -5,14 +5,9 @@ import ctypes
 import ctypes.util
 import time
 
-import gi
-
-gi.require_version("Atspi", "2.0")
-from gi.repository import Atspi  # noqa: E402
-
-from apps import UPDATE_DEADLINE  # noqa: E402
-from atspi import wait_text  # noqa: E402
-from l10n import tr  # noqa: E402
+from apps import UPDATE_DEADLINE
+from atspi import Atspi, wait_text
+from l10n import tr
 
 # GLib's own g_utf8_make_valid (what the viewer calls), through ctypes: PyGObject passes only a str
 # to GLib.utf8_make_valid, and a str cannot hold the invalid bytes to repair.

@@ -39,7 +39,6 @@ def run_cases(cases, expected=(TestFailure,)):
     return 0 if failed == 0 and passed > 0 else 1
 
 
-
 def named_tests():
     """The test names GUI_TESTS lists (comma-separated, without the `test_` prefix); [] for all."""
     return [n for n in os.environ.get("GUI_TESTS", "").split(",") if n]
