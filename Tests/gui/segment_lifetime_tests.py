@@ -16,24 +16,8 @@ from files import ASSETS, framed_generation
 from harness import CTL, check, ctl
 from keys import assert_resources_gone, assert_resources_present, segment_live, sem_file, shm_file
 from l10n import prefix, tr
-from waiting import wait_until
+from waiting import probe_worst, wait_until
 from x11 import close_window
-
-
-def probe_worst(probes, seconds):
-    """Runs every (what, read) AT-SPI probe (each answer comes from the app's GTK main loop) again
-    and again for `seconds`; returns the slowest probe's time and name."""
-    worst = (0.0, None)
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        for what, read in probes:
-            started = time.monotonic()
-            read()
-            took = time.monotonic() - started
-            if took > worst[0]:
-                worst = (took, what)
-        time.sleep(0.01)
-    return worst
 
 
 def test_lock_starvation(t):

@@ -4,7 +4,7 @@ and reliability runners use. Each helper lives in a small module of its own:
 
     harness   the binaries, `check`, `TestFailure`, `ctl` (shared with Tests/reliability)
     l10n      the run's language: `tr`, `prefix`, the programs' locale
-    waiting   `wait_until`, `short`
+    waiting   `wait_until`, `short`, `probe_worst`
     keys      Qt-style key files, ftok, ipcs; a segment's resources present or gone
     xlib      libX11 through ctypes, the Xlib structures
     x11       what a window manager does (toplevels, close, move, icons), xdotool key presses
@@ -29,5 +29,6 @@ from keys import (assert_resources_gone, assert_resources_present, ftok, ipcs_ke
                   native_file, segment_live, sem_file, shm_file, temp_dir)
 from l10n import prefix, tr, trn  # noqa: F401
 from runner import named_tests, run_cases, selected  # noqa: F401
-from waiting import Fatal, short, wait_until  # noqa: F401
+from waiting import Fatal, probe_worst, short, wait_until  # noqa: F401
 from x11 import X11, close_window, send_keys, x11, xdotool  # noqa: F401
+from xlib import XClientMessageEvent, XEvent, XWindowAttributes, libx11  # noqa: F401

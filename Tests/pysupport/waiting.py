@@ -1,4 +1,5 @@
-"""Waiting for the GUI: `wait_until` polls until a condition holds or its time is up."""
+"""Waiting for the GUI: `wait_until` polls until a condition holds or its time is up;
+`probe_worst` times probes of a window (each answered by its main loop)."""
 
 import time
 
@@ -30,3 +31,19 @@ def wait_until(what, fn, timeout):
         if time.monotonic() >= deadline:
             raise TestFailure(f"timed out after {timeout:.1f}s waiting for {what}; last: {short(last)}")
         time.sleep(0.03)
+
+
+def probe_worst(probes, seconds):
+    """Runs every (what, read) AT-SPI probe (each answer comes from the app's GTK main loop) again
+    and again for `seconds`; returns the slowest probe's time and name."""
+    worst = (0.0, None)
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        for what, read in probes:
+            started = time.monotonic()
+            read()
+            took = time.monotonic() - started
+            if took > worst[0]:
+                worst = (took, what)
+        time.sleep(0.01)
+    return worst
