@@ -160,7 +160,7 @@ unit-test:
 	SHAREDMEMORY_QT_MAJORS="5 6" SHAREDMEMORY_PYQT6=1 $(SWIFT) test $(SWIFT_BUILD_FLAGS)
 
 # Once per language of GUI_LANGUAGES: the whole suite in English, then the translated subset in
-# German (Tests/gui/l10n.py), each with its screenshot (out/screenshot.png, out/screenshot-de.png).
+# German (Tests/pysupport/l10n.py), each with its screenshot (out/screenshot.png, out/screenshot-de.png).
 GUI_LANGUAGES ?= en de
 
 gui-test: catalogs

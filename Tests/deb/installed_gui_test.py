@@ -4,7 +4,7 @@ their installed desktop entries, a sample file picked in the loader, its text re
 through AT-SPI, then both windows closed the way a window manager closes them.
 
 Runs inside the clean Debian root of Tests/deb/deb_test.sh, under Xvfb and a private D-Bus session,
-with the GUI tests' helpers (Tests/gui/run_gui_tests.py) and the programs in /usr/bin.
+with the GUI tests' helpers (Tests/pysupport/guitest.py) and the programs in /usr/bin.
 The closing line is `N passed, M failed`.
 """
 
@@ -16,15 +16,15 @@ import time
 
 os.environ.setdefault("SHAREDMEMORY_BIN_DIR", "/usr/bin")   # before the helpers look for a build
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "gui"))
+sys.path.insert(0, os.path.join(HERE, "..", "pysupport"))
 
 import gi  # noqa: E402
 
 gi.require_version("Gio", "2.0")
 from gi.repository import Gio  # noqa: E402
 
-import run_gui_tests as gui  # noqa: E402
-from run_gui_tests import App, Atspi, check, tr, wait_text, wait_until  # noqa: E402
+import guitest as gui  # noqa: E402
+from guitest import App, Atspi, check, tr, wait_text, wait_until  # noqa: E402
 
 APPLICATIONS = "/usr/share/applications"
 SAMPLES = "/usr/share/sharedmemory-gtk/files"

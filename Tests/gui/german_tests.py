@@ -1,4 +1,4 @@
-"""Issue 13: literal German in the German run (SHAREDMEMORY_GUI_LANGUAGE=de).
+"""Literal German (issue 13) in the German run (SHAREDMEMORY_GUI_LANGUAGE=de).
 
 The translated run takes its expected strings from the compiled catalog, so a catalog that lost
 its entries would make both sides English and still pass; these tests spell the German out. They

@@ -1,9 +1,9 @@
-"""GUI tests of issue 9: hard text (long lines, base64, JSON, endless newlines, combining marks)
+"""Hard text (issue 9: long lines, base64, JSON, endless newlines, combining marks)
 in the real viewer window, probed through AT-SPI while it renders, scrolls, selects and resizes.
 
 Each AT-SPI call is answered by the viewer's GTK main loop, so a slow answer is a frozen window:
-every probe must be answered within PROBE_LIMIT. `make_tests(h)` takes the run_gui_tests module
-(its Test/App helpers) and returns the test functions run_gui_tests.py adds to its list.
+every probe must be answered within PROBE_LIMIT. `make_tests(h)` takes the GUI helpers
+(Tests/pysupport/guitest.py) and returns the test functions run_gui_tests.py adds to its list.
 """
 
 import base64

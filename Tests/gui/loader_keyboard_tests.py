@@ -1,10 +1,10 @@
-"""GUI tests of issue 12's loader: real drops (a small GTK drag source moved by xdotool's pointer),
+"""The loader (issue 12): real drops (a small GTK drag source moved by xdotool's pointer),
 recent files across a restart, keyboard-only use, and `--version` of the three programs.
 
 Drops are real XDND drags between two X clients: drag_source.py offers a text/uri-list (what a file
 manager offers) or plain text, xdotool presses the pointer on it and releases it over the loader.
 Every test sets a private XDG_DATA_HOME (and HOME), so the recent files of one test (and of the
-user running them) never show in another. `make_tests(h)` takes the run_gui_tests module.
+user running them) never show in another. `make_tests(h)` takes the GUI helpers (guitest.py).
 """
 
 import os

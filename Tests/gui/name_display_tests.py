@@ -1,8 +1,8 @@
-"""Issue 23, item 4: a name that could spoof the viewer. Every place that shows a file's name (the
+"""Names that could spoof the viewer (issue 23, item 4). Every place that shows a file's name (the
 viewer's title, its Segment line and that line's tooltip, the loader's status and list) shows
 control and bidi characters visibly, in ASCII (`<U+202E>`, `<U+000A>`: any font draws them), and isolates a right-to-left name (FSI ... PDI), so
 that a name reads the same in every place and never reverses or splits the words around it.
-`make_tests(h)` takes the run_gui_tests module (its helpers and Test) and returns the tests."""
+`make_tests(h)` takes the GUI helpers (guitest.py) and returns the tests."""
 
 import os
 import time

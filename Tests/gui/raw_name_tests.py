@@ -1,4 +1,4 @@
-"""Issue 14: a file whose name is not valid UTF-8 is listed, shown repaired (U+FFFD, as GLib's
+"""Raw names (issue 14): a file whose name is not valid UTF-8 is listed, shown repaired (U+FFFD, as GLib's
 g_filename_display_name shows it) and loaded by its real bytes (it used to be left out)."""
 
 import os

@@ -1,8 +1,8 @@
-"""GUI tests of issue 12, the viewer's reading view: a GtkSourceView with the language guessed from
+"""The viewer's reading view (issue 12): a GtkSourceView with the language guessed from
 the file's name and bytes, a header bar (file name, key), the scroll position kept when the same file
 is loaded again, a style scheme that follows the theme's dark or light look.
 
-`make_tests(h)` takes the run_gui_tests module (its Test/App helpers) and returns the test functions
+`make_tests(h)` takes the GUI helpers (Tests/pysupport/guitest.py) and returns the test functions
 run_gui_tests.py adds to its list. The language and the scheme are read from the Segment line and the
 text's accessible description ("JSON; colors: Classic (light)").
 """

@@ -1,4 +1,4 @@
-"""Issue 14: a second viewer of the same key says which viewer already shows it, instead of
+"""Two viewers (issue 14): a second viewer of the same key says which viewer already shows it, instead of
 attaching without a word (System V: the segment's creator; POSIX: the processes mapping it), until
 that viewer ends."""
 

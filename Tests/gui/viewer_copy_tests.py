@@ -1,8 +1,8 @@
-"""GUI tests of issue 18's exact copy and search: whatever the viewer inserts into its display for
+"""The viewer's exact copy and search (issue 18): whatever the viewer inserts into its display for
 folding (U+2029 at folds, U+200B in long runs of letters), Ctrl+A / Ctrl+C and the primary
 selection hold exactly the file's bytes, and a search finds a substring that crosses a fold and a
 match at the very end, selecting exactly the match. The clipboard is read by a separate GTK client
-and compared with the file byte for byte. `make_tests(h)` takes the run_gui_tests module.
+and compared with the file byte for byte. `make_tests(h)` takes the GUI helpers (guitest.py).
 """
 
 import base64

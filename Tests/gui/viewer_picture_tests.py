@@ -1,4 +1,4 @@
-"""GUI tests of issue 19: pictures as pictures, binary as hex, Qt's image example in the viewer.
+"""Pictures as pictures (issue 19), binary as hex, Qt's image example in the viewer.
 A PNG of a known colour is shown as that colour (its pixels read from a screenshot of the Picture
 view), with its format and size on the Segment line; an ELF header is shown as hex ("7f 45 4c 46",
 read through AT-SPI) and found by a hex search; the Text / Hex / Picture buttons switch, and the
@@ -6,7 +6,7 @@ choice sticks for the next load of that kind; a picture written in Qt's example 
 (`sharedmemory-ctl load --qt-image`) is shown; hostile pictures give their message and the viewer
 stays small and alive. Runs in English and German (the words come from l10n.tr). Screenshots:
 out/viewer-picture.png, out/viewer-picture-dark.png, out/viewer-hex.png.
-`make_tests(h)` takes the run_gui_tests module.
+`make_tests(h)` takes the GUI helpers (guitest.py).
 """
 
 import os

@@ -1,9 +1,9 @@
-"""GUI tests of issue 12's "Save As…" in the viewer: Ctrl+S opens the real save dialog (GTK's, as
+"""The viewer's "Save As…" (issue 12): Ctrl+S opens the real save dialog (GTK's, as
 GtkFileChooserNative falls back to it without a portal), the path is typed into its Name entry
 through AT-SPI, Save is clicked, and the saved file must hold the segment's bytes (binary: NULs,
 invalid UTF-8), not the repaired text the view shows. A save onto a full disk (a tiny tmpfs, a
 real ENOSPC) shows the error words and leaves no file. Also Ctrl+A / Ctrl+C through the clipboard.
-`make_tests(h)` takes the run_gui_tests module (its Test/App helpers) and returns the tests.
+`make_tests(h)` takes the GUI helpers (guitest.py) and returns the tests.
 """
 
 import os

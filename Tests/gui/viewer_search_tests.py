@@ -1,9 +1,9 @@
-"""GUI tests of issue 12's search bar in the viewer: Ctrl+F opens it, a word typed into the real
+"""The viewer's search bar (issue 12): Ctrl+F opens it, a word typed into the real
 GtkSearchEntry (X key presses) is counted and highlighted by GtkSourceSearchContext, the "N of M"
 label is read through AT-SPI, F3 / Shift+F3 and Enter / Shift+Enter move the selection, the
 "Match case" check button changes M, Escape closes the bar. A 4 MiB text with 40,000 matches is
 searched while AT-SPI probes the window: every probe must be answered within 150 ms.
-`make_tests(h)` takes the run_gui_tests module (its Test/App helpers) and returns the tests.
+`make_tests(h)` takes the GUI helpers (guitest.py) and returns the tests.
 """
 
 import os

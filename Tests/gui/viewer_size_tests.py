@@ -1,4 +1,4 @@
-"""Issue 14: a long file name or key keeps the viewer's size; the Segment line shows at most a few
+"""The viewer's size (issue 14): a long file name or key keeps it; the Segment line shows at most a few
 lines (ellipsized) and the whole text stays readable (accessible text, tooltip = accessible
 description)."""
 

@@ -1,9 +1,9 @@
-"""Issue 23, item 9: Wayland, GNOME's default session. Both windows run under a private headless
+"""Wayland (issue 23, item 9), GNOME's default session. Both windows run under a private headless
 Weston (`weston --backend=headless-backend.so`); when the compositor goes away (a crash, a
 logout) they detach as they do when the X display is lost: each says so, exits 1, and the
 segment, its semaphore and both key files are gone. The suite's own Wayland run
 (run_wayland.sh) uses another compositor: this test kills its own.
-`make_tests(h)` takes the run_gui_tests module (its helpers and Test) and returns the tests."""
+`make_tests(h)` takes the GUI helpers (guitest.py) and returns the tests."""
 
 import os
 import shutil

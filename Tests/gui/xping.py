@@ -15,22 +15,13 @@ goes through the X server only; its latency is the time the main loop takes to g
 """
 
 import ctypes
-import ctypes.util
+import os
 import select
 import sys
 import time
 
-
-class XClientMessageEvent(ctypes.Structure):
-    _fields_ = [("type", ctypes.c_int), ("serial", ctypes.c_ulong), ("send_event", ctypes.c_int),
-                ("display", ctypes.c_void_p), ("window", ctypes.c_ulong),
-                ("message_type", ctypes.c_ulong), ("format", ctypes.c_int),
-                ("data", ctypes.c_long * 5)]
-
-
-class XEvent(ctypes.Union):
-    _fields_ = [("type", ctypes.c_int), ("xclient", XClientMessageEvent), ("pad", ctypes.c_long * 24)]
-
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "pysupport"))
+from xlib import XEvent, libx11  # noqa: E402
 
 CLIENT_MESSAGE = 33
 SUBSTRUCTURE_NOTIFY = 1 << 19
@@ -39,19 +30,9 @@ SUBSTRUCTURE_NOTIFY = 1 << 19
 def main():
     window = int(sys.argv[1], 0)
     period = (int(sys.argv[2]) if len(sys.argv) > 2 else 10) / 1000
-    x = ctypes.CDLL(ctypes.util.find_library("X11"))
-    x.XOpenDisplay.restype = ctypes.c_void_p
-    x.XOpenDisplay.argtypes = [ctypes.c_char_p]
-    x.XDefaultRootWindow.restype = ctypes.c_ulong
-    x.XDefaultRootWindow.argtypes = [ctypes.c_void_p]
-    x.XInternAtom.restype = ctypes.c_ulong
-    x.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
-    x.XSelectInput.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_long]
-    x.XSendEvent.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_long, ctypes.POINTER(XEvent)]
-    x.XFlush.argtypes = [ctypes.c_void_p]
-    x.XPending.argtypes = [ctypes.c_void_p]
-    x.XNextEvent.argtypes = [ctypes.c_void_p, ctypes.POINTER(XEvent)]
-    x.XConnectionNumber.argtypes = [ctypes.c_void_p]
+    x = libx11()
+    if x is None:
+        sys.exit("xping: libX11 not found")
     dpy = x.XOpenDisplay(None)
     if not dpy:
         sys.exit("xping: cannot open the display")

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""GUI-level faults, driving the real windows through the Tests/gui harness (AT-SPI).
+"""GUI-level faults, driving the real windows through the GUI tests' helpers (Tests/pysupport, AT-SPI).
 
 Run under X and a private D-Bus session (run.py does it):
     xvfb-run -a dbus-run-session -- /usr/bin/python3 Tests/reliability/gui_faults.py [--full]
@@ -21,8 +21,7 @@ sys.path.insert(0, HERE)
 import common  # noqa: E402  (sets SHAREDMEMORY_BIN_DIR before the harness reads it)
 from common import Failure, Spawned, check, ctl, ids  # noqa: E402
 
-sys.path.insert(0, os.path.join(common.ROOT, "Tests", "gui"))
-import run_gui_tests as gui  # noqa: E402
+import guitest as gui  # noqa: E402  (Tests/pysupport, on the path through common)
 import memory_soak  # noqa: E402
 
 MAX_BLOCK = 1.0   # no GUI operation may hold a main loop longer than this
