@@ -32,7 +32,13 @@ public final class HexView: Widget {
         gtk_text_view_set_top_margin(view, 2)
         let scrollbar = gtk_scrollbar_new(GTK_ORIENTATION_VERTICAL, adjustment)!
         let box = UnsafeMutableRawPointer(widget).assumingMemoryBound(to: GtkBox.self)
-        gtk_box_pack_start(box, text, 1, 1, 0)
+        // The rows are not wrapped: in a scrolled window of their own (sideways only, the rows
+        // being ours) so that the 78-character row does not set the window's minimum width.
+        let sideways = gtk_scrolled_window_new(nil, nil)!
+        gtk_scrolled_window_set_policy(UnsafeMutableRawPointer(sideways).assumingMemoryBound(to: GtkScrolledWindow.self),
+                                       GTK_POLICY_AUTOMATIC, GTK_POLICY_EXTERNAL)
+        gtk_container_add(UnsafeMutableRawPointer(sideways).assumingMemoryBound(to: GtkContainer.self), text)
+        gtk_box_pack_start(box, sideways, 1, 1, 0)
         gtk_box_pack_start(box, scrollbar, 0, 0, 0)
         connectSignal(UnsafeMutableRawPointer(adjustment), "value-changed") { [weak self] in
             guard let self else { return }

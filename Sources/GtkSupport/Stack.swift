@@ -42,6 +42,32 @@ public final class Stack: Widget {
     public func switcher() -> Widget {
         let switcher = gtk_stack_switcher_new()!
         gtk_stack_switcher_set_stack(UnsafeMutableRawPointer(switcher).assumingMemoryBound(to: GtkStackSwitcher.self), stack)
+        // The buttons' words may shorten ("Pic…") in a narrow window: three full labels made the
+        // viewer's minimum width 555 px instead of 306 (issue 23's small minimum). The switcher
+        // makes a button's label again whenever its page changes, hence on every "add".
+        let buttons = gtk_container_get_children(UnsafeMutableRawPointer(switcher).assumingMemoryBound(to: GtkContainer.self))
+        var node = buttons
+        while let item = node {
+            if let button = item.pointee.data {
+                // Adwaita gives a switcher's text buttons a 100 px minimum width and 8 px sides.
+                let provider = gtk_css_provider_new()
+                gtk_css_provider_load_from_data(provider, "button { min-width: 0; padding-left: 6px; padding-right: 6px; }", -1, nil)  // notr: CSS
+                gtk_style_context_add_provider(gtk_widget_get_style_context(button.assumingMemoryBound(to: GtkWidget.self)),
+                                               OpaquePointer(provider), UInt32(GTK_STYLE_PROVIDER_PRIORITY_APPLICATION))
+                g_object_unref(provider)
+                Self.shortenLabel(of: button)
+                connectVoidSignalIgnoringArguments(button, "add") { Self.shortenLabel(of: button) }
+            }
+            node = item.pointee.next
+        }
+        g_list_free(buttons)
         return Widget(switcher)
+    }
+
+    private static func shortenLabel(of button: gpointer) {
+        guard let label = gtk_bin_get_child(button.assumingMemoryBound(to: GtkBin.self)),
+              g_type_check_instance_is_a(UnsafeMutableRawPointer(label).assumingMemoryBound(to: GTypeInstance.self), gtk_label_get_type()) != 0
+        else { return }
+        gtk_label_set_ellipsize(UnsafeMutableRawPointer(label).assumingMemoryBound(to: GtkLabel.self), PANGO_ELLIPSIZE_END)
     }
 }

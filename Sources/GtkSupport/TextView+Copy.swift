@@ -53,20 +53,37 @@ extension TextView {
         // GtkTextView hands the primary selection to its buffer when realized and on every new
         // buffer; take it back each time and serve it ourselves on selection changes.
         connectSignal(widget, "realize") { [weak self] in self?.ownPrimary() }
+        // Unrealizing, GTK removes the primary selection from the buffer and asserts it is there
+        // (a Gtk-CRITICAL at every window close otherwise): it is given back first. "unrealize"
+        // runs its class handler last, after this one.
+        connectSignal(widget, "unrealize") { [weak self] in self?.givePrimaryBack() }
         connectVoidSignalIgnoringArguments(widget, "notify::buffer") { [weak self] in self?.ownPrimary() }
         ownPrimary()
     }
 
     func ownPrimary() {
         guard copyProvider != nil, let buffer = gtk_text_view_get_buffer(view) else { return }
-        if gtk_widget_get_realized(widget) != 0 {
+        if gtk_widget_get_realized(widget) != 0, g_object_get_data(UnsafeMutablePointer(OpaquePointer(buffer)), Self.primaryTaken) == nil {
             gtk_text_buffer_remove_selection_clipboard(buffer, gtk_widget_get_clipboard(widget, ClipboardKind.primary.atom))
+            g_object_set_data(UnsafeMutablePointer(OpaquePointer(buffer)), Self.primaryTaken, UnsafeMutableRawPointer(bitPattern: 1))
         }
         // Marked on the buffer itself: a new buffer may reuse a freed one's address.
         let marker = "sharedmemory-primary"  // notr: object data key
         guard g_object_get_data(UnsafeMutablePointer(OpaquePointer(buffer)), marker) == nil else { return }
         g_object_set_data(UnsafeMutablePointer(OpaquePointer(buffer)), marker, UnsafeMutableRawPointer(bitPattern: 1))
         connectVoidSignalIgnoringArguments(buffer, "mark-set") { [weak self] in self?.selectionMoved() }
+    }
+
+    /// Marks a buffer whose primary selection this view took from GTK (object data key).
+    private static let primaryTaken = "sharedmemory-primary-taken"  // notr: object data key
+
+    /// Gives the primary selection back to the buffer before GTK takes it away itself (the view
+    /// unrealized, or given another buffer): GTK's removal must find it there.
+    func givePrimaryBack() {
+        guard let buffer = gtk_text_view_get_buffer(view), gtk_widget_get_realized(widget) != 0,
+              g_object_get_data(UnsafeMutablePointer(OpaquePointer(buffer)), Self.primaryTaken) != nil else { return }
+        gtk_text_buffer_add_selection_clipboard(buffer, gtk_widget_get_clipboard(widget, ClipboardKind.primary.atom))
+        g_object_set_data(UnsafeMutablePointer(OpaquePointer(buffer)), Self.primaryTaken, nil)
     }
 
     /// Once per main-loop turn (a drag moves the selection at every motion event).

@@ -119,6 +119,7 @@ public class TextView: Widget {
         guard gtk_text_buffer_get_line_count(old) > Self.swapLineCount else { return }
         g_object_ref(old)
         let fresh = makeFreshBuffer()
+        givePrimaryBack()   // GTK takes it from the old buffer and asserts it is there
         gtk_text_view_set_buffer(view, fresh)
         g_object_unref(fresh)
         _ = MainLoop.addIdle(priority: .defaultIdle) {

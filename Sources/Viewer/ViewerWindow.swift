@@ -54,6 +54,9 @@ final class ViewerWindow: AppWindow {
     private var renders = 0
     /// Said after the Segment line's facts when another viewer already showed this key at start-up.
     private var sharingNote: String?
+    /// Said after the Segment line's facts from a recovery (the segment made again) until a file is
+    /// shown: a later render of the new, empty segment must not hide it.
+    private var recoveryNote: String?
     private var failure: PollFailure?
     private let trace: ViewerTrace?
     /// Non-zero when the segment could not be opened.
@@ -215,8 +218,13 @@ final class ViewerWindow: AppWindow {
     private func reportRecovery(_ reason: String) {
         let note = tr("segment made again ({reason})").filling(["reason": reason])
         Console.error("sharedmemory: \(note)")  // notr: the program name before a translated message
-        shownInfo += " · " + note
-        setInfo(shownInfo)
+        recoveryNote = note
+        if displayFacts == nil {
+            shownInfo += " · " + note
+            if failure == nil { setInfo(shownInfo) }
+        } else {
+            refreshInfo()
+        }
     }
 
     /// Counts the load's lines off the main loop (`LineIndex`); a view showing only the start of
@@ -242,9 +250,10 @@ final class ViewerWindow: AppWindow {
         info.setText(text, detail: shownFacts.map { text.replacing($0.line, with: $0.detail) })
     }
 
-    /// The Segment line's facts, then the note about another viewer of this key, if any.
+    /// The Segment line's facts, then the notes about another viewer of this key and about a
+    /// segment made again, if any.
     private func withSharingNote(_ facts: String) -> String {
-        sharingNote.map { facts + " · " + $0 } ?? facts
+        [facts, sharingNote, recoveryNote].compactMap { $0 }.joined(separator: " · ")
     }
 
     private func clearFailure() {
@@ -286,6 +295,7 @@ final class ViewerWindow: AppWindow {
             next.totalLines = displayFacts?.totalLines
         }
         displayFacts = next
+        if !display.isMessage { recoveryNote = nil }
         defer { refreshInfo() }
         if !sameText { countLines(prepared.loaded, shownBytes: display.map.byteCount) }
         if sameText {
