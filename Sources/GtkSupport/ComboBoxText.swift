@@ -29,7 +29,10 @@ public final class ComboBoxText: Widget {
             while let current = node {
                 let cell = current.pointee.data
                 smg_object_set_int(cell, "ellipsize", Int32(PANGO_ELLIPSIZE_MIDDLE.rawValue))
-                smg_object_set_int(cell, "width-chars", 30)
+                // At least 10 characters, up to 30 when there is room: German buttons beside the
+                // list made the loader's minimum width 409 px at scale 1 with 30 fixed.
+                smg_object_set_int(cell, "width-chars", 10)
+                smg_object_set_int(cell, "max-width-chars", 30)
                 node = current.pointee.next
             }
             g_list_free(cells)

@@ -46,7 +46,7 @@ extension TextView {
     public func copySelection(through provide: @escaping @MainActor (Range<Int>, ClipboardKind) -> String?) {
         copyProvider = provide
         connectSignal(widget, "copy-clipboard") { [weak self] in
-            guard let self, let range = self.selectedCharacters, let text = provide(range, .clipboard) else { return }
+            guard let self, !self.isDestroyed, let range = self.selectedCharacters, let text = provide(range, .clipboard) else { return }
             self.setClipboard(text, .clipboard)
             g_signal_stop_emission_by_name(UnsafeMutableRawPointer(self.widget), "copy-clipboard")  // notr: a signal name
         }
@@ -88,10 +88,11 @@ extension TextView {
 
     /// Once per main-loop turn (a drag moves the selection at every motion event).
     private func selectionMoved() {
-        guard !primaryPending else { return }
+        guard !primaryPending, !isDestroyed else { return }
         primaryPending = true
         _ = MainLoop.addIdle(priority: .defaultIdle) { [weak self] in
-            guard let self else { return false }
+            // The window may have closed meanwhile: its view is gone though this object is not.
+            guard let self, !self.isDestroyed else { return false }
             self.primaryPending = false
             if let range = self.selectedCharacters, let text = self.copyProvider?(range, .primary) {
                 self.setClipboard(text, .primary)

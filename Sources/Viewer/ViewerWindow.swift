@@ -236,7 +236,7 @@ final class ViewerWindow: AppWindow {
             guard progress.isDone else { return }
             let shown = shownBytes == 0 ? 0 : progress.line(containing: shownBytes - 1, in: loaded.bytes) + 1
             MainLoop.wakeFromAnyThread {
-                guard let self, self.renders == render, self.displayFacts != nil else { return }
+                guard let self, !self.closed, self.renders == render, self.displayFacts != nil else { return }
                 self.displayFacts?.shownLines = shown
                 self.displayFacts?.totalLines = progress.lines
                 self.refreshInfo()
