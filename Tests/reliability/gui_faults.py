@@ -128,7 +128,7 @@ def test_loader_first_and_viewer_restarted(t, trials):
     loader = t.loader(key)
     names = files_of(loader)
     timed_pick(t, loader, names[0])
-    gui.wait_text("an attach error", loader.status, lambda s: s.startswith("Unable to attach"), MAX_BLOCK)
+    gui.wait_text("an attach error", loader.status, lambda s: s.startswith(("Unable to attach", "Unable to load: no viewer is running")), MAX_BLOCK)
     for n in range(trials):
         viewer = t.viewer(key)
         name = names[(n + 1) % len(names)]

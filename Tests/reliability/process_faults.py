@@ -123,9 +123,9 @@ def bad_options():
         ([VIEWER, "--size", "99999999999999999999"], 2, "--size 99999999999999999999 is out of range\nRun sharedmemory --help"),
         ([VIEWER, "--highlight-limit=1.5"], 2, '--highlight-limit takes a whole number, not "1.5"'),
         # `--timeout -1` read "-1" as an option ("Missing value") while `--timeout=-1` was right.
-        ([CTL, "dump", "--key", "x", "--timeout", "-1"], 2, "--timeout must not be negative"),
-        ([CTL, "load", "--key", "x", "--timeout", "-1", "/etc/hostname"], 2, "--timeout must not be negative"),
-        ([CTL, "hold-lock", "--key", "x", "--seconds", "-1"], 2, "--seconds must not be negative"),
+        ([CTL, "dump", "--key", "x", "--timeout", "-1"], 2, "give a number of seconds from 0 to"),
+        ([CTL, "load", "--key", "x", "--timeout", "-1", "/etc/hostname"], 2, "give a number of seconds from 0 to"),
+        ([CTL, "hold-lock", "--key", "x", "--seconds", "-1"], 2, "give a number of seconds from 0 to"),
         ([VIEWER, "--key="], 2, "--key must not be empty"),
         ([LOADER, "--key="], 2, "--key must not be empty"),
         ([VIEWER, "stray"], 2, 'sharedmemory: unexpected argument "stray"'),
