@@ -20,7 +20,7 @@ final class ViewerTrace {
     }
 
     /// The window's first `map-event`.
-    func mapped() { Self.print("event=mapped layout_validator=\(TextView.validatesLayout ? 1 : 0)") }
+    func mapped() { Self.print("event=mapped layout_validator=\(TextView.validatesLayout ? 1 : 0)") }  // notr: a trace line
 
     /// A render of `generation` began with the poll at `started`: measure main-loop gaps from there.
     func renderStarted(generation: String, at started: Int64) {

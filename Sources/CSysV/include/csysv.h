@@ -55,8 +55,6 @@ int csysv_sem_clockwait(sem_t *sem, const struct timespec *deadline);
 /// does not know (_GNU_SOURCE, glibc 2.32).
 const char *csysv_errno_name(int err);
 
-#endif
-
 /// Records that this process took the POSIX semaphore `sem` (one entry per take). The first call
 /// installs handlers for the crash signals (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP,
 /// SIGSYS) that post every recorded semaphore before the previous action runs: a POSIX semaphore
@@ -67,3 +65,5 @@ int csysv_posix_lock_taken(sem_t *sem);
 void csysv_posix_lock_given_back(sem_t *sem);
 /// How many takes are recorded now (for tests).
 int csysv_posix_locks_recorded(void);
+
+#endif
