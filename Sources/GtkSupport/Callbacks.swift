@@ -1,6 +1,8 @@
 import CGtk
 
-// The one place where Swift closures become C callbacks. Every closure is wrapped in a
+// Where Swift closures become C callbacks: this file and its extensions (Callbacks+Drawing,
+// Callbacks+Search) hold the signal and source trampolines; the few whose C signature belongs to
+// one type live beside it (FolderMonitor, FileDrop, PictureDecoder). Every closure is wrapped in a
 // retained box whose pointer is the callback's user data; GLib calls the matching destroy
 // notify when the handler or source goes away, and that releases the box.
 //

@@ -18,7 +18,7 @@ struct ViewerOptions: AppOptions {
     var highlightLimitGiven = false
 
     // Lazily made statics: runApp has set up gettext before it reads them.
-    static let summary = tr("Creates a System V shared memory segment (compatible with Qt's QSharedMemory) and shows what sharedmemory_loader writes into it.")
+    static let summary = tr("Creates a shared memory segment (System V, or POSIX for a Qt 6 native key; compatible with Qt's QSharedMemory) and shows what sharedmemory_loader writes into it.")
 
     static let definitions = CommandLineOption.keyOptions(defaultKey: SegmentKey.default) + [
         CommandLineOption("size", short: "s", kind: .int64,
