@@ -1312,6 +1312,7 @@ def main():
     import source_view_tests  # issue 12's reading view
     import viewer_save_tests, viewer_search_tests  # issue 12: the viewer's Save As, clipboard and search
     import viewer_copy_tests  # issue 18: exact copy and search
+    import viewer_whole_content_tests  # issue 18 item 3: all of the content at any size
     import viewer_picture_tests  # issue 19: pictures, hex, Qt's image example
     import loader_keyboard_tests  # issue 12's loader
     import german_tests  # issue 13: literal German, in the German run only
@@ -1333,7 +1334,8 @@ def main():
         candidates = (TESTS + PENDING + hard_text_tests.make_tests(here) + big_folder_tests.make_tests(here) + both
                       + loader_keyboard_tests.make_tests(here) + source_view_tests.make_tests(here)
                       + viewer_save_tests.make_tests(here) + viewer_search_tests.make_tests(here)
-                      + wayland_tests.make_tests(here) + viewer_copy_tests.make_tests(here))
+                      + wayland_tests.make_tests(here) + viewer_copy_tests.make_tests(here)
+                      + viewer_whole_content_tests.make_tests(here))
     names = [(fn.__name__[len("test_"):], fn) for fn in candidates]
     cases = [(name, name, fn) for name, fn in names if name in only or (not only and fn not in PENDING)]
     if not cases and only and l10n.LANGUAGE:

@@ -1,0 +1,107 @@
+"""GUI tests of issue 18 item 3, all of the content at any size: a content too large for one text
+view is shown a window at a time beside a scrollbar that spans all of it; Ctrl+End shows the real
+last line, a search finds and selects a match anywhere, a copy there is the file's bytes.
+`make_tests(h)` takes the run_gui_tests module.
+"""
+
+import os
+import subprocess
+import time
+
+from gi.repository import Atspi
+
+
+def make_tests(h):
+    keys = h.send_keys
+
+    def clipboard():
+        """The clipboard's text as UTF-8 bytes, read by a separate GTK client (None when empty)."""
+        script = ("import gi, sys; gi.require_version('Gtk', '3.0'); from gi.repository import Gtk, Gdk; "
+                  "text = Gtk.Clipboard.get(Gdk.Atom.intern('CLIPBOARD', False)).wait_for_text(); "
+                  "sys.stdout.buffer.write(b'\\0none' if text is None else text.encode('utf-8'))")
+        r = subprocess.run(["/usr/bin/python3", "-c", script], capture_output=True, timeout=10,
+                           env=dict(os.environ, GDK_BACKEND="x11", NO_AT_BRIDGE="1"))
+        return None if r.stdout == b"\0none" else r.stdout
+
+    def type_text(viewer, text):
+        for window in h.x11().toplevels_of(viewer.pid):
+            h.xdotool("windowfocus", str(window))
+        h.xdotool("type", "--delay", "15", text)
+
+    def numbered(count):
+        """`count` lines of 64 bytes: "line 000000042 xxx…\\n"."""
+        return "".join(f"line {i:09d} ".ljust(63, "x") + "\n" for i in range(count)).encode()
+
+    def focus_text(viewer):
+        h.check(Atspi.Component.grab_focus(viewer.text), "AT-SPI could not focus the text")
+        h.wait_until("the focus in the text", lambda: viewer.text.get_state_set().contains(Atspi.StateType.FOCUSED), 3.0)
+
+    def test_viewer_whole_content_reachable(t):
+        """64,000,000 bytes (1,000,000 numbered lines of 64 bytes) in a 64 MiB viewer: the Segment
+        line hides nothing ("showing" is not said), the scrollbar beside the text spans every byte,
+        Ctrl+End shows the real last line, a term only in the last line is found ("1 of 1") and
+        selected there, and its copy is exactly the file's bytes; Ctrl+Home is back at line 0."""
+        key = t.key()
+        count = 1_000_000
+        data = numbered(count)
+        viewer = t.viewer(key, "--size", str(len(data) + 4096))
+        h.ctl_load(t, key, "whole.log", data, viewer)
+        h.wait_text("the first line", viewer.text, lambda s: s.startswith("line 000000000 "), 30.0)
+        bar = viewer.widget("Position in the content", Atspi.Role.SCROLL_BAR)
+        top = Atspi.Value.get_maximum_value(bar)
+        h.check(top >= 0.99 * len(data), f"the scrollbar spans {top:.0f} of {len(data)} bytes")
+        focus_text(viewer)
+        keys(viewer, "ctrl+End")
+        last = f"line {count - 1:09d} ".ljust(63, "x") + "\n"
+        h.wait_text("the last line after Ctrl+End", viewer.text, lambda s: s.endswith(last), 10.0)
+        value = Atspi.Value.get_current_value(bar)
+        h.check(value >= 0.99 * top, f"after Ctrl+End the scrollbar is at {value:.0f} of {top:.0f}")
+        info = h.text_of(viewer.info)
+        h.check("showing" not in info, f"the Segment line says a part is not shown: {info!r}")
+
+        keys(viewer, "ctrl+Home")
+        h.wait_text("the first line after Ctrl+Home", viewer.text, lambda s: s.startswith("line 000000000 "), 10.0)
+        # A term only in the last line, searched from the top: the window moves there and selects it.
+        keys(viewer, "ctrl+f")
+        label = viewer.widget("Matches", Atspi.Role.LABEL)
+        needle = f"line {count - 1:09d}"
+        type_text(viewer, needle)
+        h.wait_text("1 of 1 in the last line", label, lambda s: s == "1 of 1", 15.0)
+        shown = h.text_of(viewer.text)
+        h.check(shown.endswith(last), f"the view does not hold the last line after the search: it ends {shown[-80:]!r}")
+        selected = Atspi.Text.get_selection(viewer.text, 0)
+        h.check(shown[selected.start_offset:selected.end_offset] == needle,
+                f"the selection is {shown[selected.start_offset:selected.end_offset]!r}, not the match")
+        focus_text(viewer)
+        keys(viewer, "ctrl+c")
+        copied = []
+        h.wait_until("the copied match", lambda: copied.append(clipboard()) or copied[-1] == needle.encode(), 5.0)
+        # A selection of the last two lines, made by AT-SPI in the window: copied as the file has them.
+        start = shown.rindex("line ", 0, len(shown) - len(last))
+        h.check(Atspi.Text.set_selection(viewer.text, 0, start, len(shown)), "AT-SPI could not select")
+        keys(viewer, "ctrl+c")
+        h.wait_until("the copied last two lines", lambda: copied.append(clipboard()) or copied[-1] == data[-128:], 5.0)
+        return (f"{len(data):,} bytes: scrollbar up to {top:,.0f}, Ctrl+End shows line {count - 1}, "
+                f"'{needle}' 1 of 1 selected and copied, the last two lines copied exactly")
+
+    def test_viewer_whole_content_screenshot(t):
+        """The windowed view of a large file, scrolled into the middle by the bar, as a PNG for a person."""
+        key = t.key()
+        data = numbered(300_000)
+        viewer = t.viewer(key, "--size", str(len(data) + 4096))
+        h.ctl_load(t, key, "middle.log", data, viewer)
+        h.wait_text("the first line", viewer.text, lambda s: s.startswith("line 000000000 "), 30.0)
+        bar = viewer.widget("Position in the content", Atspi.Role.SCROLL_BAR)
+        h.check(Atspi.Value.set_current_value(bar, len(data) / 2), "AT-SPI could not move the scrollbar")
+        middle = f"line {150_000:09d}"
+        h.wait_text("the middle of the file", viewer.text, lambda s: middle in s, 10.0)
+        time.sleep(0.5)
+        x, y, w, hgt = h.extents(viewer.frame)
+        out = os.environ.get("SHAREDMEMORY_WHOLE_SCREENSHOT", os.path.join(h.ROOT, "out", "whole-content.png"))
+        os.makedirs(os.path.dirname(out), exist_ok=True)
+        r = subprocess.run(["import", "-window", "root", "-crop", f"{w}x{hgt}+{x}+{y}", "+repage", out],
+                           capture_output=True, text=True, timeout=30)
+        h.check(r.returncode == 0, f"import failed: {r.stderr}")
+        return f"screenshot: {out}"
+
+    return [test_viewer_whole_content_reachable, test_viewer_whole_content_screenshot]
