@@ -20,7 +20,11 @@ import CGtk
 /// cannot be reached, nothing here runs and GTK does all of it as before.
 @MainActor
 final class TextLayoutValidator {
-    enum Edge { case start, end }
+    enum Edge: Equatable {
+        case start, end
+        /// A line of the buffer at the top of the view (a window of a larger content).
+        case line(Int32)
+    }
 
     private let view: UnsafeMutablePointer<GtkTextView>
     private var source: MainLoop.Source?
@@ -86,7 +90,11 @@ final class TextLayoutValidator {
     func scroll(to edge: Edge) -> Bool {
         guard layout() != nil else { return false }
         let lines = gtk_text_buffer_get_line_count(buffer)
-        jump = Jump(edge: edge, line: edge == .end ? lines - 1 : 0)
+        switch edge {
+        case .start: jump = Jump(edge: edge, line: 0)
+        case .end: jump = Jump(edge: edge, line: lines - 1)
+        case .line(let line): jump = Jump(edge: edge, line: min(max(line, 0), lines - 1))
+        }
         source?.remove()
         source = nil
         if slice() { schedule() }
@@ -151,6 +159,16 @@ final class TextLayoutValidator {
             let upper = max(page, Double(Self.height(of: layout) + borders()))
             gtk_adjustment_set_upper(adjustment, upper)
             gtk_adjustment_set_value(adjustment, upper - page)
+        case .line(let line):
+            // The lines above have no height yet (or what was laid out of them): the line's top.
+            var iter = GtkTextIter()
+            gtk_text_buffer_get_iter_at_line(buffer, &iter, line)
+            var top: Int32 = 0
+            gtk_text_view_get_line_yrange(view, &iter, &top, nil)
+            let page = gtk_adjustment_get_page_size(adjustment)
+            gtk_adjustment_set_upper(adjustment, max(gtk_adjustment_get_upper(adjustment), Double(top) + page))
+            gtk_adjustment_set_value(adjustment, Double(top))
+            gtk_text_buffer_place_cursor(buffer, &iter)
         }
     }
 
@@ -176,6 +194,7 @@ final class TextLayoutValidator {
         let edge: Edge
         var line: Int32
         var covered: Int32 = 0
+        lazy var downward = edge != .end
 
         /// Validates lines until they cover two pages (true) or `until` (false: call again).
         mutating func advance(_ view: UnsafeMutablePointer<GtkTextView>, _ layout: OpaquePointer,
@@ -190,7 +209,9 @@ final class TextLayoutValidator {
                 var height: Int32 = 0
                 gtk_text_view_get_line_yrange(view, &iter, nil, &height)
                 covered += max(height, 1)
-                line += edge == .end ? -1 : 1
+                line += downward ? 1 : -1
+                // A line near the end: the screens above it are laid out too.
+                if case .line(let first) = edge, downward, line >= lines { line = first - 1; downward = false }
             }
             return true
         }

@@ -15,7 +15,9 @@ extension TextView {
         var iter = GtkTextIter()
         gtk_text_buffer_get_iter_at_offset(buffer, &iter, Int32(clamping: character))
         gtk_text_buffer_place_cursor(buffer, &iter)
-        // A mark, not the iter: GTK scrolls to it once the lines around it are laid out.
+        // The screens from that line are laid out first, then it is put at the top; without the
+        // validator, GTK scrolls to the mark once the lines around it are laid out.
+        if validator.scroll(to: .line(gtk_text_iter_get_line(&iter))) { return }
         gtk_text_view_scroll_to_mark(view, gtk_text_buffer_get_insert(buffer), 0, 1, 0, 0)
     }
 
