@@ -36,6 +36,34 @@ def make_tests(h):
         h.check(Atspi.Component.grab_focus(viewer.text), "AT-SPI could not focus the text")
         h.wait_until("the focus in the text", lambda: viewer.text.get_state_set().contains(Atspi.StateType.FOCUSED), 3.0)
 
+    def top_line(viewer):
+        """The number of the file's line at the top of the view (read at the text's top left)."""
+        x, y, _, _ = h.extents(viewer.text)
+        offset = Atspi.Text.get_offset_at_point(viewer.text, x + 30, y + 12, Atspi.CoordType.SCREEN)
+        line = Atspi.Text.get_string_at_offset(viewer.text, offset, Atspi.TextGranularity.LINE).content
+        h.check(line.startswith("line "), f"the top line is {line!r}")
+        return int(line[5:14])
+
+    def test_viewer_whole_content_scrolls_through(t):
+        """Page Down from the top goes on past the end of the view's first window (2,048 lines):
+        the window moves under the view, the lines come in order, none skipped or repeated."""
+        key = t.key()
+        data = numbered(100_000)
+        viewer = t.viewer(key, "--size", str(len(data) + 4096))
+        h.ctl_load(t, key, "pages.log", data, viewer)
+        h.wait_text("the first line", viewer.text, lambda s: s.startswith("line 000000000 "), 30.0)
+        focus_text(viewer)
+        seen = [top_line(viewer)]
+        while seen[-1] < 2_048 + 1_000 and len(seen) < 80:
+            keys(viewer, *["Page_Down"] * 12)
+            time.sleep(0.2)
+            seen.append(top_line(viewer))
+        steps = [b - a for a, b in zip(seen, seen[1:])]
+        h.check(seen[-1] > 2_048 + 1_000, f"Page Down stopped at line {seen[-1]}: tops {seen}")
+        # Forward every time, never by more than the 12 pages pressed (a page is under 40 lines here).
+        h.check(min(steps) > 0 and max(steps) < 12 * 40, f"steps {steps}: tops {seen}")
+        return f"{len(steps)} x 12 Page Down: top lines {seen[:3]} ... {seen[-3:]}"
+
     def test_viewer_whole_content_reachable(t):
         """64,000,000 bytes (1,000,000 numbered lines of 64 bytes) in a 64 MiB viewer: the Segment
         line hides nothing ("showing" is not said), the scrollbar beside the text spans every byte,
@@ -96,6 +124,7 @@ def make_tests(h):
         middle = f"line {150_000:09d}"
         h.wait_text("the middle of the file", viewer.text, lambda s: middle in s, 10.0)
         time.sleep(0.5)
+        h.check(abs(top_line(viewer) - 150_000) <= 1, f"the bar at the middle shows line {top_line(viewer)} at the top")
         x, y, w, hgt = h.extents(viewer.frame)
         out = os.environ.get("SHAREDMEMORY_WHOLE_SCREENSHOT", os.path.join(h.ROOT, "out", "whole-content.png"))
         os.makedirs(os.path.dirname(out), exist_ok=True)
@@ -104,4 +133,5 @@ def make_tests(h):
         h.check(r.returncode == 0, f"import failed: {r.stderr}")
         return f"screenshot: {out}"
 
-    return [test_viewer_whole_content_reachable, test_viewer_whole_content_screenshot]
+    return [test_viewer_whole_content_reachable, test_viewer_whole_content_scrolls_through,
+            test_viewer_whole_content_screenshot]
