@@ -50,6 +50,8 @@ final class ViewerTextWindow {
     }
 
     var isWindowed: Bool { window != nil }
+    /// Whether the view holds the content's end (always, when it holds the whole content).
+    var showsContentEnd: Bool { window.map { $0.range.upperBound == $0.total } ?? true }
 
     /// A new text goes into the view: `first`, the first window of `loaded`, or nil: the whole text.
     func show(_ loaded: LoadedContent?, first: ContentWindow?) {

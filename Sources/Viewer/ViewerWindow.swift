@@ -114,7 +114,10 @@ final class ViewerWindow: AppWindow {
         content.copySelection { [weak self] range, kind in self?.copyText(range, kind) }
         if let trace {
             window.onFirstMapEvent { trace.mapped() }
-            content.onVerticalScroll { trace.scrolled(atEnd: $0, moved: $1) }
+            // A window's end is the content's only for the last window.
+            content.onVerticalScroll { [weak self] atEnd, moved in
+                trace.scrolled(atEnd: atEnd && self?.textWindow.showsContentEnd != false, moved: moved)
+            }
         }
 
         open()
