@@ -73,7 +73,9 @@ extension Messages {
         }
         switch facts.shown {
         case .all: break
-        case .firstLines, .firstBytes where !detailed && facts.shownLines != nil && facts.totalLines != nil:
+        // `where` binds to one pattern only: each pattern has its own (a `.firstLines` without counts crashed here).
+        case .firstLines where !detailed && facts.shownLines != nil && facts.totalLines != nil,
+             .firstBytes where !detailed && facts.shownLines != nil && facts.totalLines != nil:
             parts.append(tr("showing lines 1 to {shown} of {total}")
                 .filling(["shown": facts.shownLines!.localizedDigits, "total": facts.totalLines!.localizedDigits]))
         case .firstLines(let lines, let bytes):

@@ -60,14 +60,14 @@ public struct ContentWindow: Sendable, Equatable {
         var backBytes = limits.bytes / 2, backLines = limits.lines / 2
         if count - target < limits.bytes / 2 {
             backBytes = limits.bytes - (count - target)
-            let after = UnsafeBufferPointer(rebasing: bytes[target..<count]).count { $0 == 0x0A }
+            let after = UnsafeBufferPointer(rebasing: bytes[target..<count]).count { $0 == 0x0A || $0 == 0x0D }
             backLines = max(backLines, limits.lines - 1 - after)
         }
         let startFloor = max(0, target - backBytes)
         // Back from the target over at most `backLines` lines: the start of a line at or after `startFloor`.
         var start: Int?
         // The final newline ends the last line and starts none: the end's line is the last one.
-        var searchEnd = target == count && bytes[count - 1] == 0x0A ? count - 1 : target
+        var searchEnd = target == count && (bytes[count - 1] == 0x0A || bytes[count - 1] == 0x0D) ? count - 1 : target
         for _ in 0..<backLines {
             guard let position = lastNewline(bytes, in: startFloor..<searchEnd) else { break }
             start = position + 1
@@ -79,15 +79,18 @@ public struct ContentWindow: Sendable, Equatable {
         var position = lineStart
         var lines = 0
         var lastLineEnd: Int?
-        while position < endCeiling, let newline = memchr(base + position, 0x0A, endCeiling - position) {
-            position = UnsafeRawPointer(newline) - UnsafeRawPointer(base) + 1
-            lastLineEnd = position
+        // A lone `\r` ends a line too (GtkTextView breaks there): a content of `\r` only is capped by lines.
+        while position < endCeiling {
+            let byte = base[position]
+            position += 1
+            guard byte == 0x0A || byte == 0x0D && (position == count || base[position] != 0x0A) else { continue }
+            if byte == 0x0A { lastLineEnd = position }
             lines += 1
             if lines == limits.lines { break }
         }
         let end: Int
-        if lines == limits.lines, let lastLineEnd, lastLineEnd >= target {
-            end = lastLineEnd
+        if lines == limits.lines, position >= target {
+            end = position
         } else if endCeiling == count {
             end = count
         } else if let lastLineEnd, lastLineEnd > target {
@@ -98,12 +101,13 @@ public struct ContentWindow: Sendable, Equatable {
         return lineStart..<end
     }
 
-    /// The last newline in `range` (a bounded backward scan: memrchr is not in Swift's Glibc).
+    /// The last line break in `range`: a `\n`, or a `\r` not followed by one (a bounded backward scan).
     static func lastNewline(_ bytes: UnsafeBufferPointer<UInt8>, in range: Range<Int>) -> Int? {
         var position = range.upperBound
         while position > range.lowerBound {
             position -= 1
-            if bytes[position] == 0x0A { return position }
+            let byte = bytes[position]
+            if byte == 0x0A || byte == 0x0D && (position + 1 == bytes.count || bytes[position + 1] != 0x0A) { return position }
         }
         return nil
     }

@@ -79,8 +79,10 @@ import TestSupport
         for byte: UInt8 in [0x00, 0x0D, 0xFF, 0x80] {
             let bytes = [UInt8](repeating: byte, count: 10_000)
             let window = ContentWindow(bytes, around: 5_000, limits: small)
-            // A run of continuation bytes starts no character: the window starts up to 3 bytes later.
-            #expect(window.range.count <= small.bytes && window.range.count >= small.bytes - 3, "byte \(byte)")
+            // A run of continuation bytes starts no character: the window starts up to 3 bytes later;
+            // a lone `\r` ends a line (GtkTextView breaks there): capped by lines.
+            let expected = byte == 0x0D ? small.lines : small.bytes
+            #expect(window.range.count <= expected && window.range.count >= expected - 3, "byte \(byte): \(window.range)")
             #expect(window.range.contains(5_000))
             bytes.withUnsafeBufferPointer { content in
                 #expect(window.map.contentRepairedCount(in: window.range) == (byte == 0x0D ? 0 : window.range.count))
