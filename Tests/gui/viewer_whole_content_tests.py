@@ -112,6 +112,40 @@ def make_tests(h):
         return (f"{len(data):,} bytes: scrollbar up to {top:,.0f}, Ctrl+End shows line {count - 1}, "
                 f"'{needle}' 1 of 1 selected and copied, the last two lines copied exactly")
 
+    def at_end(viewer, bar):
+        top = Atspi.Value.get_maximum_value(bar)
+        return Atspi.Value.get_current_value(bar) >= 0.99 * top
+
+    def test_viewer_whole_content_bad_input(t):
+        """16 MiB of `\r` only (a line break each for GtkTextView) and 16 MiB of one letter on one
+        line: each shown a window at a time, Ctrl+End reaches the end, the viewer answers meanwhile;
+        then a 64 MiB log loaded and at once replaced by another file while its lines are counted:
+        the second file is shown, from its first line to its last, nothing of the first."""
+        key = t.key()
+        size = 64 << 20
+        viewer = t.viewer(key, "--size", str(size + 4096))
+        said = []
+        for name, data in (("returns.txt", b"\r" * (16 << 20)), ("letters.txt", b"a" * (16 << 20) + b"z")):
+            h.ctl_load(t, key, name, data, viewer)
+            h.wait_until(f"{name} in the view", lambda: Atspi.Text.get_character_count(viewer.text) > 1000, 15.0)
+            bar = viewer.widget("Position in the content", Atspi.Role.SCROLL_BAR)
+            focus_text(viewer)
+            keys(viewer, "ctrl+End")
+            h.wait_until(f"{name}: the bar at the end after Ctrl+End", lambda: at_end(viewer, bar), 10.0)
+            if name == "letters.txt":
+                h.wait_text("the last letter", viewer.text, lambda s: s.replace("\u200b", "").replace("\u2029", "").endswith("az"), 5.0)
+            said.append(f"{name}: {Atspi.Text.get_character_count(viewer.text):,} characters in the view, the end reached")
+        first = numbered(size // 64)
+        second = b"second " + numbered(200_000)
+        h.ctl_load(t, key, "first.log", first)
+        h.ctl_load(t, key, "second.log", second, viewer)
+        h.wait_text("the second file", viewer.text, lambda s: s.startswith("second line 000000000"), 15.0)
+        focus_text(viewer)
+        keys(viewer, "ctrl+End")
+        last = f"line {199_999:09d} ".ljust(63, "x") + "\n"
+        h.wait_text("the second file's last line", viewer.text, lambda s: s.endswith(last), 10.0)
+        return "; ".join(said) + "; a file loaded over a 64 MiB one while it was counted: its own first and last lines"
+
     def test_viewer_whole_content_screenshot(t):
         """The windowed view of a large file, scrolled into the middle by the bar, as a PNG for a person."""
         key = t.key()
@@ -134,4 +168,4 @@ def make_tests(h):
         return f"screenshot: {out}"
 
     return [test_viewer_whole_content_reachable, test_viewer_whole_content_scrolls_through,
-            test_viewer_whole_content_screenshot]
+            test_viewer_whole_content_bad_input, test_viewer_whole_content_screenshot]
