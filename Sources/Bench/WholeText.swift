@@ -102,8 +102,10 @@ struct WholeText {
                        samples: scrollEnd, note: noEnd).target("<= 1000 ms") { $0.p95 <= 1000 },
                 Figure(key + "scroll_max_gap_ms", "\(title): longest main-loop gap, Ctrl+End + 1.5 s", unit: "ms",
                        samples: scrollGap).target("<= 50 ms") { $0.p95 <= 50 },
-                Figure(key + "rss_growth_ratio", "\(title): viewer VmRSS growth (segment mapping included) / content size",
-                       unit: "x", samples: rssGrowth).target("<= 1.5") { $0.p95 <= 1.5 },
+                label == "10k"   // 10 KiB: GTK's own growth dwarfs the content; a time baseline only
+                    ? Figure(key + "rss_growth_ratio", "\(title): viewer VmRSS growth / content size", unit: "x", samples: rssGrowth)
+                    : Figure(key + "rss_growth_ratio", "\(title): viewer VmRSS growth (segment mapping included) / content size",
+                             unit: "x", samples: rssGrowth).target("<= 1.5") { $0.p95 <= 1.5 },
                 Figure(key + "anon_growth_ratio", "\(title): viewer RssAnon growth (private copies) / content size",
                        unit: "x", samples: anonGrowth),
             ]

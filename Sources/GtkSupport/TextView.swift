@@ -20,6 +20,8 @@ public class TextView: Widget {
     public var firstChunkSize = 4 * 1024
 
     private var pending: PendingInsert?
+    /// Whether a chunked insertion (`setText`) is still under way.
+    public var isInserting: Bool { pending != nil }
     /// `copySelection(through:)`: what a copy puts on a clipboard, and whether a selection change
     /// waits in an idle to serve the primary selection.
     var copyProvider: (@MainActor (Range<Int>, ClipboardKind) -> String?)?

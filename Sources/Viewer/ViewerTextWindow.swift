@@ -107,6 +107,8 @@ final class ViewerTextWindow {
     private func viewMoved() {
         guard !settling, let window, let loaded, let top = topByte else { return }
         guard pending == nil else { return }   // the bar shows where the user is going
+        // The first window is still going in (its end is not the window's end yet): moves wait.
+        guard !view.isInserting else { return }
         let visible = loaded.bytes.withUnsafeBufferPointer { window.map.contentByteRange(ofCharacters: view.visibleCharacters, in: $0) }
         scrollbar.show(first: window.range.upperBound == window.total && isAtBottom ? window.total : top,
                        page: visible.count, total: window.total)
