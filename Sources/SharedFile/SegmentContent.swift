@@ -112,7 +112,7 @@ public enum SegmentContent {
         let start = FramedHeader.size
         let stored = Int(header.payloadLength)
         let count = min(stored, max(limit, 0))
-        // One memcpy (a 512 MiB payload: Array(slice) took ~1 s copying it a byte at a time).
+        // One memcpy into an array made for it; a large payload with fewer page faults (`prepareLargeCopy`).
         let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
             if count > 0 {
                 if count >= Self.largeCopy { prepareLargeCopy(to: buffer.baseAddress!, from: segment.baseAddress! + start, count: count) }

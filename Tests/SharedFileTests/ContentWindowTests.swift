@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import TestSupport
 @testable import SharedFile
@@ -113,5 +114,29 @@ import TestSupport
         #expect(display.text.hasPrefix("line 000000000\n"))
         let fits = DisplayText(snapshot: snapshot, key: "k", segmentSize: 1 << 20, windowLimits: small)
         #expect(!fits.isWindowed && fits.text.utf8.count == bytes.count)
+    }
+}
+
+/// The window queue answers the newest request only: a drag of the scrollbar asks for many windows.
+@Suite struct ContentWindowQueueTests {
+    @Test func onlyTheNewestRequestIsAnswered() async {
+        let bytes = Array((0..<200_000).map { String(format: "%07d\n", $0) }.joined().utf8)
+        let queue = ContentWindowQueue()
+        let requests = 50
+        let answers = await withCheckedContinuation { (done: CheckedContinuation<[Int], Never>) in
+            let seen = Mutex<[Int]>([])
+            for index in 0..<requests {
+                let target = index * 30_000
+                queue.make(bytes, around: target) { request, window in
+                    let all = seen.withLock { $0.append(request); return $0 }
+                    #expect(window.range.contains(min(target, bytes.count - 1)))
+                    if request == requests { done.resume(returning: all) }   // a new queue numbers them 1, 2...
+                }
+            }
+        }
+        // The newest is answered; of the 49 before it, at most the one already running when they came.
+        #expect(answers.last == requests)
+        #expect(answers.count <= 2, "answered \(answers)")
+        #expect(queue.isLatest(requests))
     }
 }
