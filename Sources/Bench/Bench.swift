@@ -46,7 +46,7 @@ struct Bench: ParsableCommand {
     var viewerHighlightLimit: Int?
 
     @Flag(name: .customLong("whole-text"),
-          help: "Only the whole-content figures: 64 MiB of lines and one 100 MiB line in the viewer, against 10 KiB.")
+          help: "Only the whole-content figures (also in the default run): 64 MiB of lines and one 100 MiB line in the viewer, against 10 KiB.")
     var wholeText = false
 
     @Option(name: .customLong("whole-text-mib"),
@@ -138,6 +138,7 @@ struct Bench: ParsableCommand {
             group("change-to-display latency") { try ViewerLatency(effort: effort, workspace: workspace, viewer: viewerPath).run() }
             group("viewer idle cost") { try ViewerIdle(effort: effort, workspace: workspace, viewer: viewerPath).run() }
             group("large text") { try LargeText(effort: effort, workspace: workspace, viewer: viewerPath).run() }
+            group("whole text") { try WholeText(effort: effort, workspace: workspace, viewer: viewerPath).run() }
             group("start-up") {
                 try Startup(effort: effort, workspace: workspace, viewer: viewerPath, loader: loaderPath).run()
             }
