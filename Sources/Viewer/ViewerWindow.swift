@@ -455,8 +455,14 @@ final class ViewerWindow: AppWindow {
         return shown.loaded.bytes.withUnsafeBufferPointer { bytes in
             let selected = shown.map.contentByteRange(ofCharacters: range, in: bytes)
             let repaired = shown.map.contentRepairedCount(in: selected)
+            // Everything the view holds of a larger content (Ctrl+A in a window): say that it is a part.
+            let isPart = shown.map.contentRange != 0..<bytes.count && selected == shown.map.contentRange
             if kind == .clipboard {
-                if repaired > 0 {
+                if isPart {
+                    copyNote.show(tr("Copied {bytes}, the part of the text held in the view (bytes {first} to {last} of {total}); Save As (Ctrl+S) saves all of it")
+                        .filling(["bytes": ByteCount.format(selected.count), "first": (selected.lowerBound + 1).localizedDigits,
+                                  "last": selected.upperBound.localizedDigits, "total": bytes.count.localizedDigits]), isError: false)
+                } else if repaired > 0 {
                     copyNote.show(trn("Copied {bytes}; {count} byte that is not valid UTF-8 (or a NUL) was copied as U+FFFD",
                                       "Copied {bytes}; {count} bytes that are not valid UTF-8 (or NUL) were copied as U+FFFD", repaired)
                         .filling(["bytes": ByteCount.format(selected.count), "count": repaired.localizedDigits]), isError: false)
