@@ -21,6 +21,14 @@ extension TextView {
         gtk_text_view_scroll_to_mark(view, gtk_text_buffer_get_insert(buffer), 0, 1, 0, 0)
     }
 
+    /// Selects `range` (character offsets) without scrolling: a selection kept through a window swap.
+    public func keepSelection(characters range: Range<Int>) {
+        var start = GtkTextIter(), end = GtkTextIter()
+        gtk_text_buffer_get_iter_at_offset(buffer, &start, Int32(clamping: range.lowerBound))
+        gtk_text_buffer_get_iter_at_offset(buffer, &end, Int32(clamping: range.upperBound))
+        gtk_text_buffer_select_range(buffer, &end, &start)
+    }
+
     /// Scrolls to the start or the end of the text (Ctrl+Home, Ctrl+End).
     public func scrollToEdge(end: Bool) {
         if validator.scroll(to: end ? .end : .start) { return }

@@ -139,18 +139,30 @@ final class ViewerTextWindow {
         var goal = pending.goal
         // The user kept scrolling while it was made: keep what is at the top now.
         if case .keep = goal, let top = topByte, next.range.contains(top) { goal = .keep(top) }
+        // A selection (a search match, a drag) stays selected when the new window holds it.
+        let selected: Range<Int>? = window.flatMap { old in
+            view.selectedCharacters.map { characters in
+                loaded.bytes.withUnsafeBufferPointer { old.map.contentByteRange(ofCharacters: characters, in: $0) }
+            }
+        }
         window = next
         onMapChanged?(next.map)
         let character: (Int) -> Int = { byte in
             loaded.bytes.withUnsafeBufferPointer { next.map.contentCharacterRange(ofBytes: byte..<byte, in: $0).lowerBound }
         }
+        let reselect = {
+            guard let selected, next.range.lowerBound <= selected.lowerBound, selected.upperBound <= next.range.upperBound else { return }
+            self.view.keepSelection(characters: loaded.bytes.withUnsafeBufferPointer { next.map.contentCharacterRange(ofBytes: selected, in: $0) })
+        }
         switch goal {
         case .keep(let byte), .top(let byte):
             let at = character(byte)
             view.replaceWindow(next.text, top: at)
+            reselect()
             settle(showing: at)
         case .end:
             view.replaceWindow(next.text, top: 0, atEnd: true)
+            reselect()
             settle(showing: nil)
         case .reveal(let range, let select):
             let at = character(range.lowerBound)

@@ -173,7 +173,20 @@ def make_tests(h):
         r = subprocess.run(["import", "-window", "root", "-crop", f"{w}x{hgt}+{x}+{y}", "+repage", out],
                            capture_output=True, text=True, timeout=30)
         h.check(r.returncode == 0, f"import failed: {r.stderr}")
-        return f"screenshot: {out}"
+        # A match near the window's lower edge: selecting it scrolls there, the window moves under
+        # the view, and the match stays selected ("1 of 1", the selection is the match).
+        keys(viewer, "ctrl+f")
+        label = viewer.widget("Matches", Atspi.Role.LABEL)
+        needle = f"line {151_000:09d}"
+        type_text(viewer, needle)
+        h.wait_text("1 of 1 near the window's edge", label, lambda s: s == "1 of 1", 10.0)
+        time.sleep(1.0)   # the window swap after the scroll
+        h.wait_text("still 1 of 1 after the window moved", label, lambda s: s == "1 of 1", 3.0)
+        shown = h.text_of(viewer.text)
+        selected = Atspi.Text.get_selection(viewer.text, 0)
+        h.check(shown[selected.start_offset:selected.end_offset] == needle,
+                f"the selection is {shown[selected.start_offset:selected.end_offset]!r} after the window moved")
+        return f"screenshot: {out}; a match near the window's edge stays selected"
 
     return [test_viewer_whole_content_reachable, test_viewer_whole_content_scrolls_through,
             test_viewer_whole_content_bad_input, test_viewer_whole_content_screenshot]
