@@ -201,19 +201,24 @@ final class TextLayoutValidator {
                               page: Int32, until: Int64) -> Bool {
             let buffer = gtk_text_view_get_buffer(view)
             let lines = gtk_text_buffer_get_line_count(buffer)
-            while covered < 3 * page, line >= 0, line < lines {
-                if MainLoop.monotonicMicroseconds >= until { return false }
-                var iter = GtkTextIter()
-                gtk_text_buffer_get_iter_at_line(buffer, &iter, line)
-                gtk_text_layout_validate_yrange(layout, &iter, 0, 1)
-                var height: Int32 = 0
-                gtk_text_view_get_line_yrange(view, &iter, nil, &height)
-                covered += max(height, 1)
-                line += downward ? 1 : -1
-                // A line near the end: the screens above it are laid out too.
-                if case .line(let first) = edge, downward, line >= lines { line = first - 1; downward = false }
+            while true {
+                while covered < 3 * page, line >= 0, line < lines {
+                    if MainLoop.monotonicMicroseconds >= until { return false }
+                    var iter = GtkTextIter()
+                    gtk_text_buffer_get_iter_at_line(buffer, &iter, line)
+                    gtk_text_layout_validate_yrange(layout, &iter, 0, 1)
+                    var height: Int32 = 0
+                    gtk_text_view_get_line_yrange(view, &iter, nil, &height)
+                    covered += max(height, 1)
+                    line += downward ? 1 : -1
+                }
+                // A line inside the text (a window's): the screens above it are laid out too, so that
+                // Page Up and the wheel from there meet lines of their real height, not of none.
+                guard case .line(let first) = edge, downward else { return true }
+                line = first - 1
+                downward = false
+                covered = 0
             }
-            return true
         }
     }
 

@@ -45,8 +45,9 @@ def make_tests(h):
         return int(line[5:14])
 
     def test_viewer_whole_content_scrolls_through(t):
-        """Page Down from the top goes on past the end of the view's first window (2,048 lines):
-        the window moves under the view, the lines come in order, none skipped or repeated."""
+        """Page Down from the top goes on past the end of the view's first window (2,048 lines), and
+        Page Up back past the top of the window it reached: the window moves under the view, the
+        lines come in order, none skipped or repeated."""
         key = t.key()
         data = numbered(100_000)
         viewer = t.viewer(key, "--size", str(len(data) + 4096))
@@ -62,7 +63,17 @@ def make_tests(h):
         h.check(seen[-1] > 2_048 + 1_000, f"Page Down stopped at line {seen[-1]}: tops {seen}")
         # Forward every time, never by more than the 12 pages pressed (a page is under 40 lines here).
         h.check(min(steps) > 0 and max(steps) < 12 * 40, f"steps {steps}: tops {seen}")
-        return f"{len(steps)} x 12 Page Down: top lines {seen[:3]} ... {seen[-3:]}"
+        # And back up past the top of the window the view holds now (it starts ~1,024 lines above).
+        back = [seen[-1]]
+        while back[-1] > seen[-1] - 2_000 and len(back) < 80:
+            keys(viewer, *["Page_Up"] * 12)
+            time.sleep(0.2)
+            back.append(top_line(viewer))
+        up = [a - b for a, b in zip(back, back[1:])]
+        h.check(back[-1] <= seen[-1] - 2_000, f"Page Up stopped at line {back[-1]}: tops {back}")
+        h.check(min(up) > 0 and max(up) < 12 * 40, f"steps up {up}: tops {back}")
+        return (f"{len(steps)} x 12 Page Down: top lines {seen[:3]} ... {seen[-3:]}; "
+                f"{len(up)} x 12 Page Up: ... {back[-3:]}")
 
     def test_viewer_whole_content_reachable(t):
         """64,000,000 bytes (1,000,000 numbered lines of 64 bytes) in a 64 MiB viewer: the Segment
