@@ -82,6 +82,7 @@ final class TextLayoutValidator {
         source?.remove()
         source = nil
         jump = nil
+        above = nil
         pixelsPerCall = 1
     }
 
@@ -90,6 +91,7 @@ final class TextLayoutValidator {
     func scroll(to edge: Edge) -> Bool {
         guard layout() != nil else { return false }
         let lines = gtk_text_buffer_get_line_count(buffer)
+        above = nil
         switch edge {
         case .start: jump = Jump(edge: edge, line: 0)
         case .end: jump = Jump(edge: edge, line: lines - 1)
@@ -127,6 +129,26 @@ final class TextLayoutValidator {
             }
             jump = nil
             land(at: pending.edge, layout, adjustment)
+            // Landed inside the text: the lines just above come next, nearest first, so that a burst
+            // of Page Up or the wheel meets lines of their real height, not of none.
+            if case .line = pending.edge, let line = pending.lineAbove { above = (line, 0) }
+        }
+        if let (line, covered) = above {
+            let anchor = Anchor(view, layout, adjustment)
+            let page = Int32(gtk_adjustment_get_page_size(adjustment))
+            var next = line, done = covered
+            while next >= 0, done < Int32(Self.screensAbove) * page, MainLoop.monotonicMicroseconds < until {
+                var iter = GtkTextIter()
+                gtk_text_buffer_get_iter_at_line(buffer, &iter, next)
+                gtk_text_layout_validate_yrange(layout, &iter, 0, 1)
+                var height: Int32 = 0
+                gtk_text_view_get_line_yrange(view, &iter, nil, &height)
+                done += max(height, 1)
+                next -= 1
+            }
+            anchor.restore(view, layout, adjustment)
+            above = next >= 0 && done < Int32(Self.screensAbove) * page ? (next, done) : nil
+            if above != nil { return true }
         }
         guard gtk_text_layout_is_valid(layout) == 0 else { source = nil; return false }
 
@@ -190,11 +212,18 @@ final class TextLayoutValidator {
     /// Lines validated one by one from an edge of the buffer inwards, until they fill three screens:
     /// the screen shown there and the half screen GTK's pixel cache draws beyond it, with room for
     /// a wider window (lines get shorter: 500 to 900 px wide left a screen and a half).
+    /// After a landing inside the text: the next line above to lay out and the pixels done so far.
+    private var above: (line: Int32, covered: Int32)?
+    /// How many screens above a landing line are laid out right after it.
+    static let screensAbove = 16
+
     private struct Jump {
         let edge: Edge
         var line: Int32
         var covered: Int32 = 0
         lazy var downward = edge != .end
+        /// Where the upward pass stopped (`.line` only).
+        var lineAbove: Int32?
 
         /// Validates lines until they cover two pages (true) or `until` (false: call again).
         mutating func advance(_ view: UnsafeMutablePointer<GtkTextView>, _ layout: OpaquePointer,
@@ -214,7 +243,7 @@ final class TextLayoutValidator {
                 }
                 // A line inside the text (a window's): the screens above it are laid out too, so that
                 // Page Up and the wheel from there meet lines of their real height, not of none.
-                guard case .line(let first) = edge, downward else { return true }
+                guard case .line(let first) = edge, downward else { lineAbove = line; return true }
                 line = first - 1
                 downward = false
                 covered = 0
