@@ -45,6 +45,14 @@ struct Bench: ParsableCommand {
             help: "Pass --highlight-limit BYTES to the viewer (with --hard-text-as, to highlight texts over the viewer's default limit).")
     var viewerHighlightLimit: Int?
 
+    @Flag(name: .customLong("whole-text"),
+          help: "Only the whole-content figures (also in the default run): 64 MiB of lines and one 100 MiB line in the viewer, against 10 KiB.")
+    var wholeText = false
+
+    @Option(name: .customLong("whole-text-mib"),
+            help: "With --whole-text: also this many MiB of 64-byte lines (e.g. 512; needs about 3 times that in memory).")
+    var wholeTextMiB = 0
+
     @Flag(name: .customLong("startup"),
           help: "Only the start-up figures (with --viewer/--loader, e.g. to set two builds side by side).")
     var startupOnly = false
@@ -105,6 +113,11 @@ struct Bench: ParsableCommand {
         } else if picturesOnly {
             try Self.ensureDisplay()
             group("large picture") { try LargePicture(effort: effort, workspace: workspace, viewer: viewerPath).run() }
+        } else if wholeText {
+            try Self.ensureDisplay()
+            group("whole text") {
+                try WholeText(effort: effort, workspace: workspace, viewer: viewerPath, largeMiB: wholeTextMiB).run()
+            }
         } else if hardText {
             let viewerArguments = viewerHighlightLimit.map { ["--highlight-limit", String($0)] } ?? []
             group("hard text") {
@@ -118,13 +131,14 @@ struct Bench: ParsableCommand {
                 try CtlLoad(effort: effort, workspace: workspace, ctl: directory + "/sharedmemory-ctl").run()
             }
         }
-        if !hardText, !startupOnly, !picturesOnly {
+        if !hardText, !startupOnly, !picturesOnly, !wholeText {
             group("assets folder listing") { try Listing(effort: effort, workspace: workspace).run() }
         }
-        if !skipGUI, !hardText, !startupOnly, !picturesOnly {
+        if !skipGUI, !hardText, !startupOnly, !picturesOnly, !wholeText {
             group("change-to-display latency") { try ViewerLatency(effort: effort, workspace: workspace, viewer: viewerPath).run() }
             group("viewer idle cost") { try ViewerIdle(effort: effort, workspace: workspace, viewer: viewerPath).run() }
             group("large text") { try LargeText(effort: effort, workspace: workspace, viewer: viewerPath).run() }
+            group("whole text") { try WholeText(effort: effort, workspace: workspace, viewer: viewerPath).run() }
             group("start-up") {
                 try Startup(effort: effort, workspace: workspace, viewer: viewerPath, loader: loaderPath).run()
             }

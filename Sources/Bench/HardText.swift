@@ -74,7 +74,7 @@ struct HardText {
 
         // Ctrl+End, as a user would press it; the viewer traces reaching the end and the gaps meanwhile.
         let pressed = monotonicNanoseconds()
-        guard pressCtrlEnd(pid: session.pid) else { result.noScroll += 1; return }
+        guard Self.pressCtrlEnd(pid: session.pid) else { result.noScroll += 1; return }
         // The viewer watches 1.5 s from the first scroll, then prints its ticks line.
         session.collectEvents(for: Self.renderTimeout) { $0.event == "ticks" && $0.generation == "scroll" }
         if let gap = session.events.last(where: { $0.event == "ticks" && $0.generation == "scroll" })?.microseconds("max_gap_us") {
@@ -101,7 +101,7 @@ struct HardText {
     }
 
     /// Sends Ctrl+End to the viewer's window: focus it, then a real (XTEST) key press.
-    private func pressCtrlEnd(pid: pid_t) -> Bool {
+    static func pressCtrlEnd(pid: pid_t) -> Bool {
         let search = runCapturing(Self.xdotool, ["search", "--pid", String(pid), "--name", "^Shared Memory$"])
         guard search.status == 0, let window = search.output.split(separator: "\n").last.map(String.init) else { return false }
         return runCapturing(Self.xdotool, ["windowfocus", window, "key", "--clearmodifiers", "ctrl+End"]).status == 0

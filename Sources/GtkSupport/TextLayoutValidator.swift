@@ -20,7 +20,11 @@ import CGtk
 /// cannot be reached, nothing here runs and GTK does all of it as before.
 @MainActor
 final class TextLayoutValidator {
-    enum Edge { case start, end }
+    enum Edge: Equatable {
+        case start, end
+        /// A line of the buffer at the top of the view (a window of a larger content).
+        case line(Int32)
+    }
 
     private let view: UnsafeMutablePointer<GtkTextView>
     private var source: MainLoop.Source?
@@ -78,6 +82,7 @@ final class TextLayoutValidator {
         source?.remove()
         source = nil
         jump = nil
+        above = nil
         pixelsPerCall = 1
     }
 
@@ -86,7 +91,12 @@ final class TextLayoutValidator {
     func scroll(to edge: Edge) -> Bool {
         guard layout() != nil else { return false }
         let lines = gtk_text_buffer_get_line_count(buffer)
-        jump = Jump(edge: edge, line: edge == .end ? lines - 1 : 0)
+        above = nil
+        switch edge {
+        case .start: jump = Jump(edge: edge, line: 0)
+        case .end: jump = Jump(edge: edge, line: lines - 1)
+        case .line(let line): jump = Jump(edge: edge, line: min(max(line, 0), lines - 1))
+        }
         source?.remove()
         source = nil
         if slice() { schedule() }
@@ -119,6 +129,26 @@ final class TextLayoutValidator {
             }
             jump = nil
             land(at: pending.edge, layout, adjustment)
+            // Landed inside the text: the lines just above come next, nearest first, so that a burst
+            // of Page Up or the wheel meets lines of their real height, not of none.
+            if case .line = pending.edge, let line = pending.lineAbove { above = (line, 0) }
+        }
+        if let (line, covered) = above {
+            let anchor = Anchor(view, layout, adjustment)
+            let page = Int32(gtk_adjustment_get_page_size(adjustment))
+            var next = line, done = covered
+            while next >= 0, done < Int32(Self.screensAbove) * page, MainLoop.monotonicMicroseconds < until {
+                var iter = GtkTextIter()
+                gtk_text_buffer_get_iter_at_line(buffer, &iter, next)
+                gtk_text_layout_validate_yrange(layout, &iter, 0, 1)
+                var height: Int32 = 0
+                gtk_text_view_get_line_yrange(view, &iter, nil, &height)
+                done += max(height, 1)
+                next -= 1
+            }
+            anchor.restore(view, layout, adjustment)
+            above = next >= 0 && done < Int32(Self.screensAbove) * page ? (next, done) : nil
+            if above != nil { return true }
         }
         guard gtk_text_layout_is_valid(layout) == 0 else { source = nil; return false }
 
@@ -151,6 +181,16 @@ final class TextLayoutValidator {
             let upper = max(page, Double(Self.height(of: layout) + borders()))
             gtk_adjustment_set_upper(adjustment, upper)
             gtk_adjustment_set_value(adjustment, upper - page)
+        case .line(let line):
+            // The lines above have no height yet (or what was laid out of them): the line's top.
+            var iter = GtkTextIter()
+            gtk_text_buffer_get_iter_at_line(buffer, &iter, line)
+            var top: Int32 = 0
+            gtk_text_view_get_line_yrange(view, &iter, &top, nil)
+            let page = gtk_adjustment_get_page_size(adjustment)
+            gtk_adjustment_set_upper(adjustment, max(gtk_adjustment_get_upper(adjustment), Double(top) + page))
+            gtk_adjustment_set_value(adjustment, Double(top))
+            gtk_text_buffer_place_cursor(buffer, &iter)
         }
     }
 
@@ -172,27 +212,42 @@ final class TextLayoutValidator {
     /// Lines validated one by one from an edge of the buffer inwards, until they fill three screens:
     /// the screen shown there and the half screen GTK's pixel cache draws beyond it, with room for
     /// a wider window (lines get shorter: 500 to 900 px wide left a screen and a half).
+    /// After a landing inside the text: the next line above to lay out and the pixels done so far.
+    private var above: (line: Int32, covered: Int32)?
+    /// How many screens above a landing line are laid out right after it.
+    static let screensAbove = 16
+
     private struct Jump {
         let edge: Edge
         var line: Int32
         var covered: Int32 = 0
+        lazy var downward = edge != .end
+        /// Where the upward pass stopped (`.line` only).
+        var lineAbove: Int32?
 
         /// Validates lines until they cover two pages (true) or `until` (false: call again).
         mutating func advance(_ view: UnsafeMutablePointer<GtkTextView>, _ layout: OpaquePointer,
                               page: Int32, until: Int64) -> Bool {
             let buffer = gtk_text_view_get_buffer(view)
             let lines = gtk_text_buffer_get_line_count(buffer)
-            while covered < 3 * page, line >= 0, line < lines {
-                if MainLoop.monotonicMicroseconds >= until { return false }
-                var iter = GtkTextIter()
-                gtk_text_buffer_get_iter_at_line(buffer, &iter, line)
-                gtk_text_layout_validate_yrange(layout, &iter, 0, 1)
-                var height: Int32 = 0
-                gtk_text_view_get_line_yrange(view, &iter, nil, &height)
-                covered += max(height, 1)
-                line += edge == .end ? -1 : 1
+            while true {
+                while covered < 3 * page, line >= 0, line < lines {
+                    if MainLoop.monotonicMicroseconds >= until { return false }
+                    var iter = GtkTextIter()
+                    gtk_text_buffer_get_iter_at_line(buffer, &iter, line)
+                    gtk_text_layout_validate_yrange(layout, &iter, 0, 1)
+                    var height: Int32 = 0
+                    gtk_text_view_get_line_yrange(view, &iter, nil, &height)
+                    covered += max(height, 1)
+                    line += downward ? 1 : -1
+                }
+                // A line inside the text (a window's): the screens above it are laid out too, so that
+                // Page Up and the wheel from there meet lines of their real height, not of none.
+                guard case .line(let first) = edge, downward else { lineAbove = line; return true }
+                line = first - 1
+                downward = false
+                covered = 0
             }
-            return true
         }
     }
 

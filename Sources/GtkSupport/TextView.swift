@@ -20,12 +20,18 @@ public class TextView: Widget {
     public var firstChunkSize = 4 * 1024
 
     private var pending: PendingInsert?
+    /// Whether a chunked insertion (`setText`) is still under way.
+    public var isInserting: Bool { pending != nil }
     /// `copySelection(through:)`: what a copy puts on a clipboard, and whether a selection change
     /// waits in an idle to serve the primary selection.
     var copyProvider: (@MainActor (Range<Int>, ClipboardKind) -> String?)?
     var primaryPending = false
     /// Lays the lines out in bounded slices and handles Ctrl+End/Ctrl+Home (issue 9).
-    private lazy var validator = TextLayoutValidator(view)
+    lazy var validator = TextLayoutValidator(view)
+
+    /// Asked first on Ctrl+Home (false) and Ctrl+End (true): true when the caller handles it (a
+    /// window of a larger content moves to the content's start or end).
+    public var onBufferEnds: (@MainActor (_ end: Bool) -> Bool)?
 
     /// Whether the views lay their lines out ahead of GTK (`TextLayoutValidator.isEnabled`: GTK 3.24,
     /// `SHAREDMEMORY_LAYOUT_VALIDATOR` not 0).
@@ -59,6 +65,7 @@ public class TextView: Widget {
         onSignal("realize") { [weak self] in self?.validator.schedule() }
         connectMoveCursor(widget) { [weak self] step, count, _ in
             guard let self, step == GTK_MOVEMENT_BUFFER_ENDS, gtk_text_view_get_cursor_visible(self.view) == 0 else { return false }
+            if let ends = self.onBufferEnds, ends(count > 0) { return true }
             return self.validator.scroll(to: count < 0 ? .start : .end)
         }
     }
@@ -68,7 +75,7 @@ public class TextView: Widget {
     /// (`gtk_text_view_get_buffer` on a freed view) prints a Gtk-CRITICAL.
     public private(set) var isDestroyed = false
 
-    private func cancelInsertion() {
+    func cancelInsertion() {
         pending?.source.remove()
         pending = nil
     }
@@ -243,7 +250,7 @@ public class TextView: Widget {
         _ = connectSignal(adjustment, "changed") { action(atEnd(), false) }
     }
 
-    private func scrollToStart() {
+    func scrollToStart() {
         var start = GtkTextIter()
         gtk_text_buffer_get_start_iter(buffer, &start)
         gtk_text_buffer_place_cursor(buffer, &start)

@@ -123,4 +123,18 @@ public final class ScrolledWindow: Widget {
         gtk_scrolled_window_set_shadow_type(cast(GtkScrolledWindow.self), GTK_SHADOW_IN)
         gtk_container_add(cast(GtkContainer.self), child.widget)
     }
+
+    /// Whether the vertical scrollbar shows (when needed); false: it scrolls, by the wheel and the
+    /// keys, without a bar of its own (a `WindowScrollbar` beside it spans the whole content).
+    public var showsVerticalScrollbar: Bool {
+        get {
+            var policy = GTK_POLICY_AUTOMATIC
+            gtk_scrolled_window_get_policy(cast(GtkScrolledWindow.self), nil, &policy)
+            return policy != GTK_POLICY_EXTERNAL
+        }
+        set {
+            gtk_scrolled_window_set_policy(cast(GtkScrolledWindow.self), GTK_POLICY_AUTOMATIC,
+                                           newValue ? GTK_POLICY_AUTOMATIC : GTK_POLICY_EXTERNAL)
+        }
+    }
 }

@@ -22,6 +22,12 @@ public struct DisplayMap: Sendable, Equatable {
     public private(set) var byteCount = 0
     /// The number of characters of the display text.
     public private(set) var characterCount = 0
+    /// Where in the content the map's bytes start: 0 for a display of the whole content, the
+    /// window's start for a `ContentWindow`. The `content…` methods take the whole content's bytes
+    /// and offsets; the others the map's own bytes.
+    public var origin = 0
+    /// The content's bytes the display shows.
+    public var contentRange: Range<Int> { origin..<(origin + byteCount) }
 
     static let stride = 4096
 
@@ -133,6 +139,24 @@ public struct DisplayMap: Sendable, Equatable {
     public func byteRange(ofCharacters range: Range<Int>, in source: UnsafeBufferPointer<UInt8>) -> Range<Int> {
         let start = byteOffset(ofCharacter: range.lowerBound, in: source)
         return start..<max(start, byteOffset(ofCharacter: range.upperBound, in: source))
+    }
+
+    /// The content's bytes a display character range shows (`content`: the whole content).
+    public func contentByteRange(ofCharacters range: Range<Int>, in content: UnsafeBufferPointer<UInt8>) -> Range<Int> {
+        let shown = byteRange(ofCharacters: range, in: UnsafeBufferPointer(rebasing: content[contentRange]))
+        return (shown.lowerBound + origin)..<(shown.upperBound + origin)
+    }
+
+    /// The display character range that shows the content's bytes `range` (clamped to the shown bytes).
+    public func contentCharacterRange(ofBytes range: Range<Int>, in content: UnsafeBufferPointer<UInt8>) -> Range<Int> {
+        let low = min(max(range.lowerBound, origin), origin + byteCount) - origin
+        let high = min(max(range.upperBound, origin), origin + byteCount) - origin
+        return characterRange(ofBytes: low..<max(low, high), in: UnsafeBufferPointer(rebasing: content[contentRange]))
+    }
+
+    /// How many of the content's bytes `range` the display shows repaired.
+    public func contentRepairedCount(in range: Range<Int>) -> Int {
+        repairedCount(in: (range.lowerBound - origin)..<(range.upperBound - origin))
     }
 
     /// How many of `range`'s bytes the display shows repaired (not valid UTF-8, or NUL).

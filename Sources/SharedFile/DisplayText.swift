@@ -29,6 +29,11 @@ public struct DisplayText: Sendable, Equatable {
     /// Which bytes of the payload each character of `text` shows (empty for a message): copy and
     /// search go through it to the file's own bytes.
     public var map = DisplayMap()
+    /// Content over the limits, when the caller asked for windows (`windowLimits`): `text` and `map`
+    /// are this first window's, and the view moves the window over the whole content (`ContentWindow`).
+    public var window: ContentWindow?
+    /// Whether the view shows the content a window at a time.
+    public var isWindowed: Bool { window != nil }
 
     /// Payloads beyond this many bytes are shown up to it, so that the window never freezes.
     public static let defaultLimit = 4 << 20
@@ -39,7 +44,8 @@ public struct DisplayText: Sendable, Equatable {
     public static let defaultLineLimit = 500_000
 
     public init(snapshot: Snapshot, key: String, segmentSize: Int, limit: Int = DisplayText.defaultLimit,
-                foldLimit: Int = LineFolding.defaultLimit, lineLimit: Int = DisplayText.defaultLineLimit) {
+                foldLimit: Int = LineFolding.defaultLimit, lineLimit: Int = DisplayText.defaultLineLimit,
+                windowLimits: ContentWindow.Limits? = nil) {
         if let problem = snapshot.problem {
             text = ""
             facts = SegmentFacts(key: key, segmentSize: segmentSize, content: .damaged(problem))
@@ -58,23 +64,28 @@ public struct DisplayText: Sendable, Equatable {
         let stored = snapshot.storedLength
         let byteCut = Self.utf8Prefix(snapshot.payload, limit: limit)
         let shown = Self.linePrefix(snapshot.payload, end: byteCut, lines: lineLimit)
+        if shown < snapshot.payload.count, let windowLimits {
+            // Too much for one text view: a window of it, and every byte reachable by moving it.
+            let first = ContentWindow(snapshot.payload, around: 0, limits: windowLimits, foldLimit: foldLimit)
+            window = first
+            text = first.text
+            map = first.map
+            foldedLines = first.foldedLines
+            isCapped = shown < stored && snapshot.payload.count < stored
+            fileName = snapshot.format == .framed ? snapshot.fileName : nil
+            facts = Self.facts(snapshot, key: key, segmentSize: segmentSize, stored: stored)
+            facts.foldLimit = foldLimit
+            if isCapped { facts.shown = .firstBytes(snapshot.payload.count) }
+            return
+        }
         let folding = LineFolding(Self.repaired(snapshot.payload[0..<shown]), limit: foldLimit)
         map = snapshot.payload.withUnsafeBufferPointer { DisplayMap(source: UnsafeBufferPointer(rebasing: $0[0..<shown]), insertions: folding.insertions) }
         text = folding.text
         foldedLines = folding.foldedLines
         addedBreaks = folding.breaks
         isCapped = shown < stored
-        switch snapshot.format {
-        case .framed:
-            fileName = snapshot.fileName
-            facts = SegmentFacts(key: key, segmentSize: segmentSize,
-                                 content: .file(name: snapshot.fileName, stored: stored, loadTime: snapshot.loadTime))
-        case .seed:
-            facts = SegmentFacts(key: key, segmentSize: segmentSize, content: .seed(stored: stored))
-        case .qtImage:
-            facts = SegmentFacts(key: key, segmentSize: segmentSize, content: .qtImage(stored: stored))
-        }
-        if snapshot.isTruncated { facts.truncatedFrom = snapshot.originalSize }
+        fileName = snapshot.format == .framed ? snapshot.fileName : nil
+        facts = Self.facts(snapshot, key: key, segmentSize: segmentSize, stored: stored)
         if shown < byteCut {
             facts.shown = .firstLines(lines: lineLimit, bytes: shown)
         } else if isCapped {
@@ -84,6 +95,22 @@ public struct DisplayText: Sendable, Equatable {
         facts.folds = folding.folds
         facts.foldLimit = foldLimit
         facts.addedBreaks = folding.breaks
+    }
+
+    /// The Segment line's facts about what the snapshot holds (before how it is shown).
+    private static func facts(_ snapshot: Snapshot, key: String, segmentSize: Int, stored: Int) -> SegmentFacts {
+        var facts: SegmentFacts
+        switch snapshot.format {
+        case .framed:
+            facts = SegmentFacts(key: key, segmentSize: segmentSize,
+                                 content: .file(name: snapshot.fileName, stored: stored, loadTime: snapshot.loadTime))
+        case .seed:
+            facts = SegmentFacts(key: key, segmentSize: segmentSize, content: .seed(stored: stored))
+        case .qtImage:
+            facts = SegmentFacts(key: key, segmentSize: segmentSize, content: .qtImage(stored: stored))
+        }
+        if snapshot.isTruncated { facts.truncatedFrom = snapshot.originalSize }
+        return facts
     }
 
     /// Repairs bytes into a String the way GTK accepts: `g_utf8_make_valid` replaces each invalid

@@ -12,6 +12,8 @@ final class ViewerSearch {
     let findBar: FindBar
     var bar: Widget { findBar.bar }
     private let view: SourceView
+    /// Moves the view's window over a content too large to hold at once to a match outside it.
+    private let window: ViewerTextWindow
     private let engine = ByteSearch()
     /// What is searched: the load's bytes and the map of the text shown (nil: a message, nothing).
     private var content: (loaded: LoadedContent, map: DisplayMap)?
@@ -27,8 +29,9 @@ final class ViewerSearch {
         didSet { if oldValue !== hexView { queryChanged(findBar.text, findBar.caseSensitive) } }
     }
 
-    init(application: Application, view: SourceView, header: HeaderBar) {
+    init(application: Application, view: SourceView, header: HeaderBar, window: ViewerTextWindow) {
         self.view = view
+        self.window = window
         let words = SearchBarWords(entry: tr("Search"), previous: tr("Previous match"), next: tr("Next match"),
                                    matchCase: tr("Match _case"), count: tr("Matches"),
                                    close: tr("Close the search bar"))
@@ -57,6 +60,13 @@ final class ViewerSearch {
     func contentChanged(_ loaded: LoadedContent?, map: DisplayMap) {
         content = loaded.map { ($0, map) }
         restart()
+    }
+
+    /// The view's window moved over the same content: the matches stay, the map is the new window's.
+    func mapChanged(_ map: DisplayMap) {
+        guard let loaded = content?.loaded else { return }
+        content = (loaded, map)
+        markVisibleMatches()
     }
 
     private func queryChanged(_ text: String, _ caseSensitive: Bool) {
@@ -104,13 +114,13 @@ final class ViewerSearch {
         guard let content else { return nil }
         if let hexView { return hexView.selectedBytes }
         let characters = view.selectedCharacters ?? view.cursorCharacter..<view.cursorCharacter
-        return content.loaded.bytes.withUnsafeBufferPointer { content.map.byteRange(ofCharacters: characters, in: $0) }
+        return content.loaded.bytes.withUnsafeBufferPointer { content.map.contentByteRange(ofCharacters: characters, in: $0) }
     }
 
     /// The matches a move can reach: those inside the bytes the view shows.
     private var reachable: Int {
         guard let content else { return 0 }
-        if hexView != nil { return matches.count }
+        if hexView != nil || window.isWindowed { return matches.count }   // a window moves to any match
         let shown = content.map.byteCount, length = query?.needle.count ?? 0
         return DisplayMap.firstIndex(in: matches, notBelow: shown - length + 1)
     }
@@ -142,23 +152,27 @@ final class ViewerSearch {
             hexView.select(bytes: matches[index]..<(matches[index] + length))
             return showCount()
         }
-        let range = content.loaded.bytes.withUnsafeBufferPointer {
-            content.map.characterRange(ofBytes: matches[index]..<(matches[index] + length), in: $0)
+        let match = matches[index]..<(matches[index] + length)
+        let select: @MainActor (DisplayMap) -> Void = { [weak self] map in
+            guard let self, let loaded = self.content?.loaded else { return }
+            self.view.select(characters: loaded.bytes.withUnsafeBufferPointer { map.contentCharacterRange(ofBytes: match, in: $0) })
+            self.showCount()
         }
-        view.select(characters: range)
-        showCount()
+        // Outside the window in the view: the window moves there first, then the match is selected.
+        if window.reveal(match, then: select) { return }
+        select(content.map)
     }
 
     /// Marks the matches on screen while the bar is open (GtkSourceView's search-match colors).
     private func markVisibleMatches() {
         guard findBar.isOpen, let query, let content, !matches.isEmpty else { return view.markMatches([]) }
         content.loaded.bytes.withUnsafeBufferPointer { bytes in
-            let visible = content.map.byteRange(ofCharacters: view.visibleCharacters, in: bytes)
+            let visible = content.map.contentByteRange(ofCharacters: view.visibleCharacters, in: bytes)
             let first = DisplayMap.firstIndex(in: matches, notBelow: visible.lowerBound - query.needle.count + 1)
             let end = min(DisplayMap.firstIndex(in: matches, notBelow: visible.upperBound), reachable)
             guard first < end else { return view.markMatches([]) }
             view.markMatches(matches[first..<end].map {
-                content.map.characterRange(ofBytes: $0..<($0 + query.needle.count), in: bytes)
+                content.map.contentCharacterRange(ofBytes: $0..<($0 + query.needle.count), in: bytes)
             })
         }
     }

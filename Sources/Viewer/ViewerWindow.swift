@@ -30,6 +30,8 @@ final class ViewerWindow: AppWindow {
     private var search: ViewerSearch!
     /// The Text / Hex / Picture views of the load (ViewerContentViews.swift).
     private var views: ViewerContentViews!
+    /// The window of a content too large to hold at once, and the scrollbar over all of it.
+    private var textWindow: ViewerTextWindow!
     /// The Segment line's facts from the last display value (completed by its line count when
     /// `lines` has it), before the view's note.
     private var displayFacts: SegmentFacts?
@@ -83,7 +85,13 @@ final class ViewerWindow: AppWindow {
         info.limitLines(3)   // a long name or key keeps the window's size; the tooltip has it all
         content.setAccessibleName(tr("File content"))
         saving = ViewerSaving(application: application, window: window, reader: reader, header: header)
-        search = ViewerSearch(application: application, view: content, header: header)
+        textWindow = ViewerTextWindow(view: content)
+        search = ViewerSearch(application: application, view: content, header: header, window: textWindow)
+        textWindow.onMapChanged = { [weak self] map in
+            guard let self, let loaded = self.shown?.loaded else { return }
+            self.shown = (loaded, map)
+            self.search.mapChanged(map)
+        }
 
         let column = Box(vertical: true, spacing: 8)
         column.setMargins(12)
@@ -91,14 +99,17 @@ final class ViewerWindow: AppWindow {
         column.add(saving.infoBar)
         column.add(copyNote)
         column.add(search.bar)
-        views = ViewerContentViews(text: ScrolledWindow(content), header: header)
+        views = ViewerContentViews(text: textWindow.container, header: header)
         views.onNoteChanged = { [weak self] in self?.refreshInfo() }
         if let trace {
             views.onPictureShown = { trace.pictureShown(width: $0.width, height: $0.height, decodeMicroseconds: $0.decodeMicroseconds) }
         }
         views.onPageChanged = { [weak self] page in
             self?.search.hexView = page == .hex ? self?.views.hex : nil
-            if page == .text { self?.showDeferredText() }
+            if page == .text {
+                self?.showDeferredText()
+                self?.textWindow.pageShown()
+            }
         }
         column.add(views.stack, expand: true)
         window.setChild(column)
@@ -106,7 +117,10 @@ final class ViewerWindow: AppWindow {
         content.copySelection { [weak self] range, kind in self?.copyText(range, kind) }
         if let trace {
             window.onFirstMapEvent { trace.mapped() }
-            content.onVerticalScroll { trace.scrolled(atEnd: $0, moved: $1) }
+            // A window's end is the content's only for the last window.
+            content.onVerticalScroll { [weak self] atEnd, moved in
+                trace.scrolled(atEnd: atEnd && self?.textWindow.showsContentEnd != false, moved: moved)
+            }
         }
 
         open()
@@ -267,7 +281,7 @@ final class ViewerWindow: AppWindow {
     /// Timed for the trace's first-chunk line.
     nonisolated static func display(_ snapshot: Snapshot, key: String, segmentSize: Int) -> PreparedDisplay {
         let start = MainLoop.monotonicMicroseconds
-        var display = DisplayText(snapshot: snapshot, key: key, segmentSize: segmentSize)
+        var display = DisplayText(snapshot: snapshot, key: key, segmentSize: segmentSize, windowLimits: .standard)
         if let message = display.message { display.text = Messages.contentMessage(message) }
         var digest = Hasher()
         display.text.utf8.withContiguousStorageIfAvailable { digest.combine(bytes: UnsafeRawBufferPointer($0)) }
@@ -286,7 +300,8 @@ final class ViewerWindow: AppWindow {
         saving.suggestedName = display.fileName
         let file = ShownFile(name: display.fileName, digest: prepared.digest)
         let sameName = display.fileName != nil && display.fileName == shownFile?.name
-        let sameText = sameName && file == shownFile
+        // A windowed text's digest is its first window's: a load of other bytes may share it.
+        let sameText = sameName && file == shownFile && !display.isWindowed
         shownFile = file
         let generation = generation.map(String.init) ?? "seed"
         var next = display.facts
@@ -320,6 +335,7 @@ final class ViewerWindow: AppWindow {
         deferredText = (prepared, generation, storedLength, started)
         restoring?.source.remove()
         restoring = nil
+        textWindow.show(nil, first: nil)
         content.setText("")
         content.setLanguage(nil, highlight: false)
         shownLanguage = ""
@@ -351,7 +367,9 @@ final class ViewerWindow: AppWindow {
         // No line numbers with folds (GtkTextBuffer would number each fold) nor over the highlight
         // limit: the gutter made the render gaps of 4 MiB texts 130-210 ms instead of 45-70
         // (docs/PERFORMANCE.md, "Issue 12"). Set before the insertion, which it slows.
-        content.showsLineNumbers = display.foldedLines == 0 && display.text.utf8.count <= options.highlightLimit
+        // A window's lines are not the file's: no numbers on them.
+        content.showsLineNumbers = display.foldedLines == 0 && display.text.utf8.count <= options.highlightLimit && !display.isWindowed
+        textWindow.show(prepared.loaded, first: display.window)
         // Another file starts at the top (setText), the same one where it was: from an idle call at
         // the default idle priority, which runs only once the chunked insertion (`afterRedraw`),
         // GTK's line validation and GtkSourceView's highlighting idles are done (`TextView.scroll`).
@@ -359,7 +377,7 @@ final class ViewerWindow: AppWindow {
         let line = restoring?.line ?? content.topLine
         restoring?.source.remove()
         restoring = nil
-        if sameName, line > 0 {
+        if sameName, line > 0, !display.isWindowed {
             restoring = (line, MainLoop.addIdle(priority: .defaultIdle) { [weak self] in
                 self?.restoring = nil
                 self?.content.scroll(toLine: line)
@@ -407,7 +425,7 @@ final class ViewerWindow: AppWindow {
     /// Guesses the language from the file's name and first bytes and highlights with it, unless the
     /// text is over the limit (GtkSourceView's analysis of it would stall the window: docs/PERFORMANCE.md).
     private func highlight(_ display: DisplayText) {
-        let bytes = display.text.utf8.count
+        let bytes = display.window?.total ?? display.text.utf8.count
         guard !display.isMessage, let language = SyntaxLanguage.guess(fileName: display.fileName, text: display.text) else {
             content.setLanguage(nil, highlight: false)
             shownLanguage = display.isMessage ? "" : " · " + tr("plain text")
@@ -445,10 +463,16 @@ final class ViewerWindow: AppWindow {
     private func copyText(_ range: Range<Int>, _ kind: ClipboardKind) -> String? {
         guard let shown else { return nil }
         return shown.loaded.bytes.withUnsafeBufferPointer { bytes in
-            let selected = shown.map.byteRange(ofCharacters: range, in: bytes)
-            let repaired = shown.map.repairedCount(in: selected)
+            let selected = shown.map.contentByteRange(ofCharacters: range, in: bytes)
+            let repaired = shown.map.contentRepairedCount(in: selected)
+            // Everything the view holds of a larger content (Ctrl+A in a window): say that it is a part.
+            let isPart = shown.map.contentRange != 0..<bytes.count && selected == shown.map.contentRange
             if kind == .clipboard {
-                if repaired > 0 {
+                if isPart {
+                    copyNote.show(tr("Copied {bytes}, the part of the text held in the view (bytes {first} to {last} of {total}); Save As (Ctrl+S) saves all of it")
+                        .filling(["bytes": ByteCount.format(selected.count), "first": (selected.lowerBound + 1).localizedDigits,
+                                  "last": selected.upperBound.localizedDigits, "total": bytes.count.localizedDigits]), isError: false)
+                } else if repaired > 0 {
                     copyNote.show(trn("Copied {bytes}; {count} byte that is not valid UTF-8 (or a NUL) was copied as U+FFFD",
                                       "Copied {bytes}; {count} bytes that are not valid UTF-8 (or NUL) were copied as U+FFFD", repaired)
                         .filling(["bytes": ByteCount.format(selected.count), "count": repaired.localizedDigits]), isError: false)

@@ -59,6 +59,7 @@ import raw_name_tests  # noqa: E402  names that are not UTF-8 (issue 14)
 import source_view_tests  # noqa: E402  the viewer's reading view (issue 12)
 import two_viewers_tests  # noqa: E402  a second viewer of the same key (issue 14)
 import viewer_copy_tests  # noqa: E402  exact copy and search (issue 18)
+import viewer_whole_content_tests  # noqa: E402  all of the content at any size (issue 18 item 3)
 import viewer_picture_tests  # noqa: E402  pictures, hex, Qt's image example (issue 19)
 import viewer_save_tests  # noqa: E402  the viewer's Save As and clipboard (issue 12)
 import viewer_search_tests  # noqa: E402  the viewer's search bar (issue 12)
@@ -151,7 +152,8 @@ def main():
         candidates = (TESTS + PENDING + hard_text_tests.make_tests(h) + big_folder_tests.make_tests(h) + both
                       + loader_keyboard_tests.make_tests(h) + source_view_tests.make_tests(h)
                       + viewer_save_tests.make_tests(h) + viewer_search_tests.make_tests(h)
-                      + wayland_tests.make_tests(h) + viewer_copy_tests.make_tests(h))
+                      + wayland_tests.make_tests(h) + viewer_copy_tests.make_tests(h)
+                      + viewer_whole_content_tests.make_tests(h))
     cases = selected(candidates, PENDING)
     if not cases and named_tests() and l10n.LANGUAGE:
         print(f"none of GUI_TESTS runs in the {l10n.LANGUAGE} run")  # e.g. GUI_TESTS named English-only tests

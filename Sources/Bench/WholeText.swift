@@ -1,0 +1,114 @@
+import Foundation
+import Glibc
+
+/// All of the content at any size (issue 18 item 3): the real viewer given 64 MiB of 64-byte lines,
+/// one line of 100 MiB and, when asked (`--whole-text-mib`), a larger text of 64-byte lines. For
+/// each: the first screen after the load, the longest main-loop gap while it is shown, Ctrl+End to
+/// the content's last line and the longest gap meanwhile, and how much the viewer's resident memory
+/// grew over the content's size. The baseline is the same figures for 10 KiB of lines in the same run.
+struct WholeText {
+    let effort: Effort
+    let workspace: Workspace
+    let viewer: String
+    /// MiB of 64-byte lines measured besides the default cases (0: none).
+    var largeMiB = 0
+
+    private struct Case {
+        let label: String
+        let title: String
+        let name: String
+        let bytes: Int
+    }
+
+    func run() throws -> [Figure] {
+        var cases = [
+            Case(label: "10k", title: "10 KiB of 64-byte lines", name: try workspace.file(size: 10 << 10), bytes: 10 << 10),
+            Case(label: "64m", title: "64 MiB of 64-byte lines", name: try workspace.file(size: 64 << 20), bytes: 64 << 20),
+            Case(label: "line_100m", title: "one line of 100 MiB", name: try workspace.oneLineFile(size: 100 << 20), bytes: 100 << 20),
+        ]
+        if largeMiB > 0 {
+            cases.append(Case(label: "\(largeMiB)m", title: "\(largeMiB) MiB of 64-byte lines",
+                              name: try workspace.file(size: largeMiB << 20), bytes: largeMiB << 20))
+        }
+        var figures: [Figure] = []
+        var baseline: [String: Figure] = [:]
+        for item in cases {
+            Bench.progress("  whole text: \(item.label)")
+            var result = Samples()
+            for _ in 0..<(effort.quick ? 1 : 3) { try measure(item, into: &result) }
+            let made = result.figures(label: item.label, title: item.title)
+            if item.label == "10k" {
+                for figure in made { baseline[HardText.metric(of: figure.key)] = figure }
+                figures += made
+            } else {
+                figures += made.map { $0.against(baseline[HardText.metric(of: $0.key)]) }
+            }
+        }
+        return figures
+    }
+
+    private func measure(_ item: Case, into result: inout Samples) throws {
+        let session = try ViewerSession(viewer: viewer, workspace: workspace, purpose: "whole", size: item.bytes + 320)
+        defer { session.child.terminate() }
+        session.collectEvents(for: 0.5)
+        session.events.removeAll()
+        let pid = session.pid
+        guard let rss0 = ProcessStats.statusBytes(pid, "VmRSS"), let anon0 = ProcessStats.statusBytes(pid, "RssAnon") else {
+            throw Child.Failure(description: "no /proc/\(pid)/status")
+        }
+        let end = try session.load(item.name)
+        let generation = String(session.generation)
+        let render = try? session.waitForRender(timeout: HardText.renderTimeout)
+        if render != nil { session.collectEvents(for: LargeText.settleSeconds + 2) { $0.event == "ticks" && $0.generation == generation } }
+        if let shown = session.events.first(where: { $0.event == "first-chunk" && $0.generation == generation })?.nanoseconds {
+            result.firstScreen.append(Double(shown - end) / 1e6)
+        }
+        guard render != nil else { result.unfinished += 1; return }
+        if let gap = session.events.last(where: { $0.event == "ticks" && $0.generation == generation })?.microseconds("max_gap_us") {
+            result.maxGap.append(gap / 1000)
+        }
+        if let rss1 = ProcessStats.statusBytes(pid, "VmRSS"), let anon1 = ProcessStats.statusBytes(pid, "RssAnon") {
+            result.rssGrowth.append(Double(rss1 - rss0) / Double(item.bytes))
+            result.anonGrowth.append(Double(anon1 - anon0) / Double(item.bytes))
+        }
+        let pressed = monotonicNanoseconds()
+        guard HardText.pressCtrlEnd(pid: pid) else { result.noScroll += 1; return }
+        session.collectEvents(for: HardText.renderTimeout) { $0.event == "ticks" && $0.generation == "scroll" }
+        if let gap = session.events.last(where: { $0.event == "ticks" && $0.generation == "scroll" })?.microseconds("max_gap_us") {
+            result.scrollGap.append(gap / 1000)
+        }
+        if let atEnd = session.events.last(where: { $0.event == "scrolled-end" })?.nanoseconds {
+            result.scrollEnd.append(Double(atEnd - pressed) / 1e6)
+        } else {
+            result.noScroll += 1
+        }
+    }
+
+    private struct Samples {
+        var firstScreen: [Double] = [], maxGap: [Double] = [], scrollEnd: [Double] = [], scrollGap: [Double] = []
+        var rssGrowth: [Double] = [], anonGrowth: [Double] = []
+        var unfinished = 0, noScroll = 0
+
+        func figures(label: String, title: String) -> [Figure] {
+            let key = "whole_\(label)_"
+            let slow = unfinished > 0 ? "\(unfinished) render(s) unfinished after \(Int(HardText.renderTimeout)) s" : nil
+            let noEnd = noScroll > 0 ? "\(noScroll) run(s) without event=scrolled-end (the content's end)" : nil
+            return [
+                Figure(key + "first_screen_ms", "\(title): write end to the first screen painted", unit: "ms",
+                       samples: firstScreen, note: slow).target("<= 300 ms") { $0.p95 <= 300 },
+                Figure(key + "max_gap_ms", "\(title): longest main-loop gap, render + 1 s", unit: "ms",
+                       samples: maxGap, note: slow).target("<= 50 ms") { $0.p95 <= 50 },
+                Figure(key + "scroll_end_ms", "\(title): Ctrl+End to the content's last line on screen", unit: "ms",
+                       samples: scrollEnd, note: noEnd).target("<= 1000 ms") { $0.p95 <= 1000 },
+                Figure(key + "scroll_max_gap_ms", "\(title): longest main-loop gap, Ctrl+End + 1.5 s", unit: "ms",
+                       samples: scrollGap).target("<= 50 ms") { $0.p95 <= 50 },
+                label == "10k"   // 10 KiB: GTK's own growth dwarfs the content; a time baseline only
+                    ? Figure(key + "rss_growth_ratio", "\(title): viewer VmRSS growth / content size", unit: "x", samples: rssGrowth)
+                    : Figure(key + "rss_growth_ratio", "\(title): viewer VmRSS growth (segment mapping included) / content size",
+                             unit: "x", samples: rssGrowth).target("<= 1.5") { $0.p95 <= 1.5 },
+                Figure(key + "anon_growth_ratio", "\(title): viewer RssAnon growth (private copies) / content size",
+                       unit: "x", samples: anonGrowth),
+            ]
+        }
+    }
+}
