@@ -246,6 +246,9 @@ validate: catalogs
 	code=$$(sed -n 's/.*static let number = "\(.*\)".*/\1/p' Sources/ProjectVersion/ProjectVersion.swift)
 	meta=$$(grep -o '<release version="[^"]*"' data/$(APP_VIEWER).metainfo.xml | head -n 1 | cut -d '"' -f 2)
 	[ -n "$$code" ] && [ "$$code" = "$$meta" ] || { echo "ProjectVersion.number '$$code' is not the metainfo's newest release '$$meta'"; exit 1; }
+	# ... and the Debian package's (debian/changelog's newest entry; debian/rules checks it at build time too).
+	deb=$$(sed -n '1s/^[^(]*(\([^)-]*\).*/\1/p' debian/changelog)
+	[ "$$code" = "$$deb" ] || { echo "ProjectVersion.number '$$code' is not debian/changelog's newest version '$$deb' (add an entry: dch -v $$code)"; exit 1; }
 	echo "data files are valid"
 
 install: catalogs release
