@@ -23,8 +23,10 @@ extension SourceView {
         let schedule: @MainActor () -> Void = {
             guard !pending else { return }
             pending = true
-            _ = MainLoop.addIdle(priority: .defaultIdle) {
+            _ = MainLoop.addIdle(priority: .defaultIdle) { [weak self] in
                 pending = false
+                // The adjustment also changes while the window is destroyed: no call on a dead view.
+                guard let self, !self.isDestroyed else { return false }
                 action()
                 return false
             }

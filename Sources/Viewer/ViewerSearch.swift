@@ -98,7 +98,7 @@ final class ViewerSearch {
     }
 
     private func found(_ progress: ByteSearch.Progress) {
-        guard progress.search == running else { return }   // an older search's last report
+        guard progress.search == running, !view.isDestroyed else { return }   // an older search's last report, or a closed viewer
         matches += progress.matches
         isDone = progress.isDone
         if let waiting = waitingMove, isDone || wantedMatch(forward: waiting.forward, fromStart: waiting.fromStart) != nil {

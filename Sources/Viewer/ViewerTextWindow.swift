@@ -134,7 +134,9 @@ final class ViewerTextWindow {
     }
 
     private func arrived(_ request: Int, _ next: ContentWindow) {
-        guard let pending, pending.request == request, maker.isLatest(request), let loaded, next.total == loaded.bytes.count else { return }
+        // A window made while the viewer closed has no view left to go into.
+        guard !view.isDestroyed, let pending, pending.request == request, maker.isLatest(request), let loaded,
+              next.total == loaded.bytes.count else { return }
         self.pending = nil
         var goal = pending.goal
         // The user kept scrolling while it was made: keep what is at the top now.
