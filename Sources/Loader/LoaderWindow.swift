@@ -75,6 +75,9 @@ final class LoaderWindow: AppWindow {
         column.setMargins(12)
         let row = Box(vertical: false, spacing: 6)
         row.add(files, expand: true)
+        // Their words may shorten in a narrow window (German ones set a 998 px minimum at scale 2).
+        reload.allowShortening()
+        other.allowShortening()
         row.add(reload)
         row.add(other)
         let recent = RecentList { [weak self] url in self?.loadRecent(url) }
