@@ -35,14 +35,19 @@ struct HardText {
             for _ in 0..<(effort.quick ? 1 : 3) { try measure(name, size: bytes.count, into: &result) }
             try measureClose(name, size: bytes.count, into: &result)
             let made = result.figures(corpus)
-            if corpus.label == "friendly_1m" {
-                for figure in made { baseline[Self.metric(of: figure.key)] = figure }
-                figures += made
-            } else {
-                figures += made.map { $0.against(baseline[Self.metric(of: $0.key)]) }
-            }
+            figures += Self.relate(made, isBaseline: corpus.label == "friendly_1m", to: &baseline)
         }
         return figures
+    }
+
+    /// The baseline case's figures are kept by metric and returned as they are; any other case's
+    /// are stated against the baseline's figure of the same metric (measured earlier in the run).
+    static func relate(_ made: [Figure], isBaseline: Bool, to baseline: inout [String: Figure]) -> [Figure] {
+        guard !isBaseline else {
+            for figure in made { baseline[metric(of: figure.key)] = figure }
+            return made
+        }
+        return made.map { $0.against(baseline[metric(of: $0.key)]) }
     }
 
     /// "hard_line_4m_first_screen_ms" -> "first_screen_ms".

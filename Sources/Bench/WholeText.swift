@@ -37,12 +37,7 @@ struct WholeText {
             var result = Samples()
             for _ in 0..<(effort.quick ? 1 : 3) { try measure(item, into: &result) }
             let made = result.figures(label: item.label, title: item.title)
-            if item.label == "10k" {
-                for figure in made { baseline[HardText.metric(of: figure.key)] = figure }
-                figures += made
-            } else {
-                figures += made.map { $0.against(baseline[HardText.metric(of: $0.key)]) }
-            }
+            figures += HardText.relate(made, isBaseline: item.label == "10k", to: &baseline)
         }
         return figures
     }
