@@ -40,6 +40,15 @@ public final class Label: Widget {
         setTooltip(text)
     }
 
+    /// The height of one line of text in the label's font, in logical pixels.
+    public var lineHeight: Int32 {
+        let layout = gtk_widget_create_pango_layout(widget, "Xg\nXg")
+        defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
+        var width: Int32 = 0, height: Int32 = 0
+        pango_layout_get_pixel_size(layout, &width, &height)
+        return (height + 1) / 2
+    }
+
     /// Where the text sits when the label has more room than it needs (0 = left / top).
     public func setAlignment(x: Float = 0, y: Float = 0.5) {
         gtk_label_set_xalign(label, x)

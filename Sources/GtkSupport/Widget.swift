@@ -137,4 +137,18 @@ public final class ScrolledWindow: Widget {
                                            newValue ? GTK_POLICY_AUTOMATIC : GTK_POLICY_EXTERNAL)
         }
     }
+
+    /// Wraps a wrapped `label` in an area that is always `lines` of its lines high, without a
+    /// frame: a longer text scrolls inside it instead of making the window taller (a window that
+    /// grows when its status changes jumps under the pointer), and a shorter one leaves room.
+    public convenience init(status label: Label, lines: Int) {
+        self.init(label)
+        gtk_scrolled_window_set_policy(cast(GtkScrolledWindow.self), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC)
+        gtk_scrolled_window_set_shadow_type(cast(GtkScrolledWindow.self), GTK_SHADOW_NONE)
+        // A bar that is always drawn when the text is longer: an overlay one hides until hovered,
+        // and the cut last line would look like the whole message.
+        gtk_scrolled_window_set_overlay_scrolling(cast(GtkScrolledWindow.self), 0)
+        gtk_scrolled_window_set_min_content_height(cast(GtkScrolledWindow.self), label.lineHeight * Int32(lines))
+        gtk_scrolled_window_set_max_content_height(cast(GtkScrolledWindow.self), label.lineHeight * Int32(lines))
+    }
 }

@@ -64,12 +64,8 @@ final class LoaderWindow: AppWindow {
         status.setAccessibleName(tr("Status"))
         status.setSelectable(true)
         status.setFocusable(false)   // no Tab stop, so never left highlighted behind the focus
-        status.setWrap(true)
-        // A long key or path in one "word" would set the window's minimum width, and a long
-        // message its minimum height: at most 6 lines, then "…" and the whole text in the tooltip.
-        status.limitLines(6)
+        status.setWrap(true)   // by words, and inside a long path or key, so it never widens the window
         status.setAlignment(x: 0, y: 0)   // messages start right under the combo
-        status.setMargins(top: 4, bottom: 0, start: 0, end: 0)
 
         let column = Box(vertical: true, spacing: 8)
         column.setMargins(12)
@@ -88,7 +84,10 @@ final class LoaderWindow: AppWindow {
         column.add(heading)
         column.add(row)
         column.add(recentRow)
-        column.add(status, expand: true)
+        // Five lines hold our messages at the default width; a longer one scrolls.
+        let statusArea = ScrolledWindow(status: status, lines: 5)
+        statusArea.setMargins(top: 4, bottom: 0, start: 0, end: 0)
+        column.add(statusArea, expand: true)
         window.setChild(column)
 
         let assets: URL

@@ -38,6 +38,16 @@ def test_load_each_sample_file(t):
               f"Segment label speaks of truncation for {name}: {text_of(viewer.info)!r}")
 
 
+def tallest(frame, seconds=0.5):
+    """The frame's greatest height over `seconds`: the window manager resizes it a moment after
+    the text changed."""
+    end, height = time.monotonic() + seconds, extents(frame)[3]
+    while time.monotonic() < end:
+        time.sleep(0.03)
+        height = max(height, extents(frame)[3])
+    return height
+
+
 def test_loader_without_viewer(t):
     """No segment: the loader asks to start the viewer; once it runs, the next pick works."""
     key = t.key()
@@ -52,10 +62,22 @@ def test_loader_without_viewer(t):
                 "viewer first, then pick the file again.", folder=os.environ.get("TMPDIR") or "/tmp")
     status = wait_text("the no-viewer status", loader.status, lambda s: s == wanted, 2.0)
     check("`" not in status and "attach:" not in status, f"the status reads {status!r}")
-    check(extents(loader.frame)[3] == height,
-          f"the status grew the loader from {height} to {extents(loader.frame)[3]} px high")
+    grown = tallest(loader.frame)
+    check(grown == height, f"the status grew the loader from {height} to {grown} px high")
     leftovers = [p for p in (shm_file(key), sem_file(key)) if os.path.exists(p)]
     check(not leftovers, f"a failed attach left key files behind: {leftovers}")
+    # The same with a long temporary folder (CI machines have them): the words take more lines,
+    # the window still keeps its height, and every word stays in the status.
+    folder = os.path.join(t.tmp, "a-temporary-folder-with-a-long-name", "as-on-a-ci-machine-that-runs-this-check")
+    os.makedirs(folder)
+    other = t.loader(t.key(), extra_env={"TMPDIR": folder})
+    other_height = extents(other.frame)[3]
+    t.pick(other, names[0])
+    long_wanted = tr("Unable to load: no viewer is running for this key (none found in {folder}).\nStart the "
+                     "sharedmemory viewer first, then pick the file again.", folder=folder)
+    wait_text("the no-viewer status naming a long folder", other.status, lambda s: s == long_wanted, 2.0)
+    grown = tallest(other.frame)
+    check(grown == other_height, f"a longer status grew the loader from {other_height} to {grown} px high")
     viewer = t.viewer(key)
     with open(os.path.join(ASSETS, names[1]), "rb") as f:
         data = f.read()
