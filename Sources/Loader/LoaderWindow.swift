@@ -87,6 +87,7 @@ final class LoaderWindow: AppWindow {
         // Five lines hold our messages at the default width; a longer one scrolls.
         let statusArea = ScrolledWindow(status: status, lines: 5)
         statusArea.setMargins(top: 4, bottom: 0, start: 0, end: 0)
+        statusArea.setFocusable(false)   // no Tab stop of its own, as the status has none
         column.add(statusArea, expand: true)
         window.setChild(column)
 

@@ -337,6 +337,8 @@ def make_tests(h):
             h.check(Atspi.Text.get_n_selections(loader.status) == 0, "the Status line's text is selected")
             stops += [f"{a.get_role().value_nick} {a.get_name()!r}" for a in h.walk(loader.frame, max_depth=20)
                       if a.get_state_set().contains(Atspi.StateType.FOCUSED)]
+        unnamed = [stop for stop in stops if stop.endswith("''")]
+        h.check(not unnamed, f"Tab stops on something without a name: {unnamed}")
         return f"Tab stops: {', '.join(dict.fromkeys(stops))}"
 
     return [test_loader_drop, test_loader_recent_after_restart, test_loader_keyboard, test_loader_status_is_no_tab_stop,
