@@ -68,9 +68,11 @@ public final class BackgroundReader<Display: Sendable>: Sendable {
     /// - Parameters:
     ///   - nativeKey: a Qt 6 native key (POSIX or System V); nil is `key`'s legacy key, as in Qt 5.
     ///   - prepare: makes the display value from a new snapshot, on the reader's thread.
-    public init(key: String, size: Int, nativeKey: NativeIpcKey? = nil,
+    ///   - preview: show a large new payload's start before it is copied whole (``SegmentReader/Preview``):
+    ///     the preview's update comes first, the whole's follows from the next poll, made at once.
+    public init(key: String, size: Int, nativeKey: NativeIpcKey? = nil, preview: SegmentReader.Preview? = nil,
                 prepare: @escaping @Sendable (Snapshot, _ segmentSize: Int) -> Display) {
-        reader = Confined(SegmentReader(key: key, size: size, nativeKey: nativeKey))
+        reader = Confined(SegmentReader(key: key, size: size, nativeKey: nativeKey, preview: preview))
         self.prepare = prepare
     }
 
@@ -133,9 +135,11 @@ public final class BackgroundReader<Display: Sendable>: Sendable {
         let recoveries = reader.recoveryCount
         var content: Update.Content?
         var failure: PollFailure?
+        var previewed = false
         switch reader.poll() {
         case .unchanged: break
         case .changed(let snapshot):
+            previewed = snapshot.isPreview
             content = Update.Content(display: prepare(snapshot, reader.segmentSize), generation: snapshot.generation,
                                      storedLength: snapshot.storedLength, version: snapshot.version(), started: started)
         case .failed(let problem): failure = problem
@@ -164,5 +168,6 @@ public final class BackgroundReader<Display: Sendable>: Sendable {
             return first
         }
         if signal, let updated = updated.withLock({ $0 }) { updated() }
+        if previewed { requestPoll() }   // the whole payload, after the caller got its start
     }
 }

@@ -23,9 +23,18 @@ struct ChangeDetector {
     ///   A seed segment is then compared by its length and those first bytes: a change beyond them,
     ///   of the same length, changes nothing that is shown.
     ///   The header is decoded once, for the comparison and the copy.
-    static func changed(_ segment: UnsafeRawBufferPointer, since last: Snapshot?, limit: Int = .max) -> Snapshot? {
+    ///   - preview: a framed payload of at least `preview.threshold` bytes, new since `last`, is
+    ///     copied only up to `preview.bytes` (`Snapshot.isPreview`); the next call copies it whole.
+    static func changed(_ segment: UnsafeRawBufferPointer, since last: Snapshot?, limit: Int = .max,
+                        preview: SegmentReader.Preview? = nil) -> Snapshot? {
         let decoded = FramedHeader.decode(segment, segmentSize: segment.count)
         if let last, holds(decoded, segment, last, limit: limit) { return nil }
+        if let preview, case .framed(let header) = decoded, header.generation != last?.generation,
+           Int(header.payloadLength) >= preview.threshold, limit >= Int(header.payloadLength) {
+            var start = SegmentContent.read(segment, decoded: decoded, limit: preview.bytes)
+            start.isPreview = true
+            return start
+        }
         return SegmentContent.read(segment, decoded: decoded, limit: limit)
     }
 
@@ -34,7 +43,8 @@ struct ChangeDetector {
                               limit: Int) -> Bool {
         switch decoded {
         case .framed(let header):
-            return last.format == .framed && last.problem == nil && last.generation == header.generation
+            // A preview is followed by the whole payload of its generation.
+            return last.format == .framed && last.problem == nil && last.generation == header.generation && !last.isPreview
         case .damaged(let problem):
             return last.problem == problem
         case .notFramed:

@@ -33,13 +33,21 @@ public struct ContentWindow: Sendable, Equatable {
     public let foldedLines: Int
 
     /// Makes the window of `bytes` around `target` (clamped to the content).
-    public init(_ bytes: [UInt8], around target: Int, limits: Limits = .standard, foldLimit: Int = LineFolding.defaultLimit) {
+    /// - Parameter total: the content's length when `bytes` are only its start (a preview); the
+    ///   window then stays inside them, clear of their cut end.
+    public init(_ bytes: [UInt8], around target: Int, limits: Limits = .standard, foldLimit: Int = LineFolding.defaultLimit,
+                total: Int? = nil) {
         let target = min(max(target, 0), bytes.count)
-        let range = bytes.withUnsafeBufferPointer { Self.range(in: $0, around: target, limits: limits) }
+        var range = bytes.withUnsafeBufferPointer { Self.range(in: $0, around: target, limits: limits) }
+        if let total, total > bytes.count, range.upperBound == bytes.count {
+            // The cut end is no line's end: the window ends at the last newline before it.
+            let end = bytes[range].lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? range.upperBound
+            range = range.lowerBound..<max(end, range.lowerBound + min(range.count, 1))
+        }
         let folding = LineFolding(DisplayText.repaired(bytes[range]), limit: foldLimit)
         self.range = range
         self.target = target
-        total = bytes.count
+        self.total = max(total ?? bytes.count, bytes.count)
         text = folding.text
         foldedLines = folding.foldedLines
         var map = bytes.withUnsafeBufferPointer {

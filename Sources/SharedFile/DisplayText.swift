@@ -64,14 +64,16 @@ public struct DisplayText: Sendable, Equatable {
         let stored = snapshot.storedLength
         let byteCut = Self.utf8Prefix(snapshot.payload, limit: limit)
         let shown = Self.linePrefix(snapshot.payload, end: byteCut, lines: lineLimit)
-        if shown < snapshot.payload.count, let windowLimits {
+        if shown < snapshot.payload.count || snapshot.isPreview, let windowLimits {
             // Too much for one text view: a window of it, and every byte reachable by moving it.
-            let first = ContentWindow(snapshot.payload, around: 0, limits: windowLimits, foldLimit: foldLimit)
+            // A preview's first window spans the whole payload's length, which follows.
+            let first = ContentWindow(snapshot.payload, around: 0, limits: windowLimits, foldLimit: foldLimit,
+                                      total: snapshot.isPreview ? stored : nil)
             window = first
             text = first.text
             map = first.map
             foldedLines = first.foldedLines
-            isCapped = shown < stored && snapshot.payload.count < stored
+            isCapped = shown < stored && snapshot.payload.count < stored && !snapshot.isPreview
             fileName = snapshot.format == .framed ? snapshot.fileName : nil
             facts = Self.facts(snapshot, key: key, segmentSize: segmentSize, stored: stored)
             facts.foldLimit = foldLimit

@@ -87,6 +87,23 @@ final class ViewerContentViews {
         updateNote()
     }
 
+    /// Whether a load of `kind` opens in the text view (the only one that shows a preview).
+    func opensInText(_ kind: ContentKind) -> Bool {
+        (preferred[Self.kindKey(kind)] ?? Self.ownPage(kind)) == .text
+    }
+
+    /// The whole payload of the text whose preview is shown: the hex view shows all of it too;
+    /// the page stays.
+    func complete(_ content: LoadedContent) {
+        guard loaded?.isPreview == true, case .text = content.kind else { return }
+        loaded = content
+        let bytes = content.bytes
+        let digits = HexDump.offsetDigits(byteCount: bytes.count)
+        hex.show(byteCount: bytes.count, offsetDigits: digits) { row in
+            bytes.withUnsafeBytes { HexDump.row($0, row: row, offsetDigits: digits) }
+        }
+    }
+
     private static func kindKey(_ kind: ContentKind) -> String {
         switch kind {
         case .text: "text"

@@ -62,6 +62,16 @@ final class ViewerSearch {
         restart()
     }
 
+    /// The whole payload of the preview searched so far (nothing was: its count would not be the
+    /// file's): the search runs now, and a move asked for meanwhile goes to its match.
+    func contentCompleted(_ loaded: LoadedContent) {
+        guard let map = content?.map else { return }
+        content = (loaded, map)
+        let waiting = waitingMove
+        restart()
+        waitingMove = waiting
+    }
+
     /// The view's window moved over the same content: the matches stay, the map is the new window's.
     func mapChanged(_ map: DisplayMap) {
         guard let loaded = content?.loaded else { return }
@@ -91,6 +101,11 @@ final class ViewerSearch {
             return showCount()
         }
         isDone = false
+        // A preview is the start of the content only: counting waits for the whole.
+        guard !content.loaded.isPreview else {
+            engine.cancel()
+            return showCount()
+        }
         running = engine.start(query, in: content.loaded.bytes) { [weak self] progress in
             MainLoop.wakeFromAnyThread { self?.found(progress) }
         }

@@ -21,6 +21,8 @@ final class ViewerTextWindow {
     private(set) var window: ContentWindow?
     /// A window asked for and what to show of it.
     private var pending: (request: Int, goal: Goal)?
+    /// A move asked for while the view held a preview: made once the whole payload is there.
+    private var waiting: (target: Int, goal: Goal)?
     /// Between a swap and its first paint: the view's position is not the new window's yet.
     private var settling = false
     /// Called when a new window's text and map replaced the old ones (copy and search use the map).
@@ -53,10 +55,22 @@ final class ViewerTextWindow {
     /// Whether the view holds the content's end (always, when it holds the whole content).
     var showsContentEnd: Bool { window.map { $0.range.upperBound == $0.total } ?? true }
 
+    /// The whole payload of the preview in the view: windows are made from it from now on, and a
+    /// move asked for meanwhile (Ctrl+End, the bar, scrolling past the preview) is made now.
+    func complete(_ whole: LoadedContent) {
+        guard loaded?.isPreview == true, let window, whole.bytes.count == window.total else { return }
+        loaded = whole
+        if let (target, goal) = waiting {
+            waiting = nil
+            request(around: target, goal: goal)
+        }
+    }
+
     /// A new text goes into the view: `first`, the first window of `loaded`, or nil: the whole text.
     func show(_ loaded: LoadedContent?, first: ContentWindow?) {
         maker.cancel()
         pending = nil
+        waiting = nil
         self.loaded = first == nil ? nil : loaded
         window = first
         scrollbar.setVisible(first != nil)
@@ -106,7 +120,7 @@ final class ViewerTextWindow {
     /// window with more content beyond it, a window around what is on screen is made.
     private func viewMoved() {
         guard !settling, let window, let loaded, let top = topByte else { return }
-        guard pending == nil else { return }   // the bar shows where the user is going
+        guard pending == nil, waiting == nil else { return }   // the bar shows where the user is going
         // The first window is still going in (its end is not the window's end yet): moves wait.
         guard !view.isInserting else { return }
         let visible = loaded.bytes.withUnsafeBufferPointer { window.map.contentByteRange(ofCharacters: view.visibleCharacters, in: $0) }
@@ -127,6 +141,7 @@ final class ViewerTextWindow {
 
     private func request(around target: Int, goal: Goal) {
         guard let loaded else { return }
+        guard !loaded.isPreview else { waiting = (target, goal); return }
         let request = maker.make(loaded.bytes, around: target) { [weak self] request, window in
             MainLoop.wakeFromAnyThread { self?.arrived(request, window) }
         }

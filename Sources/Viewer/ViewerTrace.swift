@@ -61,6 +61,11 @@ final class ViewerTrace {
                    + "first_insert_us=\(insert)")
     }
 
+    /// The whole payload of a previewed text arrived and replaced the preview's bytes.
+    func completed(generation: String, bytes: Int) {
+        Self.print("event=whole generation=\(generation) bytes=\(bytes)")  // notr: trace lines are for tools
+    }
+
     /// The same file with the same text was loaded again: nothing was inserted (the Segment line
     /// changed). Printed as a render line with `same_text=1`, so a reader waiting for the
     /// generation sees it.

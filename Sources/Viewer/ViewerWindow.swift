@@ -70,7 +70,8 @@ final class ViewerWindow: AppWindow {
         // The key as every name is shown (a newline or a U+202E in it splits or reverses no line).
         let shownKey = DisplayName.shown(options.key)
         self.shownKey = shownKey
-        reader = BackgroundReader(key: options.key, size: options.size, nativeKey: options.ipcKey) { snapshot, segmentSize in
+        reader = BackgroundReader(key: options.key, size: options.size, nativeKey: options.ipcKey,
+                                  preview: .standard) { snapshot, segmentSize in
             Self.display(snapshot, key: shownKey, segmentSize: segmentSize)
         }
         window = Window(application: application, title: tr("Shared Memory"), width: 720, height: 520,
@@ -202,7 +203,7 @@ final class ViewerWindow: AppWindow {
         guard !closed, let update = reader.takeUpdate() else { return }   // closed: handed over before finish()
         isWokenByWriters = update.isWokenByWriters
         defer { schedulePolling() }
-        if let content = update.content {
+        if let content = update.content, !isUnshownPreview(content.display) {
             failure = nil
             saving.shownVersion = content.version
             render(content.display, generation: content.generation, storedLength: content.storedLength,
@@ -225,6 +226,28 @@ final class ViewerWindow: AppWindow {
             shownInfo = shownInfo.replacing(" · " + note, with: "")
             if failure == nil { setInfo(shownInfo) }
         }
+    }
+
+    /// A large text's start comes first (`SegmentReader.Preview`), so that its first screen does
+    /// not wait for the copy of all of it; the whole follows. Only the text view shows a preview:
+    /// a picture or the hex view of one waits for the whole.
+    private func isUnshownPreview(_ prepared: PreparedDisplay) -> Bool {
+        prepared.loaded.isPreview && (prepared.display.isMessage || !views.opensInText(prepared.loaded.kind))
+    }
+
+    /// The generation whose preview the view shows: its whole payload completes it in place.
+    private var shownPreview: UInt64?
+
+    /// The whole payload of the shown preview: copy, search, the line count, the hex view and
+    /// window moves read all of it from now on; the view stays where the user is.
+    private func complete(_ prepared: PreparedDisplay, generation: UInt64) {
+        guard let current = shown else { return }
+        shown = (prepared.loaded, current.map)
+        textWindow.complete(prepared.loaded)
+        views.complete(prepared.loaded)
+        search.contentCompleted(prepared.loaded)
+        countLines(prepared.loaded, shownBytes: prepared.display.map.byteCount)
+        trace?.completed(generation: String(generation), bytes: prepared.loaded.bytes.count)
     }
 
     /// Says so when a poll had to make the segment again (ipcrm, a deleted key file): what was
@@ -294,6 +317,11 @@ final class ViewerWindow: AppWindow {
     /// The same file (by name) loaded again keeps its scroll position; the same bytes too are not
     /// inserted again (selection and search stay); another file starts at the top.
     private func render(_ prepared: PreparedDisplay, generation: UInt64?, storedLength: Int, started: Int64) {
+        if let generation, shownPreview == generation, !prepared.loaded.isPreview {
+            shownPreview = nil
+            return complete(prepared, generation: generation)
+        }
+        shownPreview = prepared.loaded.isPreview ? generation : nil
         let display = prepared.display
         shown = display.isMessage ? nil : (prepared.loaded, display.map)
         header.title = display.shownFileName
@@ -312,7 +340,8 @@ final class ViewerWindow: AppWindow {
         displayFacts = next
         if !display.isMessage { recoveryNote = nil }
         defer { refreshInfo() }
-        if !sameText { countLines(prepared.loaded, shownBytes: display.map.byteCount) }
+        // A preview's lines are counted once the whole is there (`complete`).
+        if !sameText, !prepared.loaded.isPreview { countLines(prepared.loaded, shownBytes: display.map.byteCount) }
         if sameText {
             search.contentChanged(shown?.loaded, map: display.map)   // the same text: the search starts again on the new copy
             trace?.renderUnchanged(generation: generation, bytes: storedLength, started: started)
