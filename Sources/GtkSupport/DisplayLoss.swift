@@ -26,6 +26,32 @@ private let compositorHangUp: GUnixFDSourceFunc = { _, _, _ in
     _exit(1)
 }
 
+// GDK's Wayland source also flushes the requests it queued in its `prepare`, before any poll, and
+// _exit(1)s when that write fails ("Error flushing display: Broken pipe"): a window that had
+// drawn (a cursor blink) after the compositor died ended there, before the hang-up source ran.
+// This source's `prepare` comes first (higher priority) and looks at the socket without waiting.
+
+/// The compositor's socket, once the Wayland watch is installed.
+nonisolated(unsafe) private var compositorSocket: Int32 = -1
+
+private func compositorHasHungUp() -> Bool {
+    var watched = pollfd(fd: compositorSocket, events: 0, revents: 0)   // POLLHUP and POLLERR come unasked
+    return poll(&watched, 1, 0) == 1 && watched.revents & Int16(POLLHUP | POLLERR) != 0
+}
+
+nonisolated(unsafe) private var hangUpCheck = GSourceFuncs(
+    prepare: { _, timeout in
+        timeout?.pointee = -1
+        if compositorSocket >= 0, compositorHasHungUp() {
+            MainActor.assumeIsolated { displayLostAction?() }
+            _exit(1)
+        }
+        return 0
+    },
+    check: { _ in 0 },
+    dispatch: { _, _, _ in 1 },
+    finalize: nil, closure_callback: nil, closure_marshal: nil)
+
 extension Application {
     /// Runs `action` when the connection to the display is lost (the X server or the Wayland
     /// compositor went away), just before the process ends (it cannot go on without a display).
@@ -43,6 +69,11 @@ extension Application {
                 let socket = wl_display_get_fd(gdk_wayland_display_get_wl_display(display))
                 g_unix_fd_add_full(G_PRIORITY_HIGH, socket, GIOCondition(rawValue: G_IO_HUP.rawValue | G_IO_ERR.rawValue),
                                    compositorHangUp, nil, nil)
+                compositorSocket = socket
+                let check = g_source_new(&hangUpCheck, UInt32(MemoryLayout<GSource>.size))
+                g_source_set_priority(check, G_PRIORITY_HIGH)
+                g_source_attach(check, nil)
+                g_source_unref(check)
             default:
                 break
             }
