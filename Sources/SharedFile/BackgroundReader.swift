@@ -68,9 +68,9 @@ public final class BackgroundReader<Display: Sendable>: Sendable {
     /// - Parameters:
     ///   - nativeKey: a Qt 6 native key (POSIX or System V); nil is `key`'s legacy key, as in Qt 5.
     ///   - prepare: makes the display value from a new snapshot, on the reader's thread.
-    ///   - preview: show a large new payload's start before it is copied whole (``SegmentReader/Preview``):
+    ///   - preview: show a large new payload's start before it is copied whole (``CopyPreview``):
     ///     the preview's update comes first, the whole's follows from the next poll, made at once.
-    public init(key: String, size: Int, nativeKey: NativeIpcKey? = nil, preview: SegmentReader.Preview? = nil,
+    public init(key: String, size: Int, nativeKey: NativeIpcKey? = nil, preview: CopyPreview? = nil,
                 prepare: @escaping @Sendable (Snapshot, _ segmentSize: Int) -> Display) {
         reader = Confined(SegmentReader(key: key, size: size, nativeKey: nativeKey, preview: preview))
         self.prepare = prepare

@@ -26,7 +26,7 @@ struct ChangeDetector {
     ///   - preview: a framed payload of at least `preview.threshold` bytes, new since `last`, is
     ///     copied only up to `preview.bytes` (`Snapshot.isPreview`); the next call copies it whole.
     static func changed(_ segment: UnsafeRawBufferPointer, since last: Snapshot?, limit: Int = .max,
-                        preview: SegmentReader.Preview? = nil) -> Snapshot? {
+                        preview: CopyPreview? = nil) -> Snapshot? {
         let decoded = FramedHeader.decode(segment, segmentSize: segment.count)
         if let last, holds(decoded, segment, last, limit: limit) { return nil }
         if let preview, case .framed(let header) = decoded, header.generation != last?.generation,

@@ -23,7 +23,7 @@ public final class SegmentReader {
     let memory: SharedMemory
     private var detector = ChangeDetector()
     private let copyLimit: Int
-    private let preview: Preview?
+    private let preview: CopyPreview?
     private let reachabilityInterval: Duration
     private var lastReachabilityCheck: ContinuousClock.Instant?
     private var onWriterWake: (@Sendable () -> Void)?
@@ -55,10 +55,10 @@ public final class SegmentReader {
     ///   - reachabilityInterval: how often `poll()` checks that loaders can still find the segment
     ///     (a few system calls); the polls in between skip it.
     ///   - nativeKey: a Qt 6 native key (POSIX or System V); nil is `key`'s legacy key, as in Qt 5.
-    ///   - preview: copy the start of a large new payload first (``Preview``); nil: always whole.
+    ///   - preview: copy the start of a large new payload first (``CopyPreview``); nil: always whole.
     public init(key: String, size: Int, lockTimeout: Duration = .milliseconds(20),
                 copyLimit: Int = .max, reachabilityInterval: Duration = .milliseconds(250),
-                nativeKey: NativeIpcKey? = nil, preview: Preview? = nil) {
+                nativeKey: NativeIpcKey? = nil, preview: CopyPreview? = nil) {
         self.preview = preview
         self.key = key
         self.requestedSize = size
@@ -119,24 +119,6 @@ public final class SegmentReader {
     private static func isLeftByDeadCreator(_ key: NativeIpcKey) -> Bool {
         guard key.type.isSystemV, let segment = try? SharedMemory.info(key).segment else { return false }
         return !segment.creatorIsAlive && segment.ownerUID == geteuid()
-    }
-
-    /// How a large new payload is read in two polls: first its start (`Snapshot.isPreview`), so
-    /// that a viewer shows its first screen at once, then the whole, in the next poll, when the
-    /// generation is still the same (else the newer content, from its start again). Copying 512 MiB
-    /// took 0.2 to 1.6 s here (page faults, huge page compaction); its first 1 MiB takes a few ms.
-    public struct Preview: Sendable, Equatable {
-        /// Payloads from this size on are previewed.
-        public var threshold: Int
-        /// How much of them the preview holds.
-        public var bytes: Int
-        public init(threshold: Int, bytes: Int) {
-            self.threshold = max(threshold, 1)
-            self.bytes = min(max(bytes, 0), self.threshold)
-        }
-
-        /// From 16 MiB, the first MiB: eight windows of the text view (`ContentWindow.Limits`).
-        public static let standard = Preview(threshold: 16 << 20, bytes: 1 << 20)
     }
 
     /// Result of one poll.

@@ -29,7 +29,7 @@ public struct Snapshot: Sendable, Equatable {
     public var generation: UInt64?
     /// The payload is only the start of a large framed payload, copied first so that a viewer can
     /// show its first screen without waiting for the whole copy; a snapshot of the same generation
-    /// with the whole payload follows (``SegmentReader/Preview``).
+    /// with the whole payload follows (``CopyPreview``).
     public var isPreview = false
     /// A header that carries our magic but failed validation, (a value: `Messages.headerProblem` says it); the payload is then empty.
     public var problem: HeaderProblem?

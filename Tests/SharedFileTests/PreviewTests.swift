@@ -7,7 +7,7 @@ import TestSupport
 /// A large payload is read in two polls: its start first (the viewer's first screen), then the
 /// whole of the same generation; a write in between gives the newer content, never a mix.
 @Suite struct PreviewTests {
-    private let preview = SegmentReader.Preview(threshold: 64 << 10, bytes: 4 << 10)
+    private let preview = CopyPreview(threshold: 64 << 10, bytes: 4 << 10)
 
     /// 4,000 numbered lines (over 120 KiB): every byte tells where it came from.
     private func lines(_ tag: String) -> [UInt8] {

@@ -7,7 +7,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
 out="${1:-$root/.build-fuzz}"
 mkdir -p "$out"
-model=("$root"/Sources/SharedFile/{FramedHeader,HeaderProblem,SegmentContent,Snapshot,DisplayText,DisplayMap,SegmentFacts,LineFolding,ByteCount,ChangeDetector,QtImageStream,ContentKind,DisplayName,RawFileName,ContentWindow}.swift)
+model=("$root"/Sources/SharedFile/{FramedHeader,HeaderProblem,SegmentContent,Snapshot,DisplayText,DisplayMap,SegmentFacts,LineFolding,ByteCount,ChangeDetector,CopyPreview,QtImageStream,ContentKind,DisplayName,RawFileName,ContentWindow}.swift)
 # The seeded generator the unit tests use too.
 model+=("$root"/Tests/TestSupport/SplitMix64.swift)
 glib=()
