@@ -37,7 +37,7 @@ struct WholeText {
             Bench.progress("  whole text: \(item.label)")
             var result = Samples()
             for _ in 0..<(effort.quick ? 1 : 3) { try measure(item, into: &result) }
-            let made = result.figures(label: item.label, title: item.title)
+            let made = result.figures(label: item.label, title: item.title, bytes: item.bytes)
             figures += HardText.relate(made, isBaseline: item.label == "10k", to: &baseline)
         }
         return figures
@@ -62,7 +62,7 @@ struct WholeText {
         guard render != nil else { result.unfinished += 1; return }
         // A large text's first screen is its preview's; memory and Ctrl+End are measured once the
         // whole payload replaced it (`event=whole`).
-        if item.bytes >= SegmentReader.Preview.standard.threshold {
+        if item.bytes >= CopyPreview.standard.threshold {
             let isWhole: (TraceLine) -> Bool = { $0.event == "whole" && $0.generation == generation }
             if !session.events.contains(where: isWhole) { session.collectEvents(for: HardText.renderTimeout, until: isWhole) }
             guard let whole = session.events.first(where: isWhole)?.nanoseconds else { result.unfinished += 1; return }
@@ -86,16 +86,37 @@ struct WholeText {
         } else {
             result.noScroll += 1
         }
+        if item.bytes >= CopyPreview.standard.threshold { search(session, into: &result) }
+    }
+
+    /// A needle that is nowhere in the content, typed into the find bar: the search goes through
+    /// every byte in the background (`event=search-done`) while the gap ticker watches the window.
+    private func search(_ session: ViewerSession, into result: inout Samples) {
+        let needle = "zqzqzq"
+        guard HardText.typeIntoViewer(pid: session.pid, keys: ["ctrl+f"], text: needle) else { result.noSearch += 1; return }
+        let isDone: (TraceLine) -> Bool = { $0.event == "search-done" && $0.fields["needle_bytes"] == String(needle.utf8.count) }
+        session.collectEvents(for: 30, until: isDone)
+        guard let done = session.events.last(where: isDone), let us = done.microseconds("search_us"),
+              let bytes = done.fields["bytes"].flatMap(Double.init), us > 0 else { result.noSearch += 1; return }
+        result.searchMs.append(us / 1000)
+        result.searchRate.append(bytes / us / 1000)
+        session.collectEvents(for: 2) { $0.event == "ticks" && $0.generation == "search" }
+        if let gap = session.events.last(where: { $0.event == "ticks" && $0.generation == "search" })?.microseconds("max_gap_us") {
+            result.searchGap.append(gap / 1000)
+        }
     }
 
     private struct Samples {
         var firstScreen: [Double] = [], whole: [Double] = [], maxGap: [Double] = [], scrollEnd: [Double] = [], scrollGap: [Double] = []
         var rssGrowth: [Double] = [], anonGrowth: [Double] = []
-        var unfinished = 0, noScroll = 0
+        var searchMs: [Double] = [], searchRate: [Double] = [], searchGap: [Double] = []
+        var unfinished = 0, noScroll = 0, noSearch = 0
 
-        func figures(label: String, title: String) -> [Figure] {
+        func figures(label: String, title: String, bytes: Int) -> [Figure] {
             let key = "whole_\(label)_"
             let slow = unfinished > 0 ? "\(unfinished) render(s) unfinished after \(Int(HardText.renderTimeout)) s" : nil
+            let searchNote = noSearch > 0 ? "\(noSearch) run(s) without event=search-done"
+                : searchMs.isEmpty ? "measured from \(CopyPreview.standard.threshold >> 20) MiB on" : nil
             let noEnd = noScroll > 0 ? "\(noScroll) run(s) without event=scrolled-end (the content's end)" : nil
             return [
                 Figure(key + "first_screen_ms", "\(title): write end to the first screen painted", unit: "ms",
@@ -108,6 +129,12 @@ struct WholeText {
                        samples: scrollEnd, note: noEnd).target("<= 1000 ms") { $0.p95 <= 1000 },
                 Figure(key + "scroll_max_gap_ms", "\(title): longest main-loop gap, Ctrl+End + 1.5 s", unit: "ms",
                        samples: scrollGap).target("<= 50 ms") { $0.p95 <= 50 },
+                Figure(key + "search_ms", "\(title): a needle found nowhere, typed: the background search through every byte",
+                       unit: "ms", samples: searchMs, note: searchNote)
+                    .target("<= \(bytes / 1_000_000) ms (1 GB/s)") { $0.p95 <= Double(bytes) / 1e6 },
+                Figure(key + "search_gb_per_s", "\(title): the search's rate", unit: "GB/s", samples: searchRate, note: searchNote),
+                Figure(key + "search_max_gap_ms", "\(title): longest main-loop gap while it searched", unit: "ms",
+                       samples: searchGap, note: searchNote).target("<= 50 ms") { $0.p95 <= 50 },
                 label == "10k"   // 10 KiB: GTK's own growth dwarfs the content; a time baseline only
                     ? Figure(key + "rss_growth_ratio", "\(title): viewer VmRSS growth / content size", unit: "x", samples: rssGrowth)
                     : Figure(key + "rss_growth_ratio", "\(title): viewer VmRSS growth (segment mapping included) / content size",

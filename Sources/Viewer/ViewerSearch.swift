@@ -109,13 +109,26 @@ final class ViewerSearch {
         running = engine.start(query, in: content.loaded.bytes) { [weak self] progress in
             MainLoop.wakeFromAnyThread { self?.found(progress) }
         }
+        searchStarted = MainLoop.monotonicMicroseconds
+        onSearchStarted?()
         showCount()
     }
+
+    /// When the running search began (for the trace).
+    private var searchStarted: Int64 = 0
+    /// Called when a search over the content starts, and when it has gone through all of it, with
+    /// the bytes searched, the needle's length, the matches and the microseconds it took (`--trace`).
+    var onSearchStarted: (@MainActor () -> Void)?
+    var onSearchDone: (@MainActor (_ bytes: Int, _ needle: Int, _ matches: Int, _ microseconds: Int64) -> Void)?
 
     private func found(_ progress: ByteSearch.Progress) {
         guard progress.search == running, !view.isDestroyed else { return }   // an older search's last report, or a closed viewer
         matches += progress.matches
         isDone = progress.isDone
+        if isDone, let content {
+            onSearchDone?(content.loaded.bytes.count, query?.needle.count ?? 0, matches.count,
+                          MainLoop.monotonicMicroseconds - searchStarted)
+        }
         if let waiting = waitingMove, isDone || wantedMatch(forward: waiting.forward, fromStart: waiting.fromStart) != nil {
             waitingMove = nil
             move(forward: waiting.forward, fromStart: waiting.fromStart)

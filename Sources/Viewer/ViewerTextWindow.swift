@@ -109,6 +109,22 @@ final class ViewerTextWindow {
         request(around: byte, goal: .top(byte))
     }
 
+    /// Where a reload of the same file goes back to: the content's byte at the top of the view
+    /// while it shows a window (nil: the content is whole in the view, or at its first line).
+    var placeForReload: Int? {
+        guard let window, let loaded else { return nil }
+        let top = view.topReadLineCharacter
+        let byte = loaded.bytes.withUnsafeBufferPointer { window.map.contentByteRange(ofCharacters: top..<top, in: $0).lowerBound }
+        return byte > 0 ? byte : nil
+    }
+
+    /// Puts `byte`'s line at the top of a window just shown (a reload of the same file keeps its
+    /// place); once the whole payload is there when the window is a preview's.
+    func restore(_ byte: Int) {
+        guard let window, byte > 0, byte < window.total else { return }
+        request(around: byte, goal: .top(byte))
+    }
+
     /// The content's byte at the top of the view.
     private var topByte: Int? {
         guard let window, let loaded else { return nil }

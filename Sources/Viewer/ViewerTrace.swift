@@ -61,6 +61,23 @@ final class ViewerTrace {
                    + "first_insert_us=\(insert)")
     }
 
+    /// Measures main-loop gaps while a search runs (`generation=search`).
+    private var searchTicker: GapTicker?
+
+    /// A search over the content began.
+    func searchStarted() {
+        searchTicker?.stop()
+        searchTicker = GapTicker(generation: "search", started: MainLoop.monotonicMicroseconds) { [weak self] finished in
+            if self?.searchTicker === finished { self?.searchTicker = nil }
+        }
+    }
+
+    /// A search went through all of the content: its throughput is `bytes / search_us`.
+    func searchDone(bytes: Int, needle: Int, matches: Int, microseconds: Int64) {
+        Self.print("event=search-done bytes=\(bytes) needle_bytes=\(needle) matches=\(matches) search_us=\(microseconds)")  // notr: trace lines are for tools
+        searchTicker?.settle(until: MainLoop.monotonicMicroseconds)
+    }
+
     /// The whole payload of a previewed text arrived and replaced the preview's bytes.
     func completed(generation: String, bytes: Int) {
         Self.print("event=whole generation=\(generation) bytes=\(bytes)")  // notr: trace lines are for tools

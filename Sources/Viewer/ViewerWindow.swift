@@ -118,6 +118,8 @@ final class ViewerWindow: AppWindow {
         content.copySelection { [weak self] range, kind in self?.copyText(range, kind) }
         if let trace {
             window.onFirstMapEvent { trace.mapped() }
+            search.onSearchStarted = { trace.searchStarted() }
+            search.onSearchDone = { trace.searchDone(bytes: $0, needle: $1, matches: $2, microseconds: $3) }
             // A window's end is the content's only for the last window.
             content.onVerticalScroll { [weak self] atEnd, moved in
                 trace.scrolled(atEnd: atEnd && self?.textWindow.showsContentEnd != false, moved: moved)
@@ -209,14 +211,15 @@ final class ViewerWindow: AppWindow {
             render(content.display, generation: content.generation, storedLength: content.storedLength,
                    started: content.started)
         }
-        if let problem = update.failure {
+        if let problem = update.failure, isPastPatience(problem) {
             if problem != failure {
                 failure = problem
                 let message = Messages.pollFailure(problem, key: options.key)
                 Console.error("sharedmemory: \(message)")  // notr: the program name before a translated message
                 setInfo(tr("{info}\nCannot read the segment: {problem}").filling(["info": shownInfo, "problem": message]))
             }
-        } else {
+        } else if update.failure == nil {
+            lockRefusedSince = nil
             clearFailure()
         }
         if let recovery = update.recovery { reportRecovery(recovery) }
@@ -228,7 +231,23 @@ final class ViewerWindow: AppWindow {
         }
     }
 
-    /// A large text's start comes first (`SegmentReader.Preview`), so that its first screen does
+    /// Since when polls have not got the lock, nil while they get it.
+    private var lockRefusedSince: Int64?
+    /// How long the lock may be held before the Segment line says so: a loader writing 512 MiB
+    /// holds it for 1.4 s here, and "stop that process if it is stuck" was on screen meanwhile.
+    static let lockPatienceMicroseconds: Int64 = 3_000_000
+
+    /// Whether `problem` is to be reported now: a lock not granted is, once it has been refused
+    /// for `lockPatienceMicroseconds` (the view shows what it showed meanwhile); others at once.
+    private func isPastPatience(_ problem: PollFailure) -> Bool {
+        guard case .segment(let error) = problem, error.code == .lockError else { return true }
+        let now = MainLoop.monotonicMicroseconds
+        let since = lockRefusedSince ?? now
+        lockRefusedSince = since
+        return now - since >= Self.lockPatienceMicroseconds
+    }
+
+    /// A large text's start comes first (`CopyPreview`), so that its first screen does
     /// not wait for the copy of all of it; the whole follows. Only the text view shows a preview:
     /// a picture or the hex view of one waits for the whole.
     private func isUnshownPreview(_ prepared: PreparedDisplay) -> Bool {
@@ -398,7 +417,10 @@ final class ViewerWindow: AppWindow {
         // (docs/PERFORMANCE.md, "Issue 12"). Set before the insertion, which it slows.
         // A window's lines are not the file's: no numbers on them.
         content.showsLineNumbers = display.foldedLines == 0 && display.text.utf8.count <= options.highlightLimit && !display.isWindowed
+        // A large file loaded again goes back to the line the user was at (a small one: below).
+        let place = sameName ? textWindow.placeForReload : nil
         textWindow.show(prepared.loaded, first: display.window)
+        if let place { textWindow.restore(place) }
         // Another file starts at the top (setText), the same one where it was: from an idle call at
         // the default idle priority, which runs only once the chunked insertion (`afterRedraw`),
         // GTK's line validation and GtkSourceView's highlighting idles are done (`TextView.scroll`).

@@ -46,7 +46,7 @@ from loader_folder_tests import (test_assets_folder_made_again, test_other_file_
                                  test_reload_after_the_file_was_deleted, test_reload_and_folder_changes)
 from segment_lifetime_tests import (test_close_loader_then_sigterm_viewer,  # noqa: E402
                                     test_close_viewer_then_sigterm_loader, test_lock_starvation,
-                                    test_loader_lets_go_after_picks)
+                                    test_loader_lets_go_after_picks, test_viewer_patient_with_a_held_lock)
 from window_look_tests import test_screenshot, test_screenshot_dark, test_window_icons  # noqa: E402
 
 # make_tests(h) files (issue numbers: where the tests came from)
@@ -79,6 +79,7 @@ TESTS = [
     test_unreadable_file,
     test_ctl_load_and_dump,
     test_lock_starvation,
+    test_viewer_patient_with_a_held_lock,
     test_close_loader_then_sigterm_viewer,
     test_close_viewer_then_sigterm_loader,
     test_loader_lets_go_after_picks,
@@ -102,6 +103,7 @@ TRANSLATED = [
     test_odd_names,
     test_ctl_load_and_dump,
     test_lock_starvation,
+    test_viewer_patient_with_a_held_lock,
     test_close_viewer_then_sigterm_loader,
     test_loader_lets_go_after_picks,
     test_special_files,

@@ -59,6 +59,39 @@ def test_lock_starvation(t):
     return f"slowest probe {max(held[0], recovering[0]) * 1000:.1f} ms (lock held: {held[1]}; recovery: {recovering[1]})"
 
 
+def test_viewer_patient_with_a_held_lock(t):
+    """A lock held for a second (a loader writing a large file) is no failure to show: the Segment
+    line stays as it was. Held for longer, the viewer says so within 4 s, and the line is clean
+    again once the holder is gone."""
+    key = t.key()
+    viewer = t.viewer(key)
+    wait_text("the empty viewer", viewer.text, lambda s: s == EMPTY_MESSAGE, 2.0)
+    template = tr("{info}\nCannot read the segment: {problem}")
+    said = template[template.index("\n") + 1:template.index("{problem}")]
+    seen = []
+    for seconds, reported in ((1.5, False), (6.0, True)):
+        holder = subprocess.Popen([CTL, "hold-lock", "--key", key, "--seconds", str(seconds)],
+                                  stdout=subprocess.PIPE, text=True)
+        try:
+            line = holder.stdout.readline()
+            check(line.startswith("locked by pid"), f"hold-lock printed {line!r}")
+            taken = time.monotonic()
+            if reported:
+                wait_text("the held lock reported", viewer.info, lambda s: said in s, 4.5)
+                seen.append(f"held {seconds:g} s: said after {time.monotonic() - taken:.1f} s")
+            else:
+                while time.monotonic() - taken < seconds + 0.5:
+                    info = text_of(viewer.info)
+                    check(said not in info, f"a lock held {time.monotonic() - taken:.1f} s was reported: {info!r}")
+                    time.sleep(0.05)
+                seen.append(f"held {seconds:g} s: not reported")
+        finally:
+            holder.terminate()
+            holder.wait(10)
+    wait_text("the report gone with the holder", viewer.info, lambda s: said not in s, 3.0)
+    return "; ".join(seen)
+
+
 def test_close_loader_then_sigterm_viewer(t):
     """Loader closed like a window manager closes it, viewer ended by SIGTERM: nothing left."""
     key = t.key()

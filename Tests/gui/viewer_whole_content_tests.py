@@ -199,5 +199,35 @@ def make_tests(h):
                 f"the selection is {shown[selected.start_offset:selected.end_offset]!r} after the window moved")
         return f"screenshot: {out}; a match near the window's edge stays selected"
 
+    def test_viewer_whole_content_reload_keeps_place(t):
+        """A large file loaded again (the same bytes, then changed ones) keeps the line the user was
+        at, as a small one does; another file starts at its top. 300,000 lines (19 MB) go through
+        the preview, so the place is restored once the whole payload is there."""
+        key = t.key()
+        data = numbered(300_000)
+        viewer = t.viewer(key, "--size", str(len(data) + 4096))
+        h.ctl_load(t, key, "place.log", data, viewer)
+        h.wait_text("the first line", viewer.text, lambda s: s.startswith("line 000000000 "), 30.0)
+        bar = viewer.widget("Position in the content", Atspi.Role.SCROLL_BAR)
+        h.check(Atspi.Value.set_current_value(bar, 200_000 * 64), "AT-SPI could not move the scrollbar")
+        h.wait_until("line 200000 at the top", lambda: abs(top_line(viewer) - 200_000) <= 1, 10.0)
+        time.sleep(0.5)
+        before = top_line(viewer)
+        seen = []
+        for what, content in (("same bytes", data), ("changed bytes", data.replace(b"line 000000000", b"LINE 000000000"))):
+            h.ctl_load(t, key, "place.log", content, viewer)
+            time.sleep(1.0)   # the render, the preview's whole, the window back at the place
+            tops = []
+            try:
+                h.wait_until(f"{what}: line {before} at the top again",
+                             lambda: tops.append(top_line(viewer)) or abs(tops[-1] - before) <= 1, 10.0)
+            except h.TestFailure:
+                h.check(False, f"{what}: line {tops[-1] if tops else '?'} at the top, not {before}")
+            seen.append(f"{what}: line {before} -> {top_line(viewer)}")
+        h.ctl_load(t, key, "other.log", data, viewer)
+        h.wait_until("another file at its top", lambda: top_line(viewer) == 0, 10.0)
+        return "; ".join(seen) + "; another file: line 0"
+
     return [test_viewer_whole_content_reachable, test_viewer_whole_content_scrolls_through,
-            test_viewer_whole_content_bad_input, test_viewer_whole_content_screenshot]
+            test_viewer_whole_content_bad_input, test_viewer_whole_content_screenshot,
+            test_viewer_whole_content_reload_keeps_place]
