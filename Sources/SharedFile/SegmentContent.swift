@@ -112,12 +112,12 @@ public enum SegmentContent {
         let start = FramedHeader.size
         let stored = Int(header.payloadLength)
         let count = min(stored, max(limit, 0))
-        // One memcpy into an array made for it; a large payload with fewer page faults (`prepareLargeCopy`).
+        // One memcpy into an array made for it; a large payload in chunks (`copyLarge`).
         let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            if count > 0 {
-                if count >= Self.largeCopy { prepareLargeCopy(to: buffer.baseAddress!, from: segment.baseAddress! + start, count: count) }
+            if count >= Self.largeCopy {
+                copyLarge(to: buffer.baseAddress!, from: segment.baseAddress! + start, count: count)
+            } else if count > 0 {
                 memcpy(buffer.baseAddress!, segment.baseAddress! + start, count)
-                if count >= Self.largeCopy { releaseCopied(segment.baseAddress! + start, count: count) }
             }
             initialized = count
         }
@@ -128,25 +128,33 @@ public enum SegmentContent {
                         originalSize: Int(header.originalSize), loadTime: loaded, generation: header.generation)
     }
 
-    /// Payloads from this size on are copied with fewer page faults (`prepareLargeCopy`).
+    /// Payloads from this size on are copied with fewer page faults (`copyLarge`).
     static let largeCopy = 16 << 20
+    /// How much of a large payload one step of `copyLarge` maps in, copies and lets go.
+    static let copyChunk = 16 << 20
 
-    /// Before copying a large payload: the copy's pages as transparent huge pages (one fault per
-    /// 2 MiB instead of per 4 KiB), and the segment's pages mapped in one call
-    /// (`MADV_POPULATE_READ`, Linux 5.14). Both are hints: a kernel without them copies as before.
-    /// Measured (docs/PERFORMANCE.md, "The whole content"): the viewer's first screen of one 100 MiB
-    /// line 141 -> 14 ms, of 512 MiB of lines 1,084 -> 869 ms (median of 3).
-    static func prepareLargeCopy(to target: UnsafeMutableRawPointer, from source: UnsafeRawPointer, count: Int) {
+    /// Copies a large payload with fewer page faults: the copy's pages as transparent huge pages
+    /// (one fault per 2 MiB instead of per 4 KiB), and the segment's pages mapped in one call per
+    /// chunk (`MADV_POPULATE_READ`, Linux 5.14) and dropped from this process's page tables after
+    /// it (`MADV_DONTNEED` on a shared mapping drops no data), so that the reader's resident memory
+    /// holds its private copy only. All are hints: a kernel without them copies as before.
+    /// In chunks, because each call holds the process's memory map lock: one call over 1 GiB held
+    /// every `mmap` of the GTK thread (Pango's layout of a window of text) for 150-190 ms.
+    static func copyLarge(to target: UnsafeMutableRawPointer, from source: UnsafeRawPointer, count: Int) {
         if let (base, length) = pageAligned(UnsafeRawPointer(target), count) { _ = madvise(base, length, MADV_HUGEPAGE) }
         let populateRead: Int32 = 22   // MADV_POPULATE_READ, not in every libc's headers
-        if let (base, length) = pageAligned(source, count) { _ = madvise(base, length, populateRead) }
-    }
-
-    /// After the copy: the segment's pages leave this process's page tables (`MADV_DONTNEED` on a
-    /// shared mapping drops no data: the next read maps them again), so a reader's resident memory
-    /// holds its private copy only, not the segment's pages besides.
-    static func releaseCopied(_ source: UnsafeRawPointer, count: Int) {
-        if let (base, length) = pageAligned(source, count) { _ = madvise(base, length, MADV_DONTNEED) }
+        let page = Int(getpagesize()), origin = Int(bitPattern: source)
+        var done = 0
+        while done < count {
+            // Chunks end on the segment's page boundaries: each page is mapped in and let go once.
+            var end = min(count, done + copyChunk)
+            if end < count { end = (origin + end) / page * page - origin }
+            let chunk = source + done, length = end - done
+            if let (base, pages) = pageAligned(chunk, length) { _ = madvise(base, pages, populateRead) }
+            memcpy(target + done, chunk, length)
+            if let (base, pages) = pageAligned(chunk, length) { _ = madvise(base, pages, MADV_DONTNEED) }
+            done = end
+        }
     }
 
     /// The whole pages inside `count` bytes from `pointer`.

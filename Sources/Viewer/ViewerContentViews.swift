@@ -87,15 +87,16 @@ final class ViewerContentViews {
         updateNote()
     }
 
-    /// Whether a load of `kind` opens in the text view (the only one that shows a preview).
-    func opensInText(_ kind: ContentKind) -> Bool {
-        (preferred[Self.kindKey(kind)] ?? Self.ownPage(kind)) == .text
+    /// Whether a load of `kind` can be shown from its start alone (a preview): in the text or the
+    /// hex view, not as a picture, which is decoded from all of its bytes.
+    func showsPreview(of kind: ContentKind) -> Bool {
+        if case .picture = kind { return false }
+        return (preferred[Self.kindKey(kind)] ?? Self.ownPage(kind)) != .picture
     }
 
-    /// The whole payload of the text whose preview is shown: the hex view shows all of it too;
-    /// the page stays.
+    /// The whole payload of the preview shown: the hex view shows all of it; the page stays.
     func complete(_ content: LoadedContent) {
-        guard loaded?.isPreview == true, case .text = content.kind else { return }
+        guard loaded?.isPreview == true, showsPreview(of: content.kind) else { return }
         loaded = content
         let bytes = content.bytes
         let digits = HexDump.offsetDigits(byteCount: bytes.count)

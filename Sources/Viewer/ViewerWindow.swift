@@ -247,11 +247,11 @@ final class ViewerWindow: AppWindow {
         return now - since >= Self.lockPatienceMicroseconds
     }
 
-    /// A large text's start comes first (`CopyPreview`), so that its first screen does
-    /// not wait for the copy of all of it; the whole follows. Only the text view shows a preview:
-    /// a picture or the hex view of one waits for the whole.
+    /// A large content's start comes first (`CopyPreview`), so that its first screen does
+    /// not wait for the copy of all of it; the whole follows. The text and hex views show a
+    /// preview; a picture waits for the whole.
     private func isUnshownPreview(_ prepared: PreparedDisplay) -> Bool {
-        prepared.loaded.isPreview && (prepared.display.isMessage || !views.opensInText(prepared.loaded.kind))
+        prepared.loaded.isPreview && (prepared.display.isMessage || !views.showsPreview(of: prepared.loaded.kind))
     }
 
     /// The generation whose preview the view shows: its whole payload completes it in place.
@@ -264,6 +264,7 @@ final class ViewerWindow: AppWindow {
         shown = (prepared.loaded, current.map)
         textWindow.complete(prepared.loaded)
         views.complete(prepared.loaded)
+        deferredText?.prepared = prepared   // the text view, when chosen, shows the whole
         search.contentCompleted(prepared.loaded)
         countLines(prepared.loaded, shownBytes: prepared.display.map.byteCount)
         trace?.completed(generation: String(generation), bytes: prepared.loaded.bytes.count)

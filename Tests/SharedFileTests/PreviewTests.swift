@@ -93,6 +93,23 @@ import TestSupport
         #expect(window.range.upperBound < 1000 && start[window.range.upperBound - 1] == UInt8(ascii: "\n"))
     }
 
+    @Test func aLargeCopyInChunksIsExactAcrossEveryChunkBoundary() throws {
+        // A private buffer, not a shared segment: a page let go before it was copied would read as
+        // zeros here, so a chunk boundary off by a page shows.
+        let count = 2 * SegmentContent.copyChunk + 12_345
+        let segment = UnsafeMutableRawBufferPointer.allocate(byteCount: FramedHeader.size + count, alignment: 16)
+        defer { segment.deallocate() }
+        SegmentContent.stampEmpty(segment)
+        let text = (0..<count).map { UInt8(truncatingIfNeeded: $0 % 251 + 1) }
+        _ = text.withUnsafeBytes { SegmentContent.write($0, name: "big.bin", into: segment) }
+        var detector = ChangeDetector()
+        let whole = try #require(ChangeDetector.changed(UnsafeRawBufferPointer(segment), since: detector.last))
+        detector.commit(whole)
+        #expect(whole.payload.count == count)
+        let same = whole.payload.withUnsafeBytes { copy in text.withUnsafeBytes { memcmp(copy.baseAddress!, $0.baseAddress!, count) == 0 } }
+        #expect(same, "the copy differs from the payload")
+    }
+
     private func poll(_ detector: inout ChangeDetector, _ segment: UnsafeMutableRawBufferPointer,
                       limit: Int = .max) -> Snapshot? {
         guard let next = ChangeDetector.changed(UnsafeRawBufferPointer(segment), since: detector.last, limit: limit,

@@ -16,7 +16,7 @@ import zlib
 
 from gi.repository import Atspi
 
-from l10n import LANGUAGE, tr
+from l10n import LANGUAGE, tr, trn
 
 SUFFIX = "-" + LANGUAGE if LANGUAGE else ""
 
@@ -203,6 +203,31 @@ def make_tests(h):
         h.check(showing(viewer.text), "a text file did not open in the Text view")
         return "hex row, search, switch and stickiness"
 
+    def test_viewer_hex_view_of_a_large_binary(t):
+        """24 MiB of binary (an ELF header, NULs, eight marker bytes at the very end) opens in the Hex
+        view from its first MiB at once; once the whole is copied, a search for the marker's bytes
+        finds them at the end ("1 of 1") and selects them there."""
+        key = t.key()
+        marker = bytes.fromhex("deadbeef01020304")
+        data = ELF + bytes((24 << 20) - len(ELF) - len(marker)) + marker
+        viewer = t.viewer(key, "--size", str(len(data) + 4096))
+        h.ctl_load(t, key, "large.bin", data, viewer)
+        hexdump = viewer.widget(tr("Hex dump"), Atspi.Role.TEXT)
+        h.wait_text("the ELF header in hex", hexdump, lambda s: s.startswith("00000000  7f 45 4c 46"), 5.0)
+        h.send_keys(viewer, "ctrl+f")
+        h.xdotool("type", "--delay", "20", "de ad be ef 01 02 03 04")
+        label = viewer.widget(tr("Matches"), Atspi.Role.LABEL)
+        h.wait_text("1 of 1 for the marker", label, lambda s: s == trn("{position} of {count}", "{position} of {count}", 1, position="1"), 10.0)
+        last = f"{(len(data) - 8) // 16 * 16:08x}"
+        def selected():
+            if Atspi.Text.get_n_selections(hexdump) != 1:
+                return None
+            s = Atspi.Text.get_selection(hexdump, 0)
+            return Atspi.Text.get_text(hexdump, s.start_offset, s.end_offset)
+        h.wait_until("the marker selected", lambda: selected() == "de ad be ef 01 02 03 04", 5.0)
+        h.check(last in h.text_of(hexdump), f"the hex view does not show offset {last} with the marker")
+        return f"{len(data):,} bytes: the header at once, the marker at {last} found and selected"
+
     def test_viewer_shows_qt_example_picture(t):
         """`sharedmemory-ctl load --qt-image` writes Qt's example layout into the viewer's segment:
         the viewer shows the picture (its colour), "PNG, 64 × 48 pixels"."""
@@ -332,4 +357,4 @@ def make_tests(h):
 
     english_only = [] if LANGUAGE else [test_viewer_save_as_in_every_view]
     return english_only + [test_viewer_picture_zoom, test_viewer_animates_a_gif, test_viewer_shows_a_picture, test_viewer_shows_a_picture_dark, test_viewer_hex_view,
-            test_viewer_shows_qt_example_picture, test_viewer_hostile_pictures]
+            test_viewer_hex_view_of_a_large_binary, test_viewer_shows_qt_example_picture, test_viewer_hostile_pictures]
