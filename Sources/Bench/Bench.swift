@@ -50,7 +50,7 @@ struct Bench: ParsableCommand {
     var wholeText = false
 
     @Option(name: .customLong("whole-text-mib"),
-            help: "With --whole-text: also this many MiB of 64-byte lines (e.g. 512; needs about 3 times that in memory).")
+            help: "With --whole-text: also this many MiB (at most 1 GiB less 4 KiB) of 64-byte lines, of one letter, of NULs, of 0xFF and of \\r (e.g. 512; needs about 3 times that in memory).")
     var wholeTextMiB = 0
 
     @Flag(name: .customLong("startup"),

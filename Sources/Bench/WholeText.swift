@@ -28,8 +28,16 @@ struct WholeText {
             Case(label: "line_100m", title: "one line of 100 MiB", name: try workspace.oneLineFile(size: 100 << 20), bytes: 100 << 20),
         ]
         if largeMiB > 0 {
+            // The segment holds at most 1 GiB, its header included.
+            let bytes = min(largeMiB << 20, (1 << 30) - 4096)
             cases.append(Case(label: "\(largeMiB)m", title: "\(largeMiB) MiB of 64-byte lines",
-                              name: try workspace.file(size: largeMiB << 20), bytes: largeMiB << 20))
+                              name: try workspace.file(size: bytes), bytes: bytes))
+            // The bad input of issue 18: one byte, NULs (binary: the hex view), invalid UTF-8, `\r` only.
+            for (byte, label, what) in [(UInt8(ascii: "a"), "a", "one letter"), (0, "nul", "NULs"),
+                                        (0xFF, "ff", "0xFF (invalid UTF-8)"), (UInt8(ascii: "\r"), "cr", "\\r only")] {
+                cases.append(Case(label: "\(largeMiB)m_\(label)", title: "\(largeMiB) MiB of \(what)",
+                                  name: try workspace.repeatedByteFile(byte, size: bytes), bytes: bytes))
+            }
         }
         var figures: [Figure] = []
         var baseline: [String: Figure] = [:]
@@ -56,7 +64,9 @@ struct WholeText {
         let generation = String(session.generation)
         let render = try? session.waitForRender(timeout: HardText.renderTimeout)
         if render != nil { session.collectEvents(for: LargeText.settleSeconds + 2) { $0.event == "ticks" && $0.generation == generation } }
-        if let shown = session.events.first(where: { $0.event == "first-chunk" && $0.generation == generation })?.nanoseconds {
+        // Binary goes to the hex view, which has no first chunk: its render line then (the rows set).
+        if let shown = session.events.first(where: { $0.event == "first-chunk" && $0.generation == generation })?.nanoseconds
+            ?? render?.nanoseconds {
             result.firstScreen.append(Double(shown - end) / 1e6)
         }
         guard render != nil else { result.unfinished += 1; return }

@@ -56,6 +56,24 @@ final class Workspace {
         return "bench_\(getpid())_\(purpose)_\(keyCount)"
     }
 
+    /// The name (inside `directory`) of a file of `size` copies of one byte (NULs, `\r`, 0xFF: the
+    /// contents without a line that the viewer must still show and answer with).
+    func repeatedByteFile(_ byte: UInt8, size: Int) throws -> String {
+        let name = String(format: "byte-%02x-%d.bin", byte, size)
+        let block = Data(repeating: byte, count: min(size, 16 << 20))
+        guard let handle = FileHandle(forWritingAtPath: createEmpty(name)) else {
+            throw Child.Failure(description: "cannot write \(name) in \(directory.path)")
+        }
+        defer { try? handle.close() }
+        var left = size
+        while left > 0 {
+            let count = min(left, block.count)
+            handle.write(block.prefix(count))
+            left -= count
+        }
+        return name
+    }
+
     /// The name (inside `directory`) of a text file of exactly `size` bytes: printable ASCII lines,
     /// like a log or source file, so the viewer's UTF-8 repair and layout do real work.
     func file(size: Int) throws -> String {

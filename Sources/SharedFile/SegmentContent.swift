@@ -128,20 +128,20 @@ public enum SegmentContent {
                         originalSize: Int(header.originalSize), loadTime: loaded, generation: header.generation)
     }
 
-    /// Payloads from this size on are copied with fewer page faults (`copyLarge`).
+    /// Payloads from this size on are copied in chunks (`copyLarge`).
     static let largeCopy = 16 << 20
     /// How much of a large payload one step of `copyLarge` maps in, copies and lets go.
     static let copyChunk = 16 << 20
 
-    /// Copies a large payload with fewer page faults: the copy's pages as transparent huge pages
-    /// (one fault per 2 MiB instead of per 4 KiB), and the segment's pages mapped in one call per
-    /// chunk (`MADV_POPULATE_READ`, Linux 5.14) and dropped from this process's page tables after
-    /// it (`MADV_DONTNEED` on a shared mapping drops no data), so that the reader's resident memory
-    /// holds its private copy only. All are hints: a kernel without them copies as before.
-    /// In chunks, because each call holds the process's memory map lock: one call over 1 GiB held
-    /// every `mmap` of the GTK thread (Pango's layout of a window of text) for 150-190 ms.
+    /// Copies a large payload a chunk at a time: the segment's pages of a chunk mapped in with one
+    /// call (`MADV_POPULATE_READ`, Linux 5.14), copied, and dropped from this process's page tables
+    /// (`MADV_DONTNEED` on a shared mapping drops no data), so that the reader's resident memory
+    /// holds its private copy only. Both are hints: a kernel without them copies as before.
+    /// Each call holds the process's memory map lock, which every `mmap` of the GTK thread (Pango's
+    /// layout of a window of text) waits for: one call over 1 GiB held it 150-190 ms. The copy is
+    /// not put in transparent huge pages: their faults compacted memory with the lock held, and
+    /// the window stalled 66-370 ms in some runs at 1 GiB (docs/PERFORMANCE.md, "The whole content").
     static func copyLarge(to target: UnsafeMutableRawPointer, from source: UnsafeRawPointer, count: Int) {
-        if let (base, length) = pageAligned(UnsafeRawPointer(target), count) { _ = madvise(base, length, MADV_HUGEPAGE) }
         let populateRead: Int32 = 22   // MADV_POPULATE_READ, not in every libc's headers
         let page = Int(getpagesize()), origin = Int(bitPattern: source)
         var done = 0

@@ -188,7 +188,9 @@ final class ViewerWindow: AppWindow {
     /// The fast period unless writers wake us, or while the last poll failed. Re-armed only when
     /// the period changes. A tick only asks the reader's thread for a poll: it never waits.
     private func schedulePolling() {
-        let slow = isWokenByWriters || failure != nil
+        // A lock refused a moment ago is asked for again soon: the writer that held it may not
+        // wake us again (its wake came before its unlock), and waiting 500 ms delayed a first screen.
+        let slow = (isWokenByWriters && lockRefusedSince == nil) || failure != nil
         let period = slow ? Self.safetyPollMilliseconds : Self.fastPollMilliseconds
         guard period != timerPeriod, !closed else { return }
         timer?.remove()
