@@ -77,18 +77,11 @@ struct HardText {
             result.maxGap.append(gap / 1000)
         }
 
-        // Ctrl+End, as a user would press it; the viewer traces reaching the end and the gaps meanwhile.
-        let pressed = monotonicNanoseconds()
-        guard Self.pressCtrlEnd(pid: session.pid) else { result.noScroll += 1; return }
-        // The viewer watches 1.5 s from the first scroll, then prints its ticks line.
-        session.collectEvents(for: Self.renderTimeout) { $0.event == "ticks" && $0.generation == "scroll" }
-        if let gap = session.events.last(where: { $0.event == "ticks" && $0.generation == "scroll" })?.microseconds("max_gap_us") {
-            result.scrollGap.append(gap / 1000)
-        }
-        if let atEnd = session.events.last(where: { $0.event == "scrolled-end" })?.nanoseconds {
-            result.scrollEnd.append(Double(atEnd - pressed) / 1e6)
-        } else {
-            result.noScroll += 1
+        switch Self.ctrlEnd(session) {
+        case .failed: result.noScroll += 1; return
+        case let .measured(end, gap):
+            if let gap { result.scrollGap.append(gap) }
+            if let end { result.scrollEnd.append(end) } else { result.noScroll += 1 }
         }
     }
 
@@ -106,6 +99,21 @@ struct HardText {
     }
 
     /// Sends Ctrl+End to the viewer's window: focus it, then a real (XTEST) key press.
+    /// What Ctrl+End measured: ms to the content's end on screen (nil: the trace never said so)
+    /// and the longest main-loop gap after it (nil: no ticks line); `.failed`: no key was sent.
+    enum CtrlEnd { case failed, measured(end: Double?, gap: Double?) }
+
+    /// Ctrl+End, as a user would press it; the viewer traces reaching the end and the gaps meanwhile
+    /// (it watches 1.5 s from the first scroll, then prints its ticks line).
+    static func ctrlEnd(_ session: ViewerSession) -> CtrlEnd {
+        let pressed = monotonicNanoseconds()
+        guard pressCtrlEnd(pid: session.pid) else { return .failed }
+        session.collectEvents(for: renderTimeout) { $0.event == "ticks" && $0.generation == "scroll" }
+        let gap = session.events.last(where: { $0.event == "ticks" && $0.generation == "scroll" })?.microseconds("max_gap_us")
+        let end = session.events.last(where: { $0.event == "scrolled-end" })?.nanoseconds
+        return .measured(end: end.map { Double($0 - pressed) / 1e6 }, gap: gap.map { $0 / 1000 })
+    }
+
     /// Presses `keys` in the viewer's window, then types `text` (xdotool, 12 ms between keys).
     static func typeIntoViewer(pid: pid_t, keys: [String], text: String) -> Bool {
         let search = runCapturing(Self.xdotool, ["search", "--pid", String(pid), "--name", "^Shared Memory$"])

@@ -85,16 +85,11 @@ struct WholeText {
             result.rssGrowth.append(Double(rss1 - rss0) / Double(item.bytes))
             result.anonGrowth.append(Double(anon1 - anon0) / Double(item.bytes))
         }
-        let pressed = monotonicNanoseconds()
-        guard HardText.pressCtrlEnd(pid: pid) else { result.noScroll += 1; return }
-        session.collectEvents(for: HardText.renderTimeout) { $0.event == "ticks" && $0.generation == "scroll" }
-        if let gap = session.events.last(where: { $0.event == "ticks" && $0.generation == "scroll" })?.microseconds("max_gap_us") {
-            result.scrollGap.append(gap / 1000)
-        }
-        if let atEnd = session.events.last(where: { $0.event == "scrolled-end" })?.nanoseconds {
-            result.scrollEnd.append(Double(atEnd - pressed) / 1e6)
-        } else {
-            result.noScroll += 1
+        switch HardText.ctrlEnd(session) {
+        case .failed: result.noScroll += 1; return
+        case let .measured(end, gap):
+            if let gap { result.scrollGap.append(gap) }
+            if let end { result.scrollEnd.append(end) } else { result.noScroll += 1 }
         }
         if item.bytes >= CopyPreview.standard.threshold { search(session, into: &result) }
     }

@@ -60,26 +60,12 @@ final class Workspace {
     /// contents without a line that the viewer must still show and answer with).
     func repeatedByteFile(_ byte: UInt8, size: Int) throws -> String {
         let name = String(format: "byte-%02x-%d.bin", byte, size)
-        let block = Data(repeating: byte, count: min(size, 16 << 20))
-        guard let handle = FileHandle(forWritingAtPath: createEmpty(name)) else {
-            throw Child.Failure(description: "cannot write \(name) in \(directory.path)")
-        }
-        defer { try? handle.close() }
-        var left = size
-        while left > 0 {
-            let count = min(left, block.count)
-            handle.write(block.prefix(count))
-            left -= count
-        }
+        try write(name, size: size, repeating: [UInt8](repeating: byte, count: min(size, 16 << 20)))
         return name
     }
 
-    /// The name (inside `directory`) of a text file of exactly `size` bytes: printable ASCII lines,
-    /// like a log or source file, so the viewer's UTF-8 repair and layout do real work.
-    func file(size: Int) throws -> String {
-        if let name = files[size] { return name }
-        let name = "payload-\(size).txt"
-        let block = Self.textBlock(count: min(size, 1 << 20))
+    /// Writes `block` to `name` again and again up to `size` bytes (the last copy cut).
+    private func write(_ name: String, size: Int, repeating block: [UInt8]) throws {
         guard let handle = FileHandle(forWritingAtPath: createEmpty(name)) else {
             throw Child.Failure(description: "cannot write \(name) in \(directory.path)")
         }
@@ -90,6 +76,14 @@ final class Workspace {
             handle.write(Data(block[0..<count]))
             left -= count
         }
+    }
+
+    /// The name (inside `directory`) of a text file of exactly `size` bytes: printable ASCII lines,
+    /// like a log or source file, so the viewer's UTF-8 repair and layout do real work.
+    func file(size: Int) throws -> String {
+        if let name = files[size] { return name }
+        let name = "payload-\(size).txt"
+        try write(name, size: size, repeating: Self.textBlock(count: min(size, 1 << 20)))
         files[size] = name
         return name
     }

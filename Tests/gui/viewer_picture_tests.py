@@ -169,6 +169,13 @@ def make_tests(h):
         """The same under Adwaita:dark (for the dark screenshot)."""
         return test_viewer_shows_a_picture(t, dark=True)
 
+    def selected_text(text):
+        """The text's one selection, None when it has none or several."""
+        if Atspi.Text.get_n_selections(text) != 1:
+            return None
+        s = Atspi.Text.get_selection(text, 0)
+        return Atspi.Text.get_text(text, s.start_offset, s.end_offset)
+
     def test_viewer_hex_view(t):
         """An ELF header opens in the Hex view: "00000000  7f 45 4c 46 02 01 01 00" and ".ELF" beside
         it; a search for "45 4c 46" selects those bytes; Text shows it as text and the choice sticks for
@@ -184,12 +191,7 @@ def make_tests(h):
         # Search for the three bytes after 7f.
         h.send_keys(viewer, "ctrl+f")
         h.xdotool("type", "--delay", "20", "45 4c 46")
-        def selected():
-            if Atspi.Text.get_n_selections(hexdump) != 1:
-                return None
-            s = Atspi.Text.get_selection(hexdump, 0)
-            return Atspi.Text.get_text(hexdump, s.start_offset, s.end_offset)
-        h.wait_until("the hex search to select 45 4c 46", lambda: selected() == "45 4c 46", 5.0)
+        h.wait_until("the hex search to select 45 4c 46", lambda: selected_text(hexdump) == "45 4c 46", 5.0)
         h.send_keys(viewer, "Escape")
         # Text: the same bytes as text; the next binary opens there too.
         Atspi.Action.do_action(view_button(viewer, tr("Text")), 0)
@@ -219,12 +221,7 @@ def make_tests(h):
         label = viewer.widget(tr("Matches"), Atspi.Role.LABEL)
         h.wait_text("1 of 1 for the marker", label, lambda s: s == trn("{position} of {count}", "{position} of {count}", 1, position="1"), 10.0)
         last = f"{(len(data) - 8) // 16 * 16:08x}"
-        def selected():
-            if Atspi.Text.get_n_selections(hexdump) != 1:
-                return None
-            s = Atspi.Text.get_selection(hexdump, 0)
-            return Atspi.Text.get_text(hexdump, s.start_offset, s.end_offset)
-        h.wait_until("the marker selected", lambda: selected() == "de ad be ef 01 02 03 04", 5.0)
+        h.wait_until("the marker selected", lambda: selected_text(hexdump) == "de ad be ef 01 02 03 04", 5.0)
         h.check(last in h.text_of(hexdump), f"the hex view does not show offset {last} with the marker")
         return f"{len(data):,} bytes: the header at once, the marker at {last} found and selected"
 

@@ -32,6 +32,18 @@ def make_tests(h):
         """`count` lines of 64 bytes: "line 000000042 xxx…\\n"."""
         return "".join(f"line {i:09d} ".ljust(63, "x") + "\n" for i in range(count)).encode()
 
+    def numbered_at(t, name, line):
+        """300,000 numbered lines loaded as `name` into a viewer of their size, its scrollbar moved
+        to `line`: the key, the bytes, the viewer and the bar."""
+        key = t.key()
+        data = numbered(300_000)
+        viewer = t.viewer(key, "--size", str(len(data) + 4096))
+        h.ctl_load(t, key, name, data, viewer)
+        h.wait_text("the first line", viewer.text, lambda s: s.startswith("line 000000000 "), 30.0)
+        bar = viewer.widget("Position in the content", Atspi.Role.SCROLL_BAR)
+        h.check(Atspi.Value.set_current_value(bar, line * 64), "AT-SPI could not move the scrollbar")
+        return key, data, viewer, bar
+
     def focus_text(viewer):
         h.check(Atspi.Component.grab_focus(viewer.text), "AT-SPI could not focus the text")
         h.wait_until("the focus in the text", lambda: viewer.text.get_state_set().contains(Atspi.StateType.FOCUSED), 3.0)
@@ -167,13 +179,7 @@ def make_tests(h):
 
     def test_viewer_whole_content_screenshot(t):
         """The windowed view of a large file, scrolled into the middle by the bar, as a PNG for a person."""
-        key = t.key()
-        data = numbered(300_000)
-        viewer = t.viewer(key, "--size", str(len(data) + 4096))
-        h.ctl_load(t, key, "middle.log", data, viewer)
-        h.wait_text("the first line", viewer.text, lambda s: s.startswith("line 000000000 "), 30.0)
-        bar = viewer.widget("Position in the content", Atspi.Role.SCROLL_BAR)
-        h.check(Atspi.Value.set_current_value(bar, len(data) / 2), "AT-SPI could not move the scrollbar")
+        _, _, viewer, _ = numbered_at(t, "middle.log", 150_000)
         middle = f"line {150_000:09d}"
         h.wait_text("the middle of the file", viewer.text, lambda s: middle in s, 10.0)
         time.sleep(0.5)
@@ -203,13 +209,7 @@ def make_tests(h):
         """A large file loaded again (the same bytes, then changed ones) keeps the line the user was
         at, as a small one does; another file starts at its top. 300,000 lines (19 MB) go through
         the preview, so the place is restored once the whole payload is there."""
-        key = t.key()
-        data = numbered(300_000)
-        viewer = t.viewer(key, "--size", str(len(data) + 4096))
-        h.ctl_load(t, key, "place.log", data, viewer)
-        h.wait_text("the first line", viewer.text, lambda s: s.startswith("line 000000000 "), 30.0)
-        bar = viewer.widget("Position in the content", Atspi.Role.SCROLL_BAR)
-        h.check(Atspi.Value.set_current_value(bar, 200_000 * 64), "AT-SPI could not move the scrollbar")
+        key, data, viewer, _ = numbered_at(t, "place.log", 200_000)
         h.wait_until("line 200000 at the top", lambda: abs(top_line(viewer) - 200_000) <= 1, 10.0)
         time.sleep(0.5)
         before = top_line(viewer)
