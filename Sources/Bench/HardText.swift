@@ -116,16 +116,16 @@ struct HardText {
 
     /// Presses `keys` in the viewer's window, then types `text` (xdotool, 12 ms between keys).
     static func typeIntoViewer(pid: pid_t, keys: [String], text: String) -> Bool {
+        press(keys, inViewer: pid) && runCapturing(Self.xdotool, ["type", "--delay", "12", text]).status == 0
+    }
+
+    static func pressCtrlEnd(pid: pid_t) -> Bool { press(["ctrl+End"], inViewer: pid) }
+
+    /// Focuses the viewer's window (found by its process and title) and presses `keys` there.
+    private static func press(_ keys: [String], inViewer pid: pid_t) -> Bool {
         let search = runCapturing(Self.xdotool, ["search", "--pid", String(pid), "--name", "^Shared Memory$"])
         guard search.status == 0, let window = search.output.split(separator: "\n").last.map(String.init) else { return false }
         return runCapturing(Self.xdotool, ["windowfocus", window, "key", "--clearmodifiers"] + keys).status == 0
-            && runCapturing(Self.xdotool, ["type", "--delay", "12", text]).status == 0
-    }
-
-    static func pressCtrlEnd(pid: pid_t) -> Bool {
-        let search = runCapturing(Self.xdotool, ["search", "--pid", String(pid), "--name", "^Shared Memory$"])
-        guard search.status == 0, let window = search.output.split(separator: "\n").last.map(String.init) else { return false }
-        return runCapturing(Self.xdotool, ["windowfocus", window, "key", "--clearmodifiers", "ctrl+End"]).status == 0
     }
 }
 

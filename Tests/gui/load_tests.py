@@ -10,7 +10,7 @@ import time
 
 from apps import EMPTY_MESSAGE, TRUNCATION_NOTE, UPDATE_DEADLINE
 from atspi import Atspi, combo_items, extents, text_of, wait_text
-from content import expect_loaded
+from content import expect_loaded, pick_and_expect
 from files import ASSETS, long_name_assets
 from harness import CTL, check, ctl
 from keys import sem_file, shm_file
@@ -145,9 +145,7 @@ def test_unreadable_file(t):
     key = t.key()
     viewer = t.viewer(key)
     loader = t.loader(key, assets)
-    started = time.monotonic()
-    t.pick(loader, "good.txt")
-    expect_loaded(loader, viewer, "good.txt", b"a readable file\n", started)
+    pick_and_expect(t, loader, viewer, "good.txt", b"a readable file\n")
     os.unlink(os.path.join(assets, "vanishing.txt"))
     t.pick(loader, "vanishing.txt")
     opening = prefix("Unable to open file: {reason}")
@@ -188,9 +186,7 @@ def test_odd_names(t):
     loader = t.loader(key, assets)
     check(combo_items(loader.combo) == sorted(names.values()), f"combo lists {combo_items(loader.combo)}")
     for name, shown in names.items():
-        started = time.monotonic()
-        t.pick(loader, shown)
-        expect_loaded(loader, viewer, shown, f"content of {name!r}\n".encode(), started)
+        pick_and_expect(t, loader, viewer, shown, f"content of {name!r}\n".encode())
 
 
 def test_long_name_keeps_the_loader_size(t):

@@ -8,7 +8,7 @@ import time
 
 from apps import EMPTY_MESSAGE, UPDATE_DEADLINE
 from atspi import Atspi, app_for_pid, combo_items, file_dialog, find, text_of, wait_text
-from content import expect_loaded
+from content import expect_loaded, pick_and_expect
 from files import framed_generation
 from harness import check
 from l10n import prefix, tr
@@ -26,9 +26,7 @@ def test_reload_and_folder_changes(t):
     key = t.key()
     viewer = t.viewer(key)
     loader = t.loader(key, assets)
-    started = time.monotonic()
-    t.pick(loader, "note.txt")
-    expect_loaded(loader, viewer, "note.txt", b"first version\n", started)
+    pick_and_expect(t, loader, viewer, "note.txt", b"first version\n")
 
     with open(note, "w") as f:
         f.write("second version\n")
@@ -61,9 +59,7 @@ def test_reload_after_the_file_was_deleted(t):
     key = t.key()
     viewer = t.viewer(key)
     loader = t.loader(key, assets)
-    started = time.monotonic()
-    t.pick(loader, "gone.txt")
-    expect_loaded(loader, viewer, "gone.txt", b"gone.txt\n", started)
+    pick_and_expect(t, loader, viewer, "gone.txt", b"gone.txt\n")
     os.unlink(os.path.join(assets, "gone.txt"))
     wait_until("the deleted file to leave the list", lambda: combo_items(loader.combo) == ["stays.txt"], 3.0)
     reload_button = loader.widget(tr("Reload"), Atspi.Role.PUSH_BUTTON)

@@ -32,6 +32,13 @@ def repaired_forms(data: bytes):
     return {glib_make_valid(data), data.replace(b"\0", b"\xff").decode("utf-8", "replace")}
 
 
+def pick_and_expect(t, loader, viewer, name, data):
+    """Picks `name` in the loader and waits for both windows to show it loaded (`expect_loaded`)."""
+    started = time.monotonic()
+    t.pick(loader, name)
+    expect_loaded(loader, viewer, name, data, started)
+
+
 def expect_loaded(loader, viewer, name, data, started):
     """The status says the file was loaded; the viewer shows its text within UPDATE_DEADLINE."""
     wanted = tr("Loaded file {name} to shared memory", name=name)
