@@ -83,11 +83,15 @@ import TestSupport
         let folder = try TempFolder()
         try assets.add("about.txt", Array("about this program\n".utf8))
         try assets.add("welcome.html", Array("<p>welcome</p>\n".utf8))
-        let versions = Mutex<[ContentVersion]>([])
+        // Each version shown, with the file it shows: the first poll's empty segment may be
+        // reported after the open, so a version is taken by its name, not by its place.
+        let versions = Mutex<[(name: String?, version: ContentVersion)]>([])
         let polled = DispatchSemaphore(value: 0)
-        let reader = BackgroundReader<Int>(key: key, size: 4096) { snapshot, _ in snapshot.payload.count }
+        let reader = BackgroundReader<String?>(key: key, size: 4096) { snapshot, _ in snapshot.fileName }
         reader.open({ _ in polled.signal() }, updated: {
-            if let content = reader.takeUpdate()?.content { versions.withLock { $0.append(content.version) } }
+            if let content = reader.takeUpdate()?.content {
+                versions.withLock { $0.append((content.display, content.version)) }
+            }
             polled.signal()
         })
         #expect(polled.wait(timeout: .now() + 5) == .success)
@@ -96,13 +100,13 @@ import TestSupport
         defer { loader.releaseSegment() }
 
         func shownVersion(after name: String) -> ContentVersion? {
-            let before = versions.withLock { $0.count }
             loader.loadFile(name)
-            for _ in 0..<100 where versions.withLock({ $0.count }) == before {
+            let shown = { versions.withLock { $0.last(where: { $0.name == name })?.version } }
+            for _ in 0..<100 where shown() == nil {
                 reader.requestPoll()
                 _ = polled.wait(timeout: .now() + 0.05)
             }
-            return versions.withLock { $0.count > before ? $0.last : nil }
+            return shown()
         }
         guard let about = shownVersion(after: "about.txt") else { Issue.record("about.txt never shown"); return }
         // The dialog opens on about.txt; welcome.html is loaded before the user presses Save.
