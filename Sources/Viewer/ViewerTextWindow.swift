@@ -27,6 +27,8 @@ final class ViewerTextWindow {
     private var settling = false
     /// Called when a new window's text and map replaced the old ones (copy and search use the map).
     var onMapChanged: (@MainActor (DisplayMap) -> Void)?
+    /// Called for each window swapped in, with why it was made (for `--trace`).
+    var onSwapped: (@MainActor (_ range: Range<Int>, _ goal: String) -> Void)?
 
     private enum Goal {
         /// Keep the byte that was at the top (the user scrolled near an edge of the window).
@@ -37,6 +39,15 @@ final class ViewerTextWindow {
         case end
         /// Bytes to select (a search match), then `select` with the new map.
         case reveal(Range<Int>, @MainActor (DisplayMap) -> Void)
+
+        var name: String {
+            switch self {
+            case .keep: "keep"
+            case .top: "top"
+            case .end: "end"
+            case .reveal: "reveal"
+            }
+        }
     }
 
     init(view: SourceView) {
@@ -180,6 +191,7 @@ final class ViewerTextWindow {
         }
         window = next
         onMapChanged?(next.map)
+        onSwapped?(next.range, goal.name)
         let character: (Int) -> Int = { byte in
             loaded.bytes.withUnsafeBufferPointer { next.map.contentCharacterRange(ofBytes: byte..<byte, in: $0).lowerBound }
         }

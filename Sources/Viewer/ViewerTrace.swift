@@ -78,6 +78,11 @@ final class ViewerTrace {
         searchTicker?.settle(until: MainLoop.monotonicMicroseconds)
     }
 
+    /// A window of a large text was swapped into the view (`goal`: why it was made: keep, top, end, reveal).
+    func windowSwapped(range: Range<Int>, goal: String) {
+        Self.print("event=window goal=\(goal) from=\(range.lowerBound) to=\(range.upperBound)")  // notr: trace lines are for tools
+    }
+
     /// The whole payload of a previewed text arrived and replaced the preview's bytes.
     func completed(generation: String, bytes: Int) {
         Self.print("event=whole generation=\(generation) bytes=\(bytes)")  // notr: trace lines are for tools
