@@ -123,9 +123,21 @@ struct HardText {
 
     /// Focuses the viewer's window (found by its process and title) and presses `keys` there.
     private static func press(_ keys: [String], inViewer pid: pid_t) -> Bool {
-        let search = runCapturing(Self.xdotool, ["search", "--pid", String(pid), "--name", "^Shared Memory$"])
-        guard search.status == 0, let window = search.output.split(separator: "\n").last.map(String.init) else { return false }
+        guard let window = viewerWindow(pid: pid) else { return false }
         return runCapturing(Self.xdotool, ["windowfocus", window, "key", "--clearmodifiers"] + keys).status == 0
+    }
+
+    /// Resizes the viewer's window, as a window manager would.
+    static func resizeViewer(pid: pid_t, width: Int, height: Int) -> Bool {
+        guard let window = viewerWindow(pid: pid) else { return false }
+        return runCapturing(Self.xdotool, ["windowsize", window, String(width), String(height)]).status == 0
+    }
+
+    /// The X window of the viewer's main window (found by its process and title).
+    private static func viewerWindow(pid: pid_t) -> String? {
+        let search = runCapturing(Self.xdotool, ["search", "--pid", String(pid), "--name", "^Shared Memory$"])
+        guard search.status == 0 else { return nil }
+        return search.output.split(separator: "\n").last.map(String.init)
     }
 }
 
@@ -134,7 +146,7 @@ private struct Samples {
     /// The metrics a case's figure is related to the baseline case's by (`relate`): the longest
     /// that ends a key wins, so the whole-text family's search gap is not its render gap.
     static let metrics = ["first_screen_ms", "full_render_ms", "max_gap_ms", "scroll_end_ms", "scroll_max_gap_ms", "sigterm_exit_ms",
-                          "search_max_gap_ms"]
+                          "search_max_gap_ms", "resize_max_gap_ms"]
     var firstScreen: [Double] = [], fullRender: [Double] = [], maxGap: [Double] = []
     var scrollEnd: [Double] = [], scrollGap: [Double] = [], close: [Double] = []
     var unfinished = 0, noScroll = 0, closeFailed = 0, killed = 0

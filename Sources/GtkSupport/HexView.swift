@@ -19,6 +19,9 @@ public final class HexView: Widget {
     private var topRow = 0
     private var lineHeight = 0.0
     private var selection: Range<Int>?
+    /// Called when other rows were put in the view (scrolling, the keys, the bar), with whether the
+    /// last row is among them.
+    public var onScrolled: (@MainActor (_ atEnd: Bool) -> Void)?
 
     public init() {
         text = gtk_text_view_new()
@@ -43,7 +46,10 @@ public final class HexView: Widget {
         connectSignal(UnsafeMutableRawPointer(adjustment), "value-changed") { [weak self] in
             guard let self else { return }
             let row = Int(gtk_adjustment_get_value(self.adjustment).rounded(.down))
-            if row != self.topRow { self.topRow = row; self.fill() }
+            guard row != self.topRow else { return }
+            self.topRow = row
+            self.fill()
+            self.onScrolled?(row >= self.rows - self.visibleRows)
         }
         connectVoidSignalIgnoringArguments(UnsafeMutableRawPointer(text), "size-allocate") { [weak self] in self?.pageChanged() }
         gtk_widget_add_events(text, Int32(GDK_SCROLL_MASK.rawValue | GDK_SMOOTH_SCROLL_MASK.rawValue))

@@ -71,6 +71,17 @@ extension Widget {
         gtk_widget_queue_draw(widget)   // make sure a frame comes
     }
 
+    /// Calls `action` after each allocation that changed the widget's size (a resize of its window).
+    public func onSizeChanged(_ action: @escaping @MainActor (_ width: Int, _ height: Int) -> Void) {
+        var last: (Int, Int)?
+        connectVoidSignalIgnoringArguments(widget, "size-allocate") { [widget] in
+            let size = (Int(gtk_widget_get_allocated_width(widget)), Int(gtk_widget_get_allocated_height(widget)))
+            guard last.map({ $0 != size }) ?? true else { return }
+            last = size
+            action(size.0, size.1)
+        }
+    }
+
     /// Calls `action` once, on the first `map-event` of the widget (its X window became viewable).
     public func onFirstMapEvent(_ action: @escaping @MainActor () -> Void) {
         let handler = OneShotHandler(instance: UnsafeMutableRawPointer(widget))

@@ -61,6 +61,23 @@ final class ViewerTrace {
                    + "first_insert_us=\(insert)")
     }
 
+    /// Measures gaps from a resize of the window until `settleMicroseconds` after the last one
+    /// (`generation=resize`): the text is laid out again for the new width.
+    private var resizeTicker: GapTicker?
+
+    /// The window got a new size (`event=resized`); not while a render's own ticker runs.
+    func resized(width: Int, height: Int) {
+        guard ticker == nil else { return }
+        Self.print("event=resized width=\(width) height=\(height)")  // notr: trace lines are for tools
+        let now = MainLoop.monotonicMicroseconds
+        if resizeTicker == nil {
+            resizeTicker = GapTicker(generation: "resize", started: now) { [weak self] finished in
+                if self?.resizeTicker === finished { self?.resizeTicker = nil }
+            }
+        }
+        resizeTicker?.settle(until: now + Self.settleMicroseconds)
+    }
+
     /// Measures main-loop gaps while a search runs (`generation=search`).
     private var searchTicker: GapTicker?
 

@@ -120,6 +120,8 @@ final class ViewerWindow: AppWindow {
             window.onFirstMapEvent { trace.mapped() }
             search.onSearchStarted = { trace.searchStarted() }
             textWindow.onSwapped = { trace.windowSwapped(range: $0, goal: $1) }
+            views.hex.onScrolled = { trace.scrolled(atEnd: $0, moved: true) }
+            views.stack.onSizeChanged { trace.resized(width: $0, height: $1) }
             search.onSearchDone = { trace.searchDone(bytes: $0, needle: $1, matches: $2, microseconds: $3) }
             // A window's end is the content's only for the last window.
             content.onVerticalScroll { [weak self] atEnd, moved in
