@@ -41,8 +41,9 @@ public struct LineFolding: Sendable, Equatable {
     public static let zeroWidthSpace: Character = "\u{200B}"
     static let zeroWidthSpaceBytes: [UInt8] = [0xE2, 0x80, 0x8B]
 
-    /// Inside a folded line, a run of ASCII letters and digits gets a U+200B after every `breakRun`
-    /// characters (when more follow). Why: Pango 1.44+ draws a hyphen where it wraps inside a word
+    /// Inside a folded line, a run of ASCII letters and digits (and U+FFFD, `isWordCharacter`) gets
+    /// a U+200B after every `breakRun` characters (when more follow).
+    /// Why: Pango 1.44+ draws a hyphen where it wraps inside a word
     /// of letters, GTK 3 cannot turn that off, and Pango draws none when it wraps at U+200B
     /// (screenshot, docs/PERFORMANCE.md "Hyphens"). A wrap only has to break inside a word when a
     /// screen row holds no break opportunity: 16 monospace characters are ~130 px, narrower than
@@ -143,7 +144,9 @@ public struct LineFolding: Sendable, Equatable {
                 run = 0
                 nextCut += 1
             }
-            guard bytes[index] < 0x80, isalnum(Int32(bytes[index])) != 0 else {
+            // A character's continuation bytes neither count nor end a run (its first byte did).
+            guard bytes[index] & 0xC0 != 0x80 else { continue }
+            guard isWordCharacter(bytes, at: index) else {
                 run = 0
                 continue
             }
@@ -220,7 +223,12 @@ public struct LineFolding: Sendable, Equatable {
                 length = 4
                 heavy = true   // supplementary planes: emoji, historic scripts, rare CJK
             }
-            if length > 1 { word = 0 }
+            if length == 3, lead == 0xEF, isWordCharacter(bytes, at: index) {
+                word += 1
+                if word > wordLimit { return index }
+            } else if length > 1 {
+                word = 0
+            }
             // Stacked marks make one cluster that Pango lays out in about quadratic time (1,000 marks
             // on one letter: 5-20 ms, and a screen shows dozens of such rows); one mark per letter
             // costs what a letter does.
@@ -231,6 +239,16 @@ public struct LineFolding: Sendable, Equatable {
             index += length
         }
         return nil
+    }
+
+    /// Whether the character at `index` (a scalar's first byte) belongs to a "word" that Pango
+    /// finds no break opportunity in: an ASCII letter or digit, or U+FFFD, which stands for each
+    /// byte that is not UTF-8 (its line-break class is alphabetic). 0xFF bytes made windows of 1,000
+    /// U+FFFD per paragraph with no break: a resize of the viewer then stalled 35-65 ms.
+    static func isWordCharacter(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        let lead = bytes[index]
+        if lead < 0x80 { return isalnum(Int32(lead)) != 0 }
+        return lead == 0xEF && index + 2 < bytes.count && bytes[index + 1] == 0xBF && bytes[index + 2] == 0xBD
     }
 
     static func lastBreak(_ bytes: UnsafeBufferPointer<UInt8>, in range: Range<Int>) -> Int? {

@@ -32,6 +32,24 @@ import Testing
         #expect(unfolded(folding.text) == text)
     }
 
+    @Test func repairedBytesAreAWordLikeLetters() {
+        // 0xFF bytes, each shown as U+FFFD (no break opportunity between two of them, like letters):
+        // paragraphs of half the limit, a break after every 16, none inside a U+FFFD's bytes.
+        let text = DisplayText.repaired(Array(repeating: 0xFF, count: 3_000)[...])
+        let folding = LineFolding(text, limit: 1000)
+        #expect(paragraphs(folding.text) == Array(repeating: 500, count: 6))
+        #expect(folding.breaks == 6 * 31)
+        let runs = folding.text.unicodeScalars.split { $0 != "\u{FFFD}" }.map(\.count)
+        #expect(runs.max() == 16)
+        #expect(unfolded(folding.text) == text)
+        // Letters and repaired bytes make one run: 10 of each, then a space, is a break per run.
+        let mixed = DisplayText.repaired(Array(repeating: Array("abcdefghij".utf8) + Array(repeating: 0xFF, count: 10) + [0x20],
+                                               count: 100).flatMap { $0 }[...])
+        let mixedFolding = LineFolding(mixed, limit: 1000)
+        #expect(mixedFolding.breaks == 100)
+        #expect(unfolded(mixedFolding.text) == mixed)
+    }
+
     @Test func aBreakGoesOnlyBetweenTwoLettersOrDigits() {
         // 32 letters then a space: one break in the middle, none before the space.
         let text = String(repeating: String(repeating: "a", count: 31) + "9 ", count: 100)
