@@ -42,10 +42,9 @@ public struct LineFolding: Sendable, Equatable {
     static let zeroWidthSpaceBytes: [UInt8] = [0xE2, 0x80, 0x8B]
 
     /// Inside a folded line, a run of ASCII letters and digits (and U+FFFD, `isWordCharacter`) gets
-    /// a U+200B after every `breakRun` characters (when more follow).
-    /// Why: Pango 1.44+ draws a hyphen where it wraps inside a word
-    /// of letters, GTK 3 cannot turn that off, and Pango draws none when it wraps at U+200B
-    /// (screenshot, docs/PERFORMANCE.md "Hyphens"). A wrap only has to break inside a word when a
+    /// a U+200B after every `breakRun` characters (when more follow). Why: Pango 1.44+ draws a
+    /// hyphen where it wraps inside a word of letters, GTK 3 cannot turn that off, and Pango draws
+    /// none when it wraps at U+200B (screenshot, docs/PERFORMANCE.md "Hyphens"). A wrap only has to break inside a word when a
     /// screen row holds no break opportunity: 16 monospace characters are ~130 px, narrower than
     /// the narrowest text area of a usable viewer window; the cost is a ragged right edge of up to
     /// 15 columns and 3 bytes per 16 characters of such runs.
