@@ -44,10 +44,10 @@ public struct LineFolding: Sendable, Equatable {
     /// Inside a folded line, a run of ASCII letters and digits (and U+FFFD, `isWordCharacter`) gets
     /// a U+200B after every `breakRun` characters (when more follow). Why: Pango 1.44+ draws a
     /// hyphen where it wraps inside a word of letters, GTK 3 cannot turn that off, and Pango draws
-    /// none when it wraps at U+200B (screenshot, docs/PERFORMANCE.md "Hyphens"). A wrap only has to break inside a word when a
-    /// screen row holds no break opportunity: 16 monospace characters are ~130 px, narrower than
-    /// the narrowest text area of a usable viewer window; the cost is a ragged right edge of up to
-    /// 15 columns and 3 bytes per 16 characters of such runs.
+    /// none when it wraps at U+200B (screenshot, docs/PERFORMANCE.md "Hyphens"). A wrap only has
+    /// to break inside a word when a screen row holds no break opportunity: 16 monospace characters
+    /// are ~130 px, narrower than the narrowest text area of a usable viewer window; the cost is a
+    /// ragged right edge of up to 15 columns and 3 bytes per 16 characters of such runs.
     public static let breakRun = 16
 
     /// How far back (in characters) a fold looks for a better place than the limit itself: after a
@@ -222,7 +222,7 @@ public struct LineFolding: Sendable, Equatable {
                 length = 4
                 heavy = true   // supplementary planes: emoji, historic scripts, rare CJK
             }
-            if length == 3, lead == 0xEF, isWordCharacter(bytes, at: index) {
+            if length == 3, isWordCharacter(bytes, at: index) {
                 word += 1
                 if word > wordLimit { return index }
             } else if length > 1 {

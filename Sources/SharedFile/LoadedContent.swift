@@ -15,13 +15,10 @@ public struct LoadedContent: Sendable {
     public let kind: ContentKind
     /// `bytes` are only the start of the payload (`Snapshot.isPreview`): the whole follows.
     public let isPreview: Bool
-    /// How many bytes the whole payload has (`bytes.count` unless a preview).
-    public let storedLength: Int
 
     public init(_ snapshot: Snapshot) {
         bytes = snapshot.payload
         isPreview = snapshot.isPreview
-        storedLength = snapshot.isPreview ? snapshot.storedLength : snapshot.payload.count
         fileName = snapshot.fileName
         format = snapshot.format
         generation = snapshot.generation
@@ -34,7 +31,6 @@ public struct LoadedContent: Sendable {
         self.format = format
         self.generation = generation
         isPreview = false
-        storedLength = bytes.count
         kind = ContentKind.detect(bytes)
     }
 }

@@ -69,10 +69,7 @@ final class ViewerContentViews {
             return
         }
         let bytes = content.bytes
-        let digits = HexDump.offsetDigits(byteCount: bytes.count)
-        hex.show(byteCount: bytes.count, offsetDigits: digits) { row in
-            bytes.withUnsafeBytes { HexDump.row($0, row: row, offsetDigits: digits) }
-        }
+        showHex(bytes)
         if case .picture(let format) = content.kind {
             stack.setVisible(Page.picture.rawValue, true)
             pictureStatus.text = Messages.pictureDecoding(format: format)
@@ -98,7 +95,11 @@ final class ViewerContentViews {
     func complete(_ content: LoadedContent) {
         guard loaded?.isPreview == true, showsPreview(of: content.kind) else { return }
         loaded = content
-        let bytes = content.bytes
+        showHex(content.bytes)
+    }
+
+    /// The hex view's rows, made from `bytes` as they scroll into view.
+    private func showHex(_ bytes: [UInt8]) {
         let digits = HexDump.offsetDigits(byteCount: bytes.count)
         hex.show(byteCount: bytes.count, offsetDigits: digits) { row in
             bytes.withUnsafeBytes { HexDump.row($0, row: row, offsetDigits: digits) }

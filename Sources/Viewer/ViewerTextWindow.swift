@@ -123,10 +123,7 @@ final class ViewerTextWindow {
     /// Where a reload of the same file goes back to: the content's byte at the top of the view
     /// while it shows a window (nil: the content is whole in the view, or at its first line).
     var placeForReload: Int? {
-        guard let window, let loaded else { return nil }
-        let top = view.topReadLineCharacter
-        let byte = loaded.bytes.withUnsafeBufferPointer { window.map.contentByteRange(ofCharacters: top..<top, in: $0).lowerBound }
-        return byte > 0 ? byte : nil
+        contentByte(atCharacter: view.topReadLineCharacter).flatMap { $0 > 0 ? $0 : nil }
     }
 
     /// Puts `byte`'s line at the top of a window just shown (a reload of the same file keeps its
@@ -137,10 +134,12 @@ final class ViewerTextWindow {
     }
 
     /// The content's byte at the top of the view.
-    private var topByte: Int? {
+    private var topByte: Int? { contentByte(atCharacter: view.visibleCharacters.lowerBound) }
+
+    /// The content's byte shown by the view's `character` (nil: no window).
+    private func contentByte(atCharacter character: Int) -> Int? {
         guard let window, let loaded else { return nil }
-        let top = view.visibleCharacters.lowerBound
-        return loaded.bytes.withUnsafeBufferPointer { window.map.contentByteRange(ofCharacters: top..<top, in: $0).lowerBound }
+        return loaded.bytes.withUnsafeBufferPointer { window.map.contentByteRange(ofCharacters: character..<character, in: $0).lowerBound }
     }
 
     /// The view scrolled (the wheel, the keys, a selection): the bar follows; near an edge of the

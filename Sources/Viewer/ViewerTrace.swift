@@ -19,6 +19,13 @@ final class ViewerTrace {
         Console.error("sharedmemory trace: t_us=\(MainLoop.monotonicMicroseconds) \(fields)")  // notr: trace lines are for tools
     }
 
+    /// A gap ticker from `started` into `slot`, which it empties when it stops.
+    private func startTicker(_ slot: ReferenceWritableKeyPath<ViewerTrace, GapTicker?>, generation: String, at started: Int64) {
+        self[keyPath: slot] = GapTicker(generation: generation, started: started) { [weak self] finished in
+            if let self, self[keyPath: slot] === finished { self[keyPath: slot] = nil }
+        }
+    }
+
     /// The window's first `map-event`.
     func mapped() { Self.print("event=mapped layout_validator=\(TextView.validatesLayout ? 1 : 0)") }  // notr: a trace line
 
@@ -28,9 +35,7 @@ final class ViewerTrace {
         scrollTicker?.stop()
         reportedEnd = false
         ticker?.stop()
-        ticker = GapTicker(generation: generation, started: started) { [weak self] finished in
-            if self?.ticker === finished { self?.ticker = nil }
-        }
+        startTicker(\.ticker, generation: generation, at: started)
     }
 
     /// The view scrolled (e.g. Ctrl+End). Once a render has settled, the first scroll starts a gap
@@ -42,9 +47,7 @@ final class ViewerTrace {
         if scrollTicker == nil {
             guard moved else { return }
             let now = MainLoop.monotonicMicroseconds
-            scrollTicker = GapTicker(generation: "scroll", started: now) { [weak self] finished in
-                if self?.scrollTicker === finished { self?.scrollTicker = nil }
-            }
+            startTicker(\.scrollTicker, generation: "scroll", at: now)
             scrollTicker?.settle(until: now + Self.scrollWatchMicroseconds)
         }
         guard atEnd else { return }
@@ -70,11 +73,7 @@ final class ViewerTrace {
         guard ticker == nil else { return }
         Self.print("event=resized width=\(width) height=\(height)")  // notr: trace lines are for tools
         let now = MainLoop.monotonicMicroseconds
-        if resizeTicker == nil {
-            resizeTicker = GapTicker(generation: "resize", started: now) { [weak self] finished in
-                if self?.resizeTicker === finished { self?.resizeTicker = nil }
-            }
-        }
+        if resizeTicker == nil { startTicker(\.resizeTicker, generation: "resize", at: now) }
         resizeTicker?.settle(until: now + Self.settleMicroseconds)
     }
 
@@ -84,9 +83,7 @@ final class ViewerTrace {
     /// A search over the content began.
     func searchStarted() {
         searchTicker?.stop()
-        searchTicker = GapTicker(generation: "search", started: MainLoop.monotonicMicroseconds) { [weak self] finished in
-            if self?.searchTicker === finished { self?.searchTicker = nil }
-        }
+        startTicker(\.searchTicker, generation: "search", at: MainLoop.monotonicMicroseconds)
     }
 
     /// A search went through all of the content: its throughput is `bytes / search_us`.
